@@ -1,0 +1,100 @@
+"""Articles in, from files: plain text and JSON / JSON Lines objects with a ``text`` field."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from geomap.errors import InputError
+
+#: Larger inputs are refused: no news article is this long, and parsing one would take minutes.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: its text and what the input says about it."""
+
+    text: str
+    id: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+def _decode(data: bytes, where: str) -> str:
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{where} is {len(data) / 1e6:.1f} MB; the limit is {MAX_TEXT_BYTES // 2**20} MB")
+    if b"\x00" in data:
+        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+    if not text.strip():
+        raise InputError(f"{where} is empty")
+    return text
+
+
+def _title_of(text: str) -> str | None:
+    first = text.strip().splitlines()[0].strip()
+    return first if 0 < len(first) <= 200 else None
+
+
+def _from_object(obj: object, where: str, default_id: str) -> Article:
+    if not isinstance(obj, dict):
+        raise InputError(f'{where}: expected a JSON object with a "text" field')
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f'{where}: missing or empty "text" field')
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise InputError(f"{where}: text is over {MAX_TEXT_BYTES // 2**20} MB")
+
+    def field(name: str) -> str | None:
+        value = obj.get(name)
+        return None if value is None else str(value)
+
+    return Article(
+        text=text,
+        id=field("id") or default_id,
+        title=field("title") or _title_of(text),
+        date=field("date"),
+        url=field("url"),
+    )
+
+
+def read_articles(source: str | Path) -> Iterator[Article]:
+    """Articles from a ``.txt``, ``.json`` or ``.jsonl`` file, or ``-`` for plain text on stdin."""
+    if str(source) == "-":
+        text = _decode(sys.stdin.buffer.read(), "standard input")
+        yield Article(text=text, id="stdin", title=_title_of(text))
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    data = _decode(path.read_bytes(), str(path))
+    if suffix in (".txt", ".text", ".md", ""):
+        yield Article(text=data, id=path.stem, title=_title_of(data))
+    elif suffix == ".json":
+        try:
+            obj = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        objects = obj if isinstance(obj, list) else [obj]
+        for i, item in enumerate(objects):
+            yield _from_object(item, f"{path}[{i}]", f"{path.stem}-{i}" if len(objects) > 1 else path.stem)
+    elif suffix == ".jsonl":
+        for lineno, line in enumerate(data.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+            yield _from_object(obj, f"{path}:{lineno}", f"{path.stem}-{lineno}")
+    else:
+        raise InputError(f"{path}: unsupported input type {suffix!r} (use .txt, .json or .jsonl)")

@@ -1,0 +1,256 @@
+"""The ``geomap`` command: thin, it parses arguments, calls the library and prints.
+
+Exit codes: 0 success; 1 a command found nothing to do its job with;
+2 bad usage or bad input; 3 gazetteer index missing, corrupt or unbuildable;
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.normalize import MAX_NAME_LENGTH
+
+EXIT_OK = 0
+EXIT_EMPTY = 1
+EXIT_USAGE = 2
+EXIT_GAZETTEER = 3
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, documented code, no usage dump
+        self.exit(EXIT_USAGE, f"geomap: error: {message} (see `geomap --help`)\n")
+
+
+def _clean_name(raw: str) -> str:
+    """A name from the command line, without control characters; bad names are InputError."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
+    if not name:
+        raise InputError("the place name is empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputError(f"the place name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}")
+    return name
+
+
+def _open_gazetteer(args: argparse.Namespace):
+    from geomap.gazetteer import Gazetteer
+
+    return Gazetteer(args.index, auto_build=not args.no_build)
+
+
+def cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    from gazetteer.build import build_index
+    from geomap.gazetteer import Gazetteer, default_index_path
+
+    path = Path(args.index) if args.index else default_index_path()
+    if args.force or Gazetteer.problem_with(path) is not None:
+        build_index(path, progress=args.progress)
+        verb = "built"
+    else:
+        verb = "up to date"
+    with Gazetteer(path, auto_build=False) as gaz:
+        stats = gaz.stats()
+    print(f"gazetteer index {verb}: {path} ({stats['places']:,} places, {stats['size_bytes'] / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+def cmd_gazetteer_lookup(args: argparse.Namespace) -> int:
+    name = _clean_name(args.name)
+    if args.limit < 1:
+        raise InputError("--limit must be at least 1")
+    with _open_gazetteer(args) as gaz:
+        matches = gaz.search(name, limit=args.limit)
+    if args.json:
+        rows = [{**m.place.to_dict(), "score": round(m.score, 4)} for m in matches]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not matches:
+        print(f"no place named {name!r} in the gazetteer", file=sys.stderr)
+        return EXIT_OK
+    for rank, m in enumerate(matches, start=1):
+        p = m.place
+        country = p.country_code or ",".join(p.country_codes) or "-"
+        print(
+            f"{rank:>2}. {p.name:<32} {p.feature_type:<10} {country:<8} "
+            f"{p.lat:>9.4f} {p.lon:>10.4f}  score {m.score:.3f}  id {p.id}"
+        )
+    return EXIT_OK
+
+
+def cmd_gazetteer_stats(args: argparse.Namespace) -> int:
+    with _open_gazetteer(args) as gaz:
+        stats = gaz.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, sort_keys=True))
+        return EXIT_OK
+    print(f"index      {stats['path']}  ({stats['size_bytes'] / 1e6:.1f} MB)")
+    print(f"places     {stats['places']:,}   names {stats['names']:,}   demonyms {stats['demonyms']:,}")
+    print("by feature type:")
+    for key, value in sorted(stats["by_feature_type"].items(), key=lambda kv: -kv[1]):
+        print(f"  {key:<14} {value:>8,}")
+    print("by source:")
+    for key, value in sorted(stats["by_source"].items(), key=lambda kv: -kv[1]):
+        print(f"  {key:<34} {value:>8,}")
+    return EXIT_OK
+
+
+def _parse_files(files: Sequence[str], date: str | None = None):
+    """Parse every article of every input file (one Geoparser for all)."""
+    from geomap.article import read_articles
+    from geomap.parser import Geoparser
+
+    articles = [a for f in files for a in read_articles(f)]
+    if date is not None:
+        import dataclasses
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"--date {date!r} is not a date like 2024-03-12") from None
+        articles = [a if a.date else dataclasses.replace(a, date=date) for a in articles]
+    parser = Geoparser()
+    return [parser.parse_article(a) for a in articles]
+
+
+def default_output(files: Sequence[str], suffix: str) -> Path:
+    """``maps/<input stem><suffix>`` for one input, ``maps/layered<suffix>`` for several."""
+    stem = Path(files[0]).stem if len(files) == 1 and files[0] != "-" else "layered"
+    return Path("maps") / f"{stem}{suffix}"
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    parsed = _parse_files([args.file], args.date)
+    if args.json:
+        for article in parsed:
+            print(json.dumps(article.to_dict(), ensure_ascii=False))
+        return EXIT_OK
+    for article in parsed:
+        print(f"# {article.title or article.id}")
+        if not article.places:
+            print("  (no places found)")
+        for rp in article.places:
+            p = rp.place
+            print(
+                f"  {p.name:<30} {p.feature_type:<10} {p.country_code or '-':<3} "
+                f"{p.lat:>9.4f} {p.lon:>10.4f}  conf {rp.confidence:.2f}  "
+                f"as {', '.join(rp.mentions)}"
+            )
+    return EXIT_OK
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from geomap.output import write_text_atomic
+    from geomap.render import render_map
+
+    parsed = _parse_files(args.files)
+    if not any(a.places for a in parsed):
+        raise GeomapError("no places found in the input; no map written")
+    html = render_map(parsed).get_root().render()
+    output = args.output or default_output(args.files, ".html")
+    path = write_text_atomic(output, html, force=args.force)
+    print(f"map written: {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geomap.export import dumps_geojson
+    from geomap.output import write_text_atomic
+
+    text = dumps_geojson(_parse_files(args.files))
+    if args.output:
+        path = write_text_atomic(args.output, text, force=args.force)
+        print(f"geojson written: {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="geomap", description=__doc__.splitlines()[0].rstrip(":") if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    parse = commands.add_parser("parse", help="places named in one article")
+    parse.add_argument("file", help=".txt, .json or .jsonl file, or - for text on stdin")
+    parse.add_argument("--date", help="article date (YYYY-MM-DD) when the input has none")
+    parse.add_argument("--json", action="store_true", help="print the parsed-article JSON")
+    parse.set_defaults(func=cmd_parse)
+
+    fmap = commands.add_parser("map", help="an interactive map of one or more articles")
+    fmap.add_argument("files", nargs="+", metavar="FILE")
+    fmap.add_argument(
+        "-o", "--output", metavar="OUT.html", help="file to write (default: maps/<input name>.html)"
+    )
+    fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    fmap.set_defaults(func=cmd_map)
+
+    export = commands.add_parser("export", help="GeoJSON of the places in one or more articles")
+    export.add_argument("files", nargs="+", metavar="FILE")
+    export.add_argument("--format", choices=["geojson"], default="geojson")
+    export.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
+    export.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    export.set_defaults(func=cmd_export)
+
+    gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
+    gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)
+
+    def index_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--index", metavar="PATH", help="index file (default: $GEOMAP_DATA_DIR or ~/.cache/geomap)"
+        )
+
+    build = gaz_commands.add_parser("build", help="compile the index from the bundled sources")
+    index_options(build)
+    build.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: only on a terminal)",
+    )
+    build.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    build.set_defaults(func=cmd_gazetteer_build)
+
+    lookup = gaz_commands.add_parser("lookup", help="places a name may denote, best first")
+    lookup.add_argument("name")
+    lookup.add_argument("--json", action="store_true", help="print a JSON list")
+    lookup.add_argument("--limit", type=int, default=10, help="at most this many places (default 10)")
+    index_options(lookup)
+    lookup.add_argument("--no-build", action="store_true", help="fail instead of building a missing index")
+    lookup.set_defaults(func=cmd_gazetteer_lookup)
+
+    stats = gaz_commands.add_parser("stats", help="counts by feature type and by source")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    index_options(stats)
+    stats.add_argument("--no-build", action="store_true", help="fail instead of building a missing index")
+    stats.set_defaults(func=cmd_gazetteer_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except GazetteerError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_GAZETTEER
+    except GeomapError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_EMPTY
+    except KeyboardInterrupt:
+        print("geomap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""The exceptions geomap raises: a small hierarchy, so callers catch what they mean."""
+
+
+class GeomapError(Exception):
+    """Base class of every error geomap raises on purpose."""
+
+
+class GazetteerError(GeomapError):
+    """The gazetteer index is missing, corrupt or cannot be built."""
+
+
+class InputError(GeomapError):
+    """Input that geomap cannot use: empty, oversized, malformed."""

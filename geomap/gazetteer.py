@@ -1,0 +1,257 @@
+"""Read access to the compiled gazetteer: candidates for a name, nearest place, stats.
+
+A :class:`Gazetteer` is opened once and shared; it holds one read-only
+SQLite connection and a small cache of recent lookups. Opening builds the
+index first when it is missing, stale or corrupt (``auto_build=True``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from geomap.errors import GazetteerError
+from geomap.normalize import normalize_name
+from geomap.place import Match, Place
+
+DEFAULT_LIMIT = 25
+_EARTH_KM = 6371.0088
+
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.feature_type, p.lat, p.lon, p.country_code, p.country_codes, p.admin1, "
+    "p.population, p.importance, p.geonameid, p.alternate_names, p.bbox, p.source"
+)
+
+
+def data_dir() -> Path:
+    """Where built indexes live: ``$GEOMAP_DATA_DIR``, else the user cache dir (``~/.cache/geomap``)."""
+    configured = os.environ.get("GEOMAP_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geomap", appauthor=False))
+
+
+def default_index_path() -> Path:
+    """The index for the current sources: its name carries their fingerprint."""
+    from gazetteer.build import fingerprint
+
+    return data_dir() / f"gazetteer-{fingerprint()[:16]}.sqlite"
+
+
+def _place(row: tuple) -> Place:
+    (pid, name, ftype, lat, lon, cc, ccs, admin1, pop, imp, gid, alts, bbox, source) = row
+    return Place(
+        id=pid,
+        name=name,
+        feature_type=ftype,
+        lat=lat,
+        lon=lon,
+        country_code=cc,
+        country_codes=tuple(ccs.split(",")) if ccs else (),
+        admin1=admin1,
+        population=pop,
+        importance=imp,
+        geonameid=gid,
+        alternate_names=tuple(alts.split("|")) if alts else (),
+        bbox=tuple(json.loads(bbox)) if bbox else None,
+        source=source,
+    )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Gazetteer:
+    """The offline gazetteer index, opened once.
+
+    >>> gaz = Gazetteer()                      # doctest: +SKIP
+    >>> [p.country_code for p in gaz.candidates("Rafah")][:2]  # doctest: +SKIP
+    ['PS', 'EG']
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        auto_build: bool = True,
+        progress: bool | None = None,
+        cache_size: int = 65536,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_index_path()
+        self._cache: OrderedDict[tuple[str, int], tuple[Match, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._con = self._open(auto_build=auto_build, progress=progress)
+
+    # -- opening -----------------------------------------------------------
+
+    def _open(self, *, auto_build: bool, progress: bool | None) -> sqlite3.Connection:
+        problem = self._problem()
+        if problem is not None:
+            if not auto_build:
+                raise GazetteerError(
+                    f"gazetteer index {self.path} is {problem}; rebuild it with `geomap gazetteer build`"
+                )
+            from gazetteer.build import build_index
+
+            build_index(self.path, progress=progress)
+            problem = self._problem()
+            if problem is not None:
+                raise GazetteerError(f"gazetteer index {self.path} is {problem} right after a build")
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        con.execute("PRAGMA query_only = 1")
+        return con
+
+    def _problem(self) -> str | None:
+        return self.problem_with(self.path)
+
+    @staticmethod
+    def problem_with(path: Path) -> str | None:
+        """Why the index at ``path`` can't be used as it is ("missing", "corrupt"…), or ``None``."""
+        if not path.is_file():
+            return "missing"
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                (page_size,) = con.execute("PRAGMA page_size").fetchone()
+                (page_count,) = con.execute("PRAGMA page_count").fetchone()
+                meta = dict(con.execute("SELECT key, value FROM meta"))
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            return "corrupt"
+        if page_size * page_count != path.stat().st_size:
+            return "corrupt (truncated)"
+        from gazetteer.build import fingerprint
+
+        if meta.get("fingerprint") != fingerprint():
+            return "stale (built from other sources)"
+        return None
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            with self._lock:
+                return self._con.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(
+                f"gazetteer index {self.path} is unreadable ({exc}); rebuild it with `geomap gazetteer build`"
+            ) from None
+
+    # -- lookups -----------------------------------------------------------
+
+    def search(self, name: str, limit: int = DEFAULT_LIMIT) -> list[Match]:
+        """Scored candidates for ``name``, best first (empty when nothing matches)."""
+        if not isinstance(name, str) or limit <= 0:
+            return []
+        cache_key = (name, limit)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            self._cache.move_to_end(cache_key)
+            return list(cached)
+        key = normalize_name(name)
+        result: tuple[Match, ...] = ()
+        if key:
+            rows = self._query(
+                f"SELECT n.score, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.rowid = n.place "
+                "WHERE n.key = ? ORDER BY n.score DESC, p.importance DESC, p.rowid LIMIT ?",
+                (key, limit),
+            )
+            result = tuple(Match(_place(row[1:]), row[0], name) for row in rows)
+        self._cache[cache_key] = result
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return list(result)
+
+    def candidates(self, name: str, limit: int = DEFAULT_LIMIT) -> list[Place]:
+        """Places that ``name`` may denote, most likely first."""
+        return [m.place for m in self.search(name, limit)]
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id (a GeoNames id as a string, or a curated id)."""
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (str(place_id),))
+        return _place(rows[0]) if rows else None
+
+    def country(self, code: str) -> Place | None:
+        """The country with ISO 3166-1 alpha-2 ``code``."""
+        rows = self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.feature_type = 'country' AND p.country_code = ?",
+            (code.upper(),),
+        )
+        return _place(rows[0]) if rows else None
+
+    def demonym(self, word: str) -> Place | None:
+        """The country or region a demonym points to ("Yemeni" → Yemen), or ``None``."""
+        key = normalize_name(word)
+        if not key:
+            return None
+        rows = self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM demonyms d JOIN places p ON p.rowid = d.place WHERE d.key = ?",
+            (key,),
+        )
+        return _place(rows[0]) if rows else None
+
+    def nearest(self, lat: float, lon: float) -> tuple[Place, float] | None:
+        """The populated place nearest to (lat, lon) and its distance in km."""
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"coordinates out of range: {lat}, {lon}")
+        for half in (0.25, 1.0, 4.0, 16.0, 90.0, 360.0):
+            widen = half / max(math.cos(math.radians(lat)), 0.01)
+            rows = self._query(
+                f"SELECT {_PLACE_COLUMNS} FROM populated r JOIN places p ON p.rowid = r.id "
+                "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ?",
+                (lat + half, lat - half, lon + widen, lon - widen),
+            )
+            if not rows:
+                continue
+            best = min(rows, key=lambda r: haversine_km(lat, lon, r[3], r[4]))
+            distance = haversine_km(lat, lon, best[3], best[4])
+            # Anything outside the box is at least `half` degrees of latitude away.
+            if distance <= half * 111.0 or half >= 90:
+                return _place(best), distance
+        return None
+
+    def feature_names(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(name, alternate names) of every place that is not a populated place or admin unit.
+
+        These are the names a phrase matcher should find even where NER misses them.
+        """
+        rows = self._query(
+            "SELECT name, alternate_names FROM places WHERE feature_type NOT IN ('city', 'admin1', 'admin2')"
+        )
+        return [(name, tuple(alts.split("|")) if alts else ()) for name, alts in rows]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by feature type and by source, as recorded at build time."""
+        meta = dict(self._query("SELECT key, value FROM meta"))
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "places": sum(json.loads(meta["counts_by_feature_type"]).values()),
+            "names": int(meta["names"]),
+            "demonyms": int(meta["demonyms"]),
+            "by_feature_type": json.loads(meta["counts_by_feature_type"]),
+            "by_source": json.loads(meta["counts_by_source"]),
+            "fingerprint": meta["fingerprint"],
+        }

@@ -1,0 +1,45 @@
+"""Writing results: atomically, and never over a file geomap did not write unless forced."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from geomap.errors import InputError
+
+#: Every file geomap writes carries this mark near its top, so a rerun may replace it.
+GENERATOR = "geomap"
+
+
+def is_geomap_output(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f'"generator": "{GENERATOR}'.encode() in head or (
+        f'<meta name="generator" content="{GENERATOR}'.encode() in head
+    )
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+    """Write ``text`` to ``path`` via a temporary file and a rename.
+
+    An existing file that geomap did not write is kept unless ``force``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name")
+    if path.exists() and not force and not is_geomap_output(path):
+        raise InputError(f"{path} exists and was not written by geomap; use --force to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -1,0 +1,84 @@
+"""The ``Geoparser`` facade: opens spaCy and the gazetteer once, parses many articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from geomap.article import Article
+from geomap.gazetteer import Gazetteer
+from geomap.model import Mention, ParsedArticle, ResolvedPlace
+from geomap.nlp import FeatureMatcher, find_mentions, load_pipeline
+from geomap.resolve import resolve
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+class Geoparser:
+    """Text in, :class:`ParsedArticle` out. Heavy objects are created here, once."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, model: str | None = None) -> None:
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
+        self.nlp = load_pipeline(model) if model else load_pipeline()
+        self.matcher = FeatureMatcher(self.nlp, self.gazetteer)
+
+    def parse(
+        self,
+        text: str,
+        *,
+        id: str | None = None,
+        title: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+    ) -> ParsedArticle:
+        """Parse one article's text."""
+        article = Article(text=text, id=id or "article", title=title, date=date, url=url)
+        return self._build(article, self.nlp(text))
+
+    def parse_article(self, article: Article) -> ParsedArticle:
+        return self._build(article, self.nlp(article.text))
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ParsedArticle]:
+        """Parse a stream of articles, batching them through spaCy."""
+        stream = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+            yield self._build(article, doc)
+
+    def _build(self, article: Article, doc: Doc) -> ParsedArticle:
+        raw = find_mentions(doc, self.matcher)
+        demonyms = [e.text for e in doc.ents if e.label_ == "NORP"]
+        resolved = resolve(raw, self.gazetteer, demonyms)
+        sentences = [s.text.strip() for s in doc.sents]
+        mentions = tuple(
+            Mention(m.start, m.end, m.text, m.label, m.sentence, place, conf)
+            for m, (place, conf, _) in zip(raw, resolved, strict=True)
+        )
+        grouped: dict[str, list[int]] = {}
+        for i, mention in enumerate(mentions):
+            if mention.place is not None:
+                grouped.setdefault(mention.place.id, []).append(i)
+        places = []
+        for indexes in grouped.values():
+            first = mentions[indexes[0]]
+            sentence_ids = sorted({mentions[i].sentence for i in indexes})
+            places.append(
+                ResolvedPlace(
+                    place=first.place,
+                    confidence=max(mentions[i].confidence for i in indexes),
+                    mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
+                    mention_count=len(indexes),
+                    sentences=tuple(sentences[s] for s in sentence_ids),
+                    alternatives=resolved[indexes[0]][2],
+                    article_ids=(article.id,),
+                )
+            )
+        return ParsedArticle(
+            id=article.id,
+            text=article.text,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            mentions=mentions,
+            places=tuple(places),
+        )

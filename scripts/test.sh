@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, the fast tests, then the slow-marked ones.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check geomap gazetteer tests bench
+.venv/bin/python -m pytest -q -m "slow or not slow" "$@"

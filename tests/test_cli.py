@@ -1,0 +1,75 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geomap.cli import EXIT_GAZETTEER, EXIT_OK, EXIT_USAGE, main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lookup_json_lists_places_best_first(capsys, gazetteer):
+    code, out, _err = run(
+        capsys, "gazetteer", "lookup", "Cape of Good Hope", "--json", "--index", str(gazetteer.path)
+    )
+    assert code == EXIT_OK
+    places = json.loads(out)
+    assert places[0]["feature_type"] == "cape"
+    assert places[0]["country_code"] == "ZA"
+    for key in ("name", "lat", "lon", "feature_type", "country_code", "geonameid", "population", "score"):
+        assert key in places[0]
+
+
+def test_lookup_limit(capsys, gazetteer):
+    code, out, _ = run(
+        capsys, "gazetteer", "lookup", "Springfield", "--json", "--limit", "3", "--index", str(gazetteer.path)
+    )
+    assert code == EXIT_OK and len(json.loads(out)) == 3
+
+
+def test_lookup_table(capsys, gazetteer):
+    code, out, _ = run(capsys, "gazetteer", "lookup", "Rafah", "--index", str(gazetteer.path))
+    assert code == EXIT_OK
+    assert " PS " in out.splitlines()[0] and "city" in out
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 5000])
+def test_bad_names_get_one_line_and_exit_2(capsys, bad):
+    code, out, err = run(capsys, "gazetteer", "lookup", bad)
+    assert code == EXIT_USAGE
+    assert out == "" and err.count("\n") == 1 and err.startswith("geomap: error:")
+
+
+def test_control_characters_are_not_a_crash(capsys, gazetteer):
+    code, out, _ = run(
+        capsys, "gazetteer", "lookup", "\x00\x07\x1b", "--json", "--index", str(gazetteer.path)
+    )
+    assert code == EXIT_USAGE or (code == EXIT_OK and json.loads(out) == [])
+
+
+def test_missing_index_with_no_build(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "gazetteer", "lookup", "Paris", "--no-build", "--index", str(tmp_path / "x.sqlite")
+    )
+    assert code == EXIT_GAZETTEER
+    assert "geomap gazetteer build" in err and err.count("\n") == 1
+
+
+def test_stats_json(capsys, gazetteer):
+    code, out, _ = run(capsys, "gazetteer", "stats", "--json", "--index", str(gazetteer.path))
+    stats = json.loads(out)
+    assert code == EXIT_OK and stats["by_feature_type"]["strait"] > 10
+    assert stats["by_source"]["geonames-cities500"] > 200_000
+
+
+def test_usage_errors_exit_2_without_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "geomap.cli", "gazetteer", "frobnicate"], capture_output=True, text=True
+    )
+    assert proc.returncode == EXIT_USAGE
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1

@@ -1,0 +1,184 @@
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geomap.gazetteer import Gazetteer, haversine_km
+
+# (name as news writes it, feature type, country_code or None, a country it must list)
+EXPECTED = [
+    ("Red Sea", "sea", None, "YE"),
+    ("Bab el-Mandeb", "strait", None, "YE"),
+    ("Strait of Hormuz", "strait", None, "IR"),
+    ("Gulf of Aden", "gulf", None, "YE"),
+    ("Gaza Strip", "territory", "PS", "PS"),
+    ("West Bank", "territory", "PS", "PS"),
+    ("Sinai", "peninsula", "EG", "EG"),
+    ("Donbas", "territory", "UA", "UA"),
+    ("Euphrates", "river", None, "IQ"),
+    ("Khan Younis", "city", "PS", "PS"),
+    ("Hodeidah", "city", "YE", "YE"),
+    ("Yemen", "country", "YE", "YE"),
+    ("Suez Canal", "canal", "EG", "EG"),
+]
+
+
+@pytest.mark.parametrize(("name", "feature_type", "country", "listed"), EXPECTED)
+def test_news_places_resolve_to_the_right_feature(gazetteer, name, feature_type, country, listed):
+    best = gazetteer.candidates(name)[0]
+    assert best.feature_type == feature_type
+    assert best.country_code == country
+    assert listed in best.country_codes
+
+
+def test_cape_of_good_hope_is_the_cape_in_south_africa(gazetteer):
+    cape = gazetteer.candidates("Cape of Good Hope")[0]
+    assert cape.feature_type == "cape"
+    assert cape.country_code == "ZA"
+    assert haversine_km(cape.lat, cape.lon, -34.3568, 18.4740) < 25
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("Bab al-Mandab", "Bab el-Mandeb"),
+        ("Khan Yunis", "Khan Younis"),
+        ("the Red Sea", "Red Sea"),
+        ("KHAN-YOUNIS", "Khan Younis"),
+        ("Khān Yūnis", "Khan Younis"),
+        ("Sana'a", "Sanaa"),
+    ],
+)
+def test_transliterations_find_the_same_place(gazetteer, variant, canonical):
+    assert gazetteer.candidates(variant)[0].id == gazetteer.candidates(canonical)[0].id
+
+
+def test_ambiguity_is_kept(gazetteer):
+    rafah = {p.country_code for p in gazetteer.candidates("Rafah") if p.feature_type == "city"}
+    assert {"PS", "EG"} <= rafah
+    georgia = [(p.feature_type, p.country_code) for p in gazetteer.candidates("Georgia")]
+    assert ("country", "GE") in georgia
+    assert ("admin1", "US") in georgia
+    assert gazetteer.candidates("Paris")[0].country_code == "FR"
+
+
+def test_candidates_are_ranked_by_score(gazetteer):
+    scores = [m.score for m in gazetteer.search("Springfield", limit=25)]
+    assert len(scores) > 3
+    assert scores == sorted(scores, reverse=True)
+    assert len(gazetteer.candidates("Springfield", limit=2)) == 2
+
+
+@pytest.mark.parametrize("bad", ["", " ", "x" * 5000, "\x00\x01\x02", "غزة", "!!!", "\ud800"])
+def test_bad_names_give_an_empty_list(gazetteer, bad):
+    assert gazetteer.candidates(bad) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_gives_valid_places(gazetteer, text):
+    for place in gazetteer.candidates(text, limit=5):
+        assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
+        assert place.name
+
+
+def test_every_place_speaks_geo_interface(gazetteer):
+    place = gazetteer.candidates("Hodeidah")[0]
+    geo = place.__geo_interface__
+    assert geo["geometry"] == {"type": "Point", "coordinates": (place.lon, place.lat)}
+    assert geo["properties"]["geonameid"] == place.geonameid
+    assert 14 < place.lat < 15.5 and 42.5 < place.lon < 43.5
+
+
+def test_nearest_populated_place(gazetteer):
+    place, km = gazetteer.nearest(31.30, 34.25)
+    assert place.name.startswith("Rafa") and place.country_code == "PS"
+    assert km < 5
+    with pytest.raises(ValueError):
+        gazetteer.nearest(91, 0)
+
+
+def test_nearest_far_from_anything_still_answers(gazetteer):
+    _place, km = gazetteer.nearest(-60.0, -140.0)  # Southern Ocean
+    assert km > 1000 and not math.isnan(km)
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("Yemeni", "YE"),
+        ("Israeli", "IL"),
+        ("Palestinian", "PS"),
+        ("Palestinians", "PS"),
+        ("Iranian", "IR"),
+        ("Lebanese", "LB"),
+        ("American", "US"),
+        ("Egyptian", "EG"),
+    ],
+)
+def test_demonyms_point_to_countries(gazetteer, word, code):
+    place = gazetteer.demonym(word)
+    assert place is not None and place.feature_type == "country" and place.country_code == code
+
+
+def test_every_country_has_a_demonym(gazetteer):
+    countries = gazetteer._query("SELECT rowid FROM places WHERE feature_type = 'country'")
+    with_demonym = gazetteer._query(
+        "SELECT DISTINCT d.place FROM demonyms d JOIN places p ON p.rowid = d.place "
+        "WHERE p.feature_type = 'country'"
+    )
+    assert len(with_demonym) >= 0.95 * len(countries)
+
+
+def test_stats_count_features_and_sources(gazetteer):
+    stats = gazetteer.stats()
+    assert stats["by_feature_type"]["city"] > 200_000
+    assert stats["by_feature_type"]["country"] >= 240
+    for water in ("sea", "strait", "gulf", "canal", "cape", "river", "desert", "territory"):
+        assert stats["by_feature_type"].get(water, 0) > 0, water
+    assert stats["by_source"]["curated"] >= 600
+
+
+def test_get_and_country(gazetteer):
+    assert gazetteer.get("281102").name.startswith("Rafa")
+    assert gazetteer.get("nope") is None
+    assert gazetteer.country("ye").name == "Yemen"
+
+
+def test_cache_gives_equal_independent_lists(gazetteer):
+    first = gazetteer.candidates("Aden")
+    first.clear()
+    assert gazetteer.candidates("Aden")
+
+
+def test_missing_index_without_build_says_how_to_rebuild(tmp_path):
+    from geomap.errors import GazetteerError
+
+    with pytest.raises(GazetteerError, match="geomap gazetteer build"):
+        Gazetteer(tmp_path / "none.sqlite", auto_build=False)
+
+
+def test_truncated_index_is_detected(gazetteer, tmp_path):
+    from geomap.errors import GazetteerError
+
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(gazetteer.path.read_bytes()[:1_000_000])
+    with pytest.raises(GazetteerError, match="corrupt"):
+        Gazetteer(broken, auto_build=False)
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(GazetteerError, match="corrupt"):
+        Gazetteer(garbage, auto_build=False)
+
+
+@pytest.mark.slow
+def test_corrupt_index_is_rebuilt_and_the_build_is_deterministic(gazetteer, tmp_path):
+    import hashlib
+
+    broken = tmp_path / "index.sqlite"
+    broken.write_bytes(b"garbage" * 1000)
+    with Gazetteer(broken, progress=False) as rebuilt:
+        assert rebuilt.candidates("Hodeidah")[0].country_code == "YE"
+    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    assert digest == hashlib.sha256(gazetteer.path.read_bytes()).hexdigest()
