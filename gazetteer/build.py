@@ -124,7 +124,8 @@ def collect(
     by_key: dict[tuple[str, str], Entry] = {
         (e.feature_type, normalize_name(e.name)): e for e in country_entries + continent_entries
     }
-    curated_ids: dict[str, str] = {}
+    # Curated tables may point at a registry continent by its slug ("africa").
+    curated_ids = {"geomap:" + sources.slug(e.name): e.id for e in continent_entries}
     kept: list[Entry] = []
     for entry in curated:
         twin = by_key.get((entry.feature_type, normalize_name(entry.name)))

@@ -212,8 +212,13 @@ class Gazetteer:
         )
         return _place(rows[0]) if rows else None
 
-    def nearest(self, lat: float, lon: float) -> tuple[Place, float] | None:
-        """The populated place nearest to (lat, lon) and its distance in km."""
+    def nearest(self, lat: float, lon: float, *, within_km: float = 5.0) -> tuple[Place, float] | None:
+        """The populated place that names a point, and its distance in km.
+
+        That is the most populous place no more than ``within_km`` farther than
+        the nearest one, so a point in central Paris gives Paris, not the
+        arrondissement whose centre happens to be closest.
+        """
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"coordinates out of range: {lat}, {lon}")
         for half in (0.25, 1.0, 4.0, 16.0, 90.0, 360.0):
@@ -225,10 +230,12 @@ class Gazetteer:
             )
             if not rows:
                 continue
-            best = min(rows, key=lambda r: haversine_km(lat, lon, r[3], r[4]))
-            distance = haversine_km(lat, lon, best[3], best[4])
+            scored = [(haversine_km(lat, lon, r[3], r[4]), r) for r in rows]
+            nearest = min(d for d, _ in scored)
             # Anything outside the box is at least `half` degrees of latitude away.
-            if distance <= half * 111.0 or half >= 90:
+            if nearest + within_km <= half * 111.0 or half >= 90:
+                close = [(d, r) for d, r in scored if d <= nearest + within_km]
+                distance, best = max(close, key=lambda dr: (dr[1][8] or 0, -dr[0]))
                 return _place(best), distance
         return None
 

@@ -35,10 +35,13 @@ def normalize_name(text: str) -> str:
     Only Latin-script names get a key: transliterating other scripts here
     would invent spellings that match the wrong places.
     """
-    if not text or len(text) > MAX_NAME_LENGTH or not is_latin(text):
+    if not text or len(text) > MAX_NAME_LENGTH:
         return ""
     text = text.translate(_DROP)
+    if not is_latin(text):
+        return ""
     if not text.isascii():
-        text = unidecode(text)
+        # Lone surrogates (from mis-decoded input) are no letters of any name.
+        text = unidecode(text.encode("utf-8", "ignore").decode("utf-8"))
     text = _NON_ALNUM.sub(" ", text.lower()).strip()
     return _LEADING_THE.sub("", text)

@@ -13,3 +13,10 @@ def gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     yield gaz
     gaz.close()
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer):
+    from geomap.parser import Geoparser
+
+    return Geoparser(gazetteer)

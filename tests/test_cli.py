@@ -73,3 +73,45 @@ def test_usage_errors_exit_2_without_traceback():
     )
     assert proc.returncode == EXIT_USAGE
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+EXAMPLE = "examples/red-sea-shipping.txt"
+
+
+def test_parse_json_has_the_contract_keys(capsys, monkeypatch):
+    import pathlib
+
+    monkeypatch.chdir(pathlib.Path(__file__).parents[1])
+    code, out, _ = run(capsys, "parse", EXAMPLE, "--json", "--date", "2024-03-12")
+    assert code == EXIT_OK
+    doc = json.loads(out)
+    assert {"id", "title", "date", "mentions", "places", "incidents"} <= set(doc)
+    assert doc["date"] == "2024-03-12"
+    mention = doc["mentions"][0]
+    assert {"start", "end", "text", "label", "sentence", "place", "confidence"} <= set(mention)
+
+
+def test_map_and_export_write_files_and_respect_foreign_files(capsys, tmp_path, monkeypatch):
+    import pathlib
+
+    monkeypatch.chdir(pathlib.Path(__file__).parents[1])
+    out = tmp_path / "m.html"
+    assert run(capsys, "map", EXAMPLE, "-o", str(out))[0] == EXIT_OK
+    assert "leaflet" in out.read_text(encoding="utf-8").lower()
+    assert run(capsys, "map", EXAMPLE, "-o", str(out))[0] == EXIT_OK  # its own file: replaced
+    foreign = tmp_path / "notes.html"
+    foreign.write_text("my notes", encoding="utf-8")
+    code, _, err = run(capsys, "map", EXAMPLE, "-o", str(foreign))
+    assert code == EXIT_USAGE and "--force" in err
+    assert foreign.read_text(encoding="utf-8") == "my notes"
+    assert run(capsys, "map", EXAMPLE, "-o", str(foreign), "--force")[0] == EXIT_OK
+    code, out_text, _ = run(capsys, "export", EXAMPLE)
+    assert code == EXIT_OK and json.loads(out_text)["type"] == "FeatureCollection"
+
+
+def test_map_of_text_without_places_is_an_error(capsys, tmp_path):
+    src = tmp_path / "none.txt"
+    src.write_text("Nothing happened to anyone.", encoding="utf-8")
+    code, _, err = run(capsys, "map", str(src), "-o", str(tmp_path / "x.html"))
+    assert code == 1 and "no places" in err
+    assert not (tmp_path / "x.html").exists()

@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "red-sea-shipping.txt"
+
+
+@pytest.fixture(scope="session")
+def example(geoparser):
+    return geoparser.parse(EXAMPLE.read_text(encoding="utf-8"), id="example")
+
+
+def places_named(parsed, text):
+    return [m.place for m in parsed.mentions if m.text == text and m.place is not None]
+
+
+def test_example_places(example):
+    assert {p.country_code for p in places_named(example, "Rafah")} == {"PS"}
+    (cape,) = set(places_named(example, "Cape of Good Hope"))
+    assert cape.feature_type == "cape" and cape.country_code == "ZA"
+    assert places_named(example, "Red Sea")[0].feature_type == "sea"
+    assert places_named(example, "Bab el-Mandeb")[0].feature_type == "strait"
+    assert places_named(example, "Suez Canal")[0].feature_type == "canal"
+
+
+def test_lookalikes_are_not_places(example):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    pflp = text.index("Popular Front for the Liberation of Palestine")
+    katz = text.index("Israel Katz")
+    for m in example.mentions:
+        assert not (pflp <= m.start < pflp + 45), m
+        assert m.start != katz, m
+
+
+def test_offsets_point_at_the_mention_text(example):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert example.mentions
+    for m in example.mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_geo_interface_is_a_feature_collection(example):
+    geo = example.__geo_interface__
+    assert geo["type"] == "FeatureCollection"
+    for feature in geo["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert feature["properties"]["kind"] == "place"
+
+
+def test_text_without_places(geoparser):
+    parsed = geoparser.parse("The committee met and agreed on nothing at all.")
+    assert parsed.places == () and parsed.mentions == ()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_random_text_never_crashes_and_offsets_hold(geoparser, text):
+    parsed = geoparser.parse(text)
+    for m in parsed.mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        if m.place is not None:
+            assert -90 <= m.place.lat <= 90 and -180 <= m.place.lon <= 180
