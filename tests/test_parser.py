@@ -4,7 +4,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
 EXAMPLE = Path(__file__).parents[1] / "examples" / "red-sea-shipping.txt"
 
 
