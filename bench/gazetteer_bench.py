@@ -17,27 +17,38 @@ from pathlib import Path
 
 # A fresh interpreter: import geomap, open the index, look one name up.
 COLD = r"""
-import resource, sys, time, json
+import sys, time, json
 t0 = time.perf_counter()
 from geomap.gazetteer import Gazetteer
 gaz = Gazetteer(sys.argv[1], auto_build=False)
 first = gaz.candidates("Rafah")
 t1 = time.perf_counter()
 names = json.loads(sys.argv[2])
-for name in names:                      # cold: every name once, cache empty
+for name in names:                      # cold: each distinct name once, nothing cached
     gaz.candidates(name)
 t2 = time.perf_counter()
-for _ in range(10):                     # warm: the same names again
+for _ in range(10):                     # warm: the same names again, from the cache
     for name in names:
         gaz.candidates(name)
 t3 = time.perf_counter()
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({
     "open_first_lookup_s": t1 - t0,
     "cold_lookups_per_s": len(names) / (t2 - t1),
     "warm_lookups_per_s": 10 * len(names) / (t3 - t2),
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_rss_mb": int(hwm.split()[1]) / 1024,
     "first": first[0].name,
 }))
+"""
+
+BUILD = r"""
+import json, sys
+from pathlib import Path
+from gazetteer.build import build_index
+build_index(Path(sys.argv[1]), progress=False)
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({"peak_rss_mb": int(hwm.split()[1]) / 1024}))
 """
 
 NAMES = [
@@ -84,6 +95,13 @@ NAMES = [
 ]
 
 
+def run_child(code: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark process failed:\n{proc.stderr}")
+    return proc.stdout
+
+
 def median_line(label: str, values: list[float], unit: str, fmt: str = "{:.3f}") -> str:
     runs = ", ".join(fmt.format(v) for v in values)
     return f"{label:<32} median {fmt.format(statistics.median(values))} {unit}   (runs: {runs})"
@@ -95,31 +113,29 @@ def main() -> None:
     parser.add_argument("--build-runs", type=int, default=3, help="full builds (default 3; 0 skips)")
     args = parser.parse_args()
 
-    from gazetteer.build import build_index
     from geomap.gazetteer import Gazetteer
 
     index = Gazetteer().path  # built if needed
-    builds = []
+    builds, build_rss = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.build_runs):
             t0 = time.perf_counter()
-            build_index(Path(tmp) / f"b{i}.sqlite", progress=False)
+            out = run_child(BUILD, str(Path(tmp) / f"b{i}.sqlite"))
             builds.append(time.perf_counter() - t0)
+            build_rss.append(json.loads(out)["peak_rss_mb"])
 
-    names = NAMES * 25  # 1,000 lookups of 40 distinct names
+    # 40 news names plus ~2,000 distinct keys spread over the whole names table.
+    with Gazetteer(index) as gaz:
+        spread = [k for (k,) in gaz._query("SELECT key FROM names")][::350]
+    names = list(dict.fromkeys(NAMES + spread))
     runs = []
     for _ in range(args.runs):
-        out = subprocess.run(
-            [sys.executable, "-c", COLD, str(index), json.dumps(names)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(out))
+        runs.append(json.loads(run_child(COLD, str(index), json.dumps(names))))
 
     print(f"index: {index}  size {index.stat().st_size / 1e6:.1f} MB")
     if builds:
-        print(median_line("build", builds, "s", "{:.1f}"))
+        print(median_line("build (fresh process)", builds, "s", "{:.1f}"))
+        print(median_line("peak RSS of the build", build_rss, "MB", "{:.0f}"))
     print(median_line("open + first lookup (fresh proc)", [r["open_first_lookup_s"] for r in runs], "s"))
     print(median_line("lookups/s, cold names", [r["cold_lookups_per_s"] for r in runs], "/s", "{:,.0f}"))
     print(median_line("lookups/s, warm names", [r["warm_lookups_per_s"] for r in runs], "/s", "{:,.0f}"))
