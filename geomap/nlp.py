@@ -9,6 +9,8 @@ Liberation of Palestine") are look-alikes and dropped.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,39 +67,168 @@ class FeatureMatcher:
         return spans
 
 
-def find_mentions(doc: Doc, matcher: FeatureMatcher | None = None) -> list[RawMention]:
-    """Place mentions of a parsed ``doc``, longest match winning, in text order."""
-    sentence_of = {}
-    for i, sent in enumerate(doc.sents):
-        sentence_of[sent.start] = i
-    starts = sorted(sentence_of)
+#: An all-capitals dateline opening a story or paragraph: "SANAA, Yemen -", "SAN DIEGO (AP) -".
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'\- ]{1,40}[A-Z.])(?=\s*(?:,|\(|—|–|-\s))")
 
-    def sentence_index(token_start: int) -> int:
-        import bisect
-
-        return sentence_of[starts[bisect.bisect_right(starts, token_start) - 1]]
-
-    lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
-    candidates: list[tuple[int, int, str]] = [
-        (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS
+#: Words that mark an organisation even when its name is a place name alone.
+_ORG_WORDS = frozenset(
+    [
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "party",
+        "council",
+        "ministry",
+        "department",
+        "agency",
+        "company",
+        "corp",
+        "inc",
+        "ltd",
+        "bank",
+        "club",
+        "fc",
+        "united",
+        "city-fc",
+        "times",
+        "post",
+        "herald",
+        "journal",
+        "tribune",
+        "news",
+        "network",
+        "airlines",
+        "airways",
+        "group",
     ]
-    if matcher is not None:
-        candidates += [(s, e, "GAZ") for s, e in matcher(doc)]
+)
 
-    chosen: list[tuple[int, int, str]] = []
-    for start, end, label in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if any(start < e and s < end for s, e, _ in chosen):
-            continue
-        if label == "GAZ" and any(s <= start and end <= e for s, e in lookalikes):
-            continue
-        chosen.append((start, end, label))
+#: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
+STRONG_NAME_SCORE = 0.45
+#: A town the model called a person or organisation is taken as a place only from this
+#: score up (about 100,000 people): "Hamas" and "Edison" are towns too.
+RECLASSIFY_SCORE = 0.5
 
-    mentions = []
-    for start, end, label in sorted(chosen):
+
+class MentionFinder:
+    """Finds the place mentions of a parsed ``Doc``.
+
+    Sources, in order of trust: the model's GPE/LOC/FAC entities; gazetteer
+    feature names it missed; entities it called a person or organisation whose
+    whole text is a well-known place ("Mauritius", "Tamil Nadu", "DPRK");
+    all-capitals datelines; demonyms ("Yemeni", label ``DEMONYM``), which are
+    evidence of a country but not a place of their own. A name taken as a
+    place once is a place wherever else it recurs in the article.
+    """
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.features = FeatureMatcher(nlp, gazetteer)
+
+    def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
+        best = self.gazetteer.search(text, limit=1)
+        return bool(best) and best[0].score >= threshold
+
+    def _well_known(self, text: str) -> bool:
+        """A country, region or curated feature, or a city of about 100,000 people or more."""
+        best = self.gazetteer.search(text, limit=1)
+        if not best:
+            return False
+        place = best[0].place
+        return place.feature_type != "city" or best[0].score >= RECLASSIFY_SCORE
+
+    def __call__(self, doc: Doc) -> list[RawMention]:
+        text = doc.text
+        lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
+        person_tokens = {
+            tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
+        }
+        found: list[tuple[int, int, str]] = [
+            (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS
+        ]
+        found += [(s, e, "GAZ") for s, e in self.features(doc)]
+        for ent in doc.ents:
+            if ent.label_ not in ("ORG", "PERSON", "NORP"):
+                continue
+            words = {t.lower_ for t in ent}
+            if ent.label_ == "NORP":
+                if self.gazetteer.demonym(ent.text) is not None:
+                    found.append((ent.start_char, ent.end_char, "DEMONYM"))
+                continue
+            if words & _ORG_WORDS or (ent.label_ == "PERSON" and ent.text.lower() in person_tokens):
+                continue
+            if self._well_known(ent.text):
+                found.append((ent.start_char, ent.end_char, "GAZ"))
+        for match in _DATELINE.finditer(text):
+            name = match.group(1).strip(" .-")
+            start = match.start(1)
+            if self._strong(name):
+                found.append((start, start + len(name), "DATELINE"))
+
+        # A town name the article also uses for a person ("Tyler", after "John Tyler") is that
+        # person; a country or region name ("Egypt" in a mis-tagged "Rethinking Egypt") is not.
+        found = [
+            f
+            for f in found
+            if text[f[0] : f[1]].lower() not in person_tokens or self._well_known(text[f[0] : f[1]])
+        ]
+        chosen: list[tuple[int, int, str]] = []
+        # Longest first, so "Gaza Strip" wins over "Gaza"; model entities before the rest.
+        for start, end, label in sorted(found, key=lambda c: (-(c[1] - c[0]), c[2] == "GAZ", c[0])):
+            if any(start < e and s < end for s, e, _ in chosen):
+                continue
+            if label == "GAZ" and any(
+                s <= start and end <= e and (s, e) != (start, end) for s, e in lookalikes
+            ):
+                continue
+            chosen.append((start, end, label))
+        chosen = self._propagate(doc, chosen, lookalikes, person_tokens)
+        return [self._mention(doc, s, e, label) for s, e, label in sorted(chosen)]
+
+    def _propagate(
+        self,
+        doc: Doc,
+        chosen: list[tuple[int, int, str]],
+        lookalikes: list[tuple[int, int]],
+        person_tokens: set[str],
+    ) -> list[tuple[int, int, str]]:
+        """Add every other occurrence of a well-known name already taken as a place."""
+        names = {
+            doc.text[s:e]
+            for s, e, label in chosen
+            if label != "DEMONYM" and e - s > 2 and doc.text[s:e].lower() not in person_tokens
+        }
+        names = {n for n in names if self._strong(n)}
+        out = list(chosen)
+        for name in names:
+            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            for m in pattern.finditer(doc.text):
+                s, e = m.span()
+                if any(s < ce and cs < e for cs, ce, _ in out):
+                    continue
+                if any(ls <= s and e <= le and (ls, le) != (s, e) for ls, le in lookalikes):
+                    continue
+                if doc.char_span(s, e) is None:
+                    continue
+                out.append((s, e, "GAZ"))
+        return out
+
+    @staticmethod
+    def _mention(doc: Doc, start: int, end: int, label: str) -> RawMention:
         span = doc.char_span(start, end, alignment_mode="expand")
-        text = doc.text[start:end]
-        # spaCy's entities often include a leading "the": the place starts after it.
-        if text.lower().startswith("the "):
-            start, text = start + 4, text[4:]
-        mentions.append(RawMention(start, end, text, label, sentence_index(span.start)))
-    return mentions
+        sentence = span.sent if span is not None else None
+        index = _sentence_index(doc, sentence.start if sentence is not None else 0)
+        surface = doc.text[start:end]
+        # The model's entities often include a leading "the": the name starts after it.
+        if surface.lower().startswith("the ") and len(surface) > 4:
+            start, surface = start + 4, surface[4:]
+        return RawMention(start, end, surface, label, index)
+
+
+def _sentence_index(doc: Doc, token_start: int) -> int:
+    starts = doc.user_data.get("geomap_sentence_starts")
+    if starts is None:
+        starts = [s.start for s in doc.sents]
+        doc.user_data["geomap_sentence_starts"] = starts
+    return max(bisect.bisect_right(starts, token_start) - 1, 0)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from geomap.article import Article
 from geomap.gazetteer import Gazetteer
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
-from geomap.nlp import FeatureMatcher, find_mentions, load_pipeline
+from geomap.nlp import MentionFinder, load_pipeline
 from geomap.resolve import resolve
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer | None = None, *, model: str | None = None) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
         self.nlp = load_pipeline(model) if model else load_pipeline()
-        self.matcher = FeatureMatcher(self.nlp, self.gazetteer)
+        self.find_mentions = MentionFinder(self.nlp, self.gazetteer)
 
     def parse(
         self,
@@ -46,17 +46,17 @@ class Geoparser:
             yield self._build(article, doc)
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
-        raw = find_mentions(doc, self.matcher)
-        demonyms = [e.text for e in doc.ents if e.label_ == "NORP"]
-        resolved = resolve(raw, self.gazetteer, demonyms)
+        raw = self.find_mentions(doc)
+        resolved = resolve(raw, self.gazetteer, doc.text)
         sentences = [s.text.strip() for s in doc.sents]
         mentions = tuple(
-            Mention(m.start, m.end, m.text, m.label, m.sentence, place, conf)
-            for m, (place, conf, _) in zip(raw, resolved, strict=True)
+            Mention(m.start, m.end, m.text, m.label, m.sentence, r.place, r.confidence)
+            for m, r in zip(raw, resolved, strict=True)
         )
         grouped: dict[str, list[int]] = {}
         for i, mention in enumerate(mentions):
-            if mention.place is not None:
+            # A demonym is evidence of a country, not a place the article names.
+            if mention.place is not None and mention.label != "DEMONYM":
                 grouped.setdefault(mention.place.id, []).append(i)
         places = []
         for indexes in grouped.values():
@@ -69,7 +69,7 @@ class Geoparser:
                     mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
                     mention_count=len(indexes),
                     sentences=tuple(sentences[s] for s in sentence_ids),
-                    alternatives=resolved[indexes[0]][2],
+                    alternatives=resolved[indexes[0]].alternatives,
                     article_ids=(article.id,),
                 )
             )

@@ -1,63 +1,206 @@
 """Choosing one gazetteer entry per mention, with the whole article as context.
 
-This first resolver uses two document-level cues: the countries the article
-names (directly or by demonym) lift candidates in those countries, and one
-name keeps one reading throughout the article.
+Cues, from strongest to weakest:
+- containment written in the text: "Rafah, Gaza", "Springfield, Ill.", "Gaza's Rafah";
+- the countries and admin-1 regions the article names (outright or by demonym);
+- coherence: a story's places cluster, so candidates near the article's
+  unambiguous places are preferred;
+- the gazetteer's prior (population, prominence, countries above towns).
+One name keeps one reading throughout the article.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer import Gazetteer, haversine_km
 from geomap.nlp import RawMention
 from geomap.normalize import normalize_name
 from geomap.place import Match, Place
 
-#: Added to a candidate's score when the article names its country.
-COUNTRY_CONTEXT_BONUS = 0.3
+CANDIDATES = 25
+COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
+ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
+ADMIN1_RADIUS_KM = 250.0
+CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
+COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
+NEAR_KM = 300.0
+CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
+_CONTAINER_SEP = re.compile(r"^\s*,\s*(?:the\s+)?")
 
 
-def document_countries(
-    mentions: Sequence[RawMention], gazetteer: Gazetteer, demonym_words: Sequence[str] = ()
-) -> set[str]:
-    """ISO codes of countries the article names outright or through a demonym."""
-    codes: set[str] = set()
-    for m in mentions:
-        best = gazetteer.search(m.text, limit=1)
-        if best and best[0].place.feature_type in ("country", "territory"):
-            codes.update(best[0].place.country_codes[:1])
-    for word in demonym_words:
-        place = gazetteer.demonym(word)
-        if place is not None and place.country_code:
-            codes.add(place.country_code)
-    return codes
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    place: Place | None
+    confidence: float
+    alternatives: tuple[Place, ...]
 
 
-def _rescore(match: Match, countries: set[str]) -> float:
-    bonus = COUNTRY_CONTEXT_BONUS if countries.intersection(match.place.country_codes) else 0.0
-    return match.score + bonus
-
-
-def resolve(
-    mentions: Sequence[RawMention], gazetteer: Gazetteer, demonym_words: Sequence[str] = ()
-) -> list[tuple[Place | None, float, tuple[Place, ...]]]:
-    """For each mention: the chosen place (or None), a confidence in 0–1, and the alternatives."""
-    countries = document_countries(mentions, gazetteer, demonym_words)
-    readings: dict[str, tuple[Place | None, float, tuple[Place, ...]]] = {}
-    out = []
-    for m in mentions:
-        key = normalize_name(m.text)
-        if key not in readings:
-            matches = gazetteer.search(m.text, limit=25)
-            if not matches:
-                readings[key] = (None, 0.0, ())
-            else:
-                ranked = sorted(matches, key=lambda c: -_rescore(c, countries))
-                best = _rescore(ranked[0], countries)
-                second = _rescore(ranked[1], countries) if len(ranked) > 1 else 0.0
-                # Confident when the winner is strong and clearly ahead of the runner-up.
-                confidence = min(1.0, best) * (best / (best + second)) ** 0.5
-                readings[key] = (ranked[0].place, confidence, tuple(c.place for c in ranked[1:6]))
-        out.append(readings[key])
+def _containers(text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer) -> dict[int, list[Place]]:
+    """For "X, Y" (Y right after X and a comma), the places Y may be, keyed by X's index."""
+    out: dict[int, list[Place]] = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if _CONTAINER_SEP.fullmatch(text[a.end : b.start]):
+            out[i] = [
+                p
+                for p in gazetteer.candidates(b.text, limit=10)
+                if p.feature_type in ("country", "admin1", "admin2", "territory", "region")
+            ]
     return out
+
+
+def _in_admin1(candidate: Place, region: Place) -> bool:
+    """Whether a place lies in an admin-1 region, as far as the gazetteer can tell.
+
+    GeoNames and countrystatecity share admin-1 codes for the US (state postal
+    codes); elsewhere the codes differ, and nearness to the region's point stands in.
+    """
+    if candidate.country_code != region.country_code:
+        return False
+    if region.country_code == "US":
+        return candidate.admin1 == region.admin1
+    return haversine_km(candidate.lat, candidate.lon, region.lat, region.lon) < ADMIN1_RADIUS_KM
+
+
+def _inside(candidate: Place, container: Place) -> bool:
+    if container.feature_type == "admin1":
+        return _in_admin1(candidate, container)
+    if container.bbox is not None and container.feature_type in ("territory", "region"):
+        west, south, east, north = container.bbox
+        return south <= candidate.lat <= north and west <= candidate.lon <= east
+    return bool(set(candidate.country_codes) & set(container.country_codes))
+
+
+def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
+    """One :class:`Resolution` per mention, in order."""
+    options = [_options(m, gazetteer) for m in mentions]
+    containers = _containers(text, mentions, gazetteer) if text else {}
+
+    # Context: the countries and admin-1 regions each name stands for. A name never
+    # counts as its own context ("Georgia" does not make itself the country).
+    context: dict[str, tuple[set[str], list[Place]]] = {}
+    for m, opts in zip(mentions, options, strict=True):
+        if not opts:
+            continue
+        top = opts[0].place
+        codes, admins = context.setdefault(normalize_name(m.text), (set(), []))
+        if m.label == "DEMONYM" or top.feature_type in ("country", "territory"):
+            codes.update(top.country_codes[:1])
+        elif top.feature_type == "admin1" and top.country_code:
+            admins.append(top)
+            codes.add(top.country_code)
+
+    def first_pass(i: int) -> list[tuple[float, Match]]:
+        own = normalize_name(mentions[i].text)
+        countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
+        admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
+        scored = []
+        for match in options[i]:
+            p = match.place
+            score = match.score
+            if countries.intersection(p.country_codes):
+                score += COUNTRY_BONUS
+            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
+                score += ADMIN1_BONUS
+            if i in containers and any(_inside(p, c) for c in containers[i]):
+                score += CONTAINER_BONUS
+            scored.append((score, match))
+        scored.sort(key=lambda sm: -sm[0])
+        return scored
+
+    firsts = [first_pass(i) for i in range(len(mentions))]
+    support = _coherence(mentions, firsts)
+
+    readings: dict[str, Resolution] = {}
+    out = []
+    for i, m in enumerate(mentions):
+        key = normalize_name(m.text)
+        if key in readings and i not in containers:
+            out.append(readings[key])
+            continue
+        scored = firsts[i]
+        if support[i] is not None:
+            scored = sorted(
+                (
+                    (score + COHERENCE_BONUS * share, match)
+                    for (score, match), share in zip(scored, support[i], strict=True)
+                ),
+                key=lambda sm: -sm[0],
+            )
+        if not scored:
+            res = Resolution(None, 0.0, ())
+        else:
+            res = Resolution(
+                scored[0][1].place, _confidence(scored), tuple(sm[1].place for sm in scored[1:6])
+            )
+        readings.setdefault(key, res)
+        out.append(res)
+    return out
+
+
+def _coherence(
+    mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]
+) -> list[list[float] | None]:
+    """For each candidate, the share of the article's other names with a reading near it.
+
+    A story's places cluster: "Edmonton" in a story that also names Enfield and
+    Tottenham is the north London one. Only the top readings of the other
+    names count, so one wrong guess cannot drag a whole article.
+    """
+    import numpy as np
+
+    names = {}
+    for i, m in enumerate(mentions):
+        if firsts[i] and m.label != "DEMONYM":
+            names.setdefault(normalize_name(m.text), i)
+    out: list[list[float] | None] = [None] * len(mentions)
+    if len(names) < 2:
+        return out
+    refs = {
+        key: np.radians(
+            [
+                (sm[1].place.lat, sm[1].place.lon)
+                for sm in firsts[i][:CONTEXT_READINGS]
+                if sm[1].place.feature_type not in ("country", "continent", "ocean", "region")
+            ]
+            or [(0.0, 0.0)]
+        )[:CONTEXT_READINGS]
+        for key, i in names.items()
+    }
+    for i, m in enumerate(mentions):
+        if len(firsts[i]) < 2 or m.label == "DEMONYM":
+            continue
+        own = normalize_name(m.text)
+        others = [refs[k] for k in names if k != own and refs[k].size]
+        if not others:
+            continue
+        cand = np.radians([(sm[1].place.lat, sm[1].place.lon) for sm in firsts[i]])
+        near = np.zeros(len(cand))
+        for ref in others:
+            dlat = cand[:, None, 0] - ref[None, :, 0]
+            dlon = cand[:, None, 1] - ref[None, :, 1]
+            a = (
+                np.sin(dlat / 2) ** 2
+                + np.cos(cand[:, None, 0]) * np.cos(ref[None, :, 0]) * np.sin(dlon / 2) ** 2
+            )
+            km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            near += (km <= NEAR_KM).any(axis=1)
+        out[i] = list(near / len(others))
+    return out
+
+
+def _options(m: RawMention, gazetteer: Gazetteer) -> list[Match]:
+    if m.label == "DEMONYM":
+        place = gazetteer.demonym(m.text)
+        return [Match(place, 1.0, m.text)] if place is not None else []
+    return gazetteer.search(m.text, limit=CANDIDATES)
+
+
+def _confidence(scored: list[tuple[float, Match]]) -> float:
+    """High when the winner is strong and clearly ahead of the runner-up."""
+    best = scored[0][0]
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    return max(0.0, min(1.0, best)) * (best / (best + second)) ** 0.5 if best > 0 else 0.0

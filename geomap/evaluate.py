@@ -1,0 +1,123 @@
+"""``geomap evaluate``: run the parser from raw text over annotated news and score it.
+
+The corpora and their scorer live outside the repo (``../shared/eval``, or
+``$GEOMAP_EVAL_DIR``): third-party text is read from there, never copied in.
+Each corpus file is already a development half; it is split again, by a hash
+of the document id, into a ``tune`` part (70 %) to look at while improving
+geomap and a ``check`` part kept aside, so progress on one is tested on the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from geomap.errors import InputError
+from geomap.model import ParsedArticle
+
+CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
+PARTS = ("tune", "check", "all")
+TUNE_SHARE = 7  # of 10
+
+
+def eval_dir() -> Path:
+    """``$GEOMAP_EVAL_DIR``, else ``shared/eval`` beside the repository."""
+    configured = os.environ.get("GEOMAP_EVAL_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def part_of(doc_id: str) -> str:
+    """The fixed part ("tune" or "check") a document belongs to."""
+    bucket = int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % 10
+    return "tune" if bucket < TUNE_SHARE else "check"
+
+
+def load_gold(corpus: str, part: str = "all") -> list[dict[str, Any]]:
+    path = eval_dir() / f"{corpus}.jsonl"
+    if not path.is_file():
+        raise InputError(f"no evaluation corpus at {path} (set GEOMAP_EVAL_DIR)")
+    with path.open(encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    return [d for d in docs if part == "all" or part_of(d["id"]) == part]
+
+
+def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
+    """One line of the scorer's PRED format: resolved toponyms and incident locations."""
+    toponyms = [
+        {"start": m.start, "end": m.end, "name": m.text, "lat": m.place.lat, "lon": m.place.lon}
+        for m in parsed.mentions
+        if m.place is not None
+    ]
+    events = []
+    for inc in parsed.incidents:
+        place = inc.place
+        events.append(
+            {
+                "sentence_start": inc.sentence_start,
+                "sentence_end": inc.sentence_end,
+                "trigger_start": inc.trigger_start,
+                "trigger_end": inc.trigger_end,
+                "location_start": inc.location_start,
+                "location_end": inc.location_end,
+                "lat": place.lat if place else None,
+                "lon": place.lon if place else None,
+            }
+        )
+    return {"id": doc_id, "toponyms": toponyms, "events": events}
+
+
+def score(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Run the corpus's own scorer on gold and predictions; return its metrics."""
+    scorer = eval_dir() / "score.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        gold_path, pred_path, out = Path(tmp, "gold.jsonl"), Path(tmp, "pred.jsonl"), Path(tmp, "m.json")
+        gold_path.write_text("".join(json.dumps(d) + "\n" for d in gold), encoding="utf-8")
+        pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, str(scorer), str(gold_path), str(pred_path), "--json", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise InputError(f"the scorer failed: {proc.stderr.strip().splitlines()[-1:]}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def evaluate(
+    parse: Callable[[str, str], ParsedArticle],
+    corpora: tuple[str, ...] = CORPORA,
+    part: str = "all",
+    progress: Callable[[str], None] = lambda _: None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(corpus, metrics) for each corpus; ``parse(text, id)`` is the parser under test."""
+    for corpus in corpora:
+        gold = load_gold(corpus, part)
+        progress(f"{corpus}: {len(gold)} documents")
+        preds = [prediction(d["id"], parse(d["text"], d["id"])) for d in gold]
+        yield corpus, score(gold, preds)
+
+
+def summary_row(corpus: str, m: dict[str, Any]) -> dict[str, Any]:
+    """The figures the README reports, from the scorer's metrics."""
+    res, events = m["resolution"], m.get("events") or {}
+    return {
+        "corpus": corpus,
+        "docs": m["docs"],
+        "P": m["overlap"]["P"],
+        "R": m["overlap"]["R"],
+        "F1": m["overlap"]["F1"],
+        "acc161": res["acc161"],
+        "median_km": res["median_km"],
+        "auc": res["auc"],
+        "n": res["n"],
+        "event_span_acc": events.get("location_span_acc"),
+    }
