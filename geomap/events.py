@@ -1,0 +1,943 @@
+"""Incident extraction: from a parsed sentence to what happened, who did it, when, and where.
+
+One incident per event trigger (a verb or event noun from a small lexicon, found with
+the dependency parse). The place where it happened is the ONE place mention that the
+parse links to the trigger: a place in a locative prepositional phrase of the trigger
+or of its arguments ("attacks on ships in the Red Sea"), the object of a taking verb
+("captured Palmyra"), or a place modifying a location noun ("the Baghdad district").
+Places that only describe someone's origin ("a driver from Abidjan"), an organisation
+("Caracas' Diario 2001") or the nationality of an actor ("Pakistani authorities") are
+not where the event happened. When nothing attaches, the location stays unknown
+(``None``) rather than guessed from the nearest name.
+
+Dates: ``last week`` gives ``None`` (the day is unknown and a Monday would be a
+guess); ``last month`` and month names without a day give ``YYYY-MM``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from geomap.model import Mention, place_summary
+from geomap.place import Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+#: Closed vocabulary of incident types (DESIGN.md §3).
+INCIDENT_TYPES: tuple[str, ...] = (
+    "armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation", "military_plan",
+    "casualties", "displacement_humanitarian", "meeting_diplomacy", "statement_threat",
+    "protest_unrest", "arrest_detention", "other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One event of an article: its type, trigger word, place (or None), actors, counts and date."""
+
+    id: str
+    article_id: str
+    incident_type: str
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    location_name: str | None
+    location_start: int | None
+    location_end: int | None
+    place: Place | None
+    precision: str
+    actors: tuple[str, ...]
+    fatalities: int | None
+    affected: int | None
+    date: str | None
+    confidence: float
+
+    def properties(self) -> dict[str, Any]:
+        """GeoJSON properties of a ``kind: "incident"`` feature (DESIGN.md §3)."""
+        p = self.place
+        return {
+            "kind": "incident",
+            "id": self.id,
+            "article_id": self.article_id,
+            "incident_type": self.incident_type,
+            "sentence": self.sentence,
+            "trigger": self.trigger,
+            "location_name": self.location_name,
+            "geonameid": p.geonameid if p else None,
+            "country_code": p.country_code if p else None,
+            "precision": self.precision,
+            "actors": list(self.actors),
+            "fatalities": self.fatalities,
+            "affected": self.affected,
+            "date": self.date,
+            "confidence": round(self.confidence, 3),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The incident object of the parsed-article JSON: properties plus offsets and place."""
+        return {
+            **self.properties(),
+            "sentence_start": self.sentence_start,
+            "sentence_end": self.sentence_end,
+            "trigger_start": self.trigger_start,
+            "trigger_end": self.trigger_end,
+            "location_start": self.location_start,
+            "location_end": self.location_end,
+            "place": place_summary(self.place),
+        }
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        geometry = None
+        if self.place is not None:
+            from shapely.geometry import Point, mapping
+
+            geometry = mapping(Point(self.place.lon, self.place.lat))
+        return {"type": "Feature", "geometry": geometry, "properties": self.properties()}
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The pipeline runs without a lemmatizer, so the lexicon lists inflected forms.
+_VERB_FORMS: dict[str, tuple[str, ...]] = {
+    # base: irregular forms (regular -s/-ed/-ing forms are generated)
+    "shoot": ("shot",),
+    "flee": ("fled",),
+    "meet": ("met",),
+    "strike": ("struck", "striking"),
+    "fight": ("fought",),
+    "take": ("took", "taken"),
+    "blow": ("blew", "blown"),
+    "hit": ("hitting",),
+    "overrun": ("overran", "overrunning"),
+    "seize": ("seizing", "seized"),
+    "die": ("dying", "died"),
+    "stab": ("stabbed", "stabbing"),
+    "bomb": ("bombed", "bombing"),
+    "kidnap": ("kidnapped", "kidnapping"),
+    "patrol": ("patrolled", "patrolling"),
+    "plan": ("planned", "planning"),
+    "divert": ("diverted", "diverting"),
+    "riot": ("rioted", "rioting"),
+}
+
+_VERB_TYPES: dict[str, str] = {
+    "kill": "casualties", "die": "casualties", "wound": "casualties", "injure": "casualties",
+    "massacre": "armed_attack", "murder": "armed_attack", "execute": "armed_attack",
+    "attack": "armed_attack", "ambush": "armed_attack", "assault": "armed_attack",
+    "shoot": "armed_attack", "stab": "armed_attack", "kidnap": "armed_attack", "abduct": "armed_attack",
+    "detonate": "armed_attack", "explode": "armed_attack", "destroy": "armed_attack",
+    "burn": "armed_attack", "torch": "armed_attack", "loot": "armed_attack", "fight": "armed_attack",
+    "clash": "armed_attack", "hit": "armed_attack", "target": "armed_attack",
+    "bomb": "airstrike_shelling", "shell": "airstrike_shelling", "strike": "airstrike_shelling",
+    "bombard": "airstrike_shelling", "pound": "airstrike_shelling", "airstrike": "airstrike_shelling",
+    "fire": "armed_attack", "hijack": "maritime_attack",
+    "capture": "ground_operation", "seize": "ground_operation", "liberate": "ground_operation",
+    "recapture": "ground_operation", "retake": "ground_operation", "secure": "ground_operation",
+    "overrun": "ground_operation", "advance": "ground_operation", "raid": "ground_operation",
+    "patrol": "ground_operation", "invade": "ground_operation", "occupy": "ground_operation",
+    "storm": "ground_operation", "besiege": "ground_operation", "encircle": "ground_operation",
+    "deploy": "ground_operation", "withdraw": "ground_operation",
+    "arrest": "arrest_detention", "detain": "arrest_detention", "apprehend": "arrest_detention",
+    "jail": "arrest_detention", "imprison": "arrest_detention",
+    "flee": "displacement_humanitarian", "displace": "displacement_humanitarian",
+    "evacuate": "displacement_humanitarian", "reroute": "other", "divert": "other", "sail": "other",
+    "meet": "meeting_diplomacy", "negotiate": "meeting_diplomacy",
+    "threaten": "statement_threat", "warn": "statement_threat", "vow": "statement_threat",
+    "protest": "protest_unrest", "march": "protest_unrest", "demonstrate": "protest_unrest",
+    "rally": "protest_unrest", "riot": "protest_unrest",
+    "plan": "military_plan",
+}  # fmt: skip
+
+_NOUN_TYPES: dict[str, str] = {
+    "attack": "armed_attack", "attacks": "armed_attack", "assault": "armed_attack",
+    "ambush": "armed_attack", "shooting": "armed_attack", "shootings": "armed_attack",
+    "shootout": "armed_attack", "explosion": "armed_attack", "blast": "armed_attack",
+    "bombing": "armed_attack", "bombings": "armed_attack", "clash": "armed_attack",
+    "clashes": "armed_attack", "fighting": "armed_attack", "battle": "armed_attack",
+    "massacre": "armed_attack", "killing": "casualties", "killings": "casualties",
+    "airstrike": "airstrike_shelling", "airstrikes": "airstrike_shelling",
+    "strike": "airstrike_shelling", "strikes": "airstrike_shelling",
+    "shelling": "airstrike_shelling", "bombardment": "airstrike_shelling",
+    "bombardments": "airstrike_shelling", "raid": "ground_operation", "raids": "ground_operation",
+    "offensive": "ground_operation", "incursion": "ground_operation", "invasion": "ground_operation",
+    "patrol": "ground_operation", "patrols": "ground_operation",
+    "arrest": "arrest_detention", "arrests": "arrest_detention", "detention": "arrest_detention",
+    "evacuation": "displacement_humanitarian", "displacement": "displacement_humanitarian",
+    "aid": "displacement_humanitarian",
+    "talks": "meeting_diplomacy", "summit": "meeting_diplomacy", "meeting": "meeting_diplomacy",
+    "negotiations": "meeting_diplomacy",
+    "threat": "statement_threat", "threats": "statement_threat", "warning": "statement_threat",
+    "protest": "protest_unrest", "protests": "protest_unrest", "demonstration": "protest_unrest",
+    "demonstrations": "protest_unrest", "rally": "protest_unrest", "march": "protest_unrest",
+    "riot": "protest_unrest", "riots": "protest_unrest", "unrest": "protest_unrest",
+    "dead": "casualties", "deaths": "casualties",
+}  # fmt: skip
+
+
+def _verb_lexicon() -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for base in _VERB_TYPES:
+        stem = base[:-1] if base.endswith("e") else base
+        regular = {base, f"{base}s", f"{stem}ed", f"{stem}ing"}
+        if base.endswith(("sh", "ch", "ss", "x")):
+            regular.add(f"{base}es")
+        if base.endswith("y"):
+            regular |= {f"{base[:-1]}ies", f"{base[:-1]}ied"}
+        for form in regular | set(_VERB_FORMS.get(base, ())):
+            forms[form] = base
+    return forms
+
+
+_VERB_FORM_TO_BASE = _verb_lexicon()
+
+#: Event-noun types that say how an attack was carried out: they refine a plain "killed".
+_ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
+
+_SHIP_WORDS = _words(
+    "ship ships vessel vessels tanker tankers freighter boat boats carrier ferry cargo sea seas "
+    "waters strait gulf"
+)
+_AIR_WORDS = _words(
+    "airstrike airstrikes aircraft warplane warplanes jets jet drone drones missile missiles "
+    "rocket rockets mortar mortars shell shells artillery helicopter helicopters bombers"
+)
+_PERSON_WORDS = _words(
+    "man men woman women people person civilians civilian soldier soldiers militant militants "
+    "fighters fighter suspect suspects leader commander journalist reporter children child "
+    "officer officers policeman member members aide activist activists rebels rebel crew sailors "
+    "gunman gunmen protesters demonstrators students"
+)
+_PLACE_NOUNS = _words(
+    "district districts neighbourhood neighborhood neighbourhoods neighborhoods province "
+    "provinces city cities town towns village villages area areas region regions camp camps "
+    "border coast port harbour harbor capital suburb suburbs outskirts countryside governorate "
+    "county municipality state street streets road roads highway market square base airport "
+    "compound zone valley hills mountains island islands sea strait gulf enclave territory home "
+    "house residence plant site facility farm hotel office offices headquarters school hospital "
+    "mosque church checkpoint crossing building buildings sector settlement settlements hamlet "
+    "quarter locality embankment bank banks shore outskirts edge part parts side restaurant cafe "
+    "shop store mall station prison stadium university campus"
+)
+#: Nouns of wars and operations: "the Mosul offensive" happened in Mosul.
+_EVENT_CONTEXT = _words(
+    "war conflict operation operations offensive campaign siege battle fighting clashes violence "
+    "uprising insurgency crisis attack attacks bombing raid"
+)
+_ACTOR_NOUNS = _words(
+    "forces force troops army military police authorities officials government soldiers navy air "
+    "militants militia militias rebels fighters guards guard regime president minister ministry "
+    "embassy ambassador leader leaders officers coalition security intelligence spokesman "
+    "spokeswoman sources source media agency newspaper television radio news warplanes jets "
+    "aircraft troop vessels"
+)
+_LOC_PREPS = _words(
+    "in at near inside outside off across into on along around throughout within over onto "
+    "outside of beside behind beyond between among towards toward through upon"
+)
+_UNKNOWN_LOCATION = re.compile(
+    r"\b(?:undisclosed|unknown|secret|unspecified|unidentified|unnamed)\s+(?:location|place|site|venue)s?\b"
+    r"|\blocation\s+(?:was|is|has been)\s+not\s+(?:disclosed|revealed|known|given)",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+@dataclass(slots=True)
+class _Event:
+    trigger: Token
+    kind: str
+    tokens: list[Token]  # the trigger and the triggers folded into it
+
+
+def _trigger_kind(tok: Token) -> str | None:
+    word = tok.lower_
+    if tok.ent_type_ in ("PERSON", "ORG", "WORK_OF_ART", "LAW", "GPE", "LOC", "FAC") and tok.pos_ != "VERB":
+        return None
+    if tok.ent_type_ in ("DATE", "TIME") or (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i != 0):
+        return None  # "on March 2"
+    if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in _VERB_FORM_TO_BASE):
+        base = _VERB_FORM_TO_BASE.get(word)
+        if base is None or tok.pos_ == "AUX":
+            return None
+        if tok.dep_ == "amod" and base not in ("kill", "wound", "injure"):
+            # "the wounded soldiers" describes; "fatally shot" or a verbless parse reports an event
+            adverb = any(c.dep_ == "advmod" for c in tok.children)
+            if not adverb and tok.sent.root.pos_ in ("VERB", "AUX"):
+                return None
+        if base == "plan" and not any(
+            c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
+        ):
+            return None
+        return _VERB_TYPES[base]
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if word == "dead" and tok.pos_ != "ADJ":
+            return None
+        kind = _NOUN_TYPES.get(word)
+        if kind is None and word in _VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
+            return _VERB_TYPES[_VERB_FORM_TO_BASE[word]]
+        return kind
+    return None
+
+
+#: Objects that make a trigger verb a figure of speech: "captured the silver", "struck a deal".
+_NON_EVENT_OBJECTS: dict[str, frozenset[str]] = {
+    "capture": _words(
+        "silver gold bronze medal medals title titles pole position crown championship seat seats "
+        "vote votes trophy cup lead heart hearts attention imagination share victory prize award mood "
+        "spirit essence moment market"
+    ),
+    "strike": _words("deal deals agreement agreements chord balance tone note pose compromise bargain"),
+    "secure": _words(
+        "deal agreement release funding support loan majority seat seats votes win victory nomination "
+        "place berth contract future title"
+    ),
+    "fire": _words("coach manager employee employees staff worker workers him her them"),
+    "meet": _words("demand demands target targets requirement requirements deadline expectations needs"),
+}
+_NON_EVENT_OBJECTS["seize"] = _NON_EVENT_OBJECTS["capture"]
+_NON_EVENT_OBJECTS["take"] = _NON_EVENT_OBJECTS["capture"]
+_NON_EVENT_MODIFIERS = _words("heart panic asthma anxiety charm hunger")
+
+
+def _is_figurative(tok: Token) -> bool:
+    """A trigger word used in a sense that is no incident ("captured the title", "heart attack")."""
+    base = _VERB_FORM_TO_BASE.get(tok.lower_)
+    objects = _NON_EVENT_OBJECTS.get(base or "")
+    if objects and tok.pos_ in ("VERB", "AUX"):
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in objects:
+                return True
+    return any(c.dep_ in ("compound", "amod") and c.lower_ in _NON_EVENT_MODIFIERS for c in tok.children)
+
+
+def _trigger_word(tok: Token) -> bool:
+    return tok.lower_ in _VERB_FORM_TO_BASE or tok.lower_ in _NOUN_TYPES
+
+
+def _path_up(tok: Token, stop: Token) -> list[Token] | None:
+    """Tokens from ``tok`` up to ``stop`` (exclusive of tok), or None if stop is no ancestor."""
+    path = []
+    cur = tok
+    for _ in range(60):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        path.append(cur)
+        if cur is stop or cur.i == stop.i:
+            return path
+    return None
+
+
+def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | None:
+    """The trigger this one is part of ("killed … and wounded", "killed in the bombardment"), if any."""
+    head = tok.head
+    host = by_index.get(head.i) if head.i != tok.i else None
+    if host is not None:
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        if tok.dep_ == "conj" and not own_subject and _same_family(host.kind, kind):
+            return host  # "killed one civilian and wounded four"
+        if tok.lower_ == "dead":
+            return host  # "shot dead"
+        if tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and host.trigger.pos_ == "VERB":
+            return host  # "airstrikes killed 12"
+        if tok.dep_ == "advcl" and host.kind == "casualties":
+            marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+            if marks & {"when", "as", "after", "while"}:
+                return host  # "were killed when a missile struck"
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            if c.dep_ == "acl" and c.i in by_index and any(g.dep_ == "dobj" for g in c.children):
+                return by_index[c.i]  # "airstrikes killed 12" parsed as a reduced relative
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj":
+        prep = tok.head
+        host = by_index.get(prep.head.i)
+        if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):
+            return host  # "killed in the bombardment"
+    # "plans to launch an offensive", "threatened to attack": the plan or threat is the incident
+    for anc in tok.ancestors:
+        ev = by_index.get(anc.i)
+        if ev is not None and ev.kind in ("military_plan", "statement_threat"):
+            return ev
+        if anc.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "conj") or anc.pos_ == "AUX":
+            break
+    return None
+
+
+def _find_events(sent: Span) -> list[_Event]:
+    found: list[_Event] = []
+    for tok in sent:
+        kind = _trigger_kind(tok)
+        if kind is not None and not _is_figurative(tok):
+            found.append(_Event(tok, kind, [tok]))
+    by_index = {e.trigger.i: e for e in found}
+    host_of = {}
+    for ev in found:
+        host = _host_of(ev.trigger, ev.kind, by_index)
+        if host is not None and host is not ev:
+            host_of[ev.trigger.i] = host
+    kept = []
+    for ev in found:
+        if ev.trigger.i not in host_of:
+            kept.append(ev)
+            continue
+        root, seen = host_of[ev.trigger.i], {ev.trigger.i}
+        while root.trigger.i in host_of and root.trigger.i not in seen:
+            seen.add(root.trigger.i)
+            root = host_of[root.trigger.i]
+        if root is ev:
+            kept.append(ev)
+            continue
+        root.tokens.append(ev.trigger)
+        if root.kind == "casualties" and ev.kind in _ATTACK_TYPES:
+            root.kind = ev.kind
+    return kept
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b or {a, b} <= {"casualties", "armed_attack", "airstrike_shelling"}
+
+
+def _refine_kind(ev: _Event) -> str:
+    """Type from the trigger's arguments: ships → maritime, persons taken → arrest…"""
+    tok = ev.trigger
+    kind = ev.kind
+    args = [
+        c for t in ev.tokens for c in t.children if c.dep_ in ("dobj", "nsubjpass", "pobj", "prep", "agent")
+    ]
+    words: set[str] = set()
+    for a in args:
+        words.update(t.lower_ for t in a.subtree)
+    patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
+    if (
+        kind in ("armed_attack", "airstrike_shelling", "ground_operation")
+        and words & _SHIP_WORDS
+        and not patrol
+    ):
+        return "maritime_attack"
+    if kind == "armed_attack" and tok.lower_ in ("fired", "fire", "firing", "fires") and words & _AIR_WORDS:
+        return "airstrike_shelling"
+    if kind == "ground_operation" and _VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        for o in objs:
+            if o.ent_type_ == "PERSON" or o.lower_ in _PERSON_WORDS or o.pos_ == "PRON":
+                return "arrest_detention"
+    return kind
+
+
+# --------------------------------------------------------------------------- location
+
+
+def _mention_tokens(doc: Doc, m: Mention) -> Span | None:
+    if not (0 <= m.start < m.end <= len(doc.text)):
+        return None
+    return doc.char_span(m.start, m.end, alignment_mode="expand")
+
+
+_REPORTER_NOUNS = _words(
+    "sources source media spokesman spokeswoman spokesperson officials official agency newspaper "
+    "television radio news correspondent reporters statement report reports channel"
+)
+_DIRECTIONS = _words(
+    "north south east west northeast northwest southeast southwest northern southern eastern western "
+    "outside away kilometers kilometres miles km"
+)
+
+
+def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place_ids: set[int]) -> float:
+    """Cost of the mention's own attachment: is this name used as a place at all?"""
+    head, dep = root.head, root.dep_
+    national = place is not None and place.feature_type in ("country", "continent")
+    if head.i in triggers:
+        if dep == "nsubj":
+            return 9.0  # "India captured…": the place is the actor
+        if dep in ("nsubjpass", "dobj", "attr", "npadvmod", "oprd"):
+            return 0.0  # "captured Palmyra", "Kabul was shelled", "captured off Mogadishu"
+        if dep in ("compound", "amod", "nmod"):
+            # "the Baghdad bombing" is a location; "U.S. patrols", "Israeli strikes" name the actor
+            return 9.0 if national else 0.5
+        if dep == "poss":
+            return 4.5
+    if dep == "pobj":
+        word = head.lower_
+        owner = head.head
+        if word == "from":
+            return 2.5 if owner.pos_ in ("VERB", "AUX") else 9.0  # "a driver from Abidjan"
+        if word in ("to", "towards", "toward", "for"):
+            return 0.5 if owner.i in triggers and word != "for" and _is_motion(owner) else 2.5
+        if word == "by":
+            return 9.0
+        if word == "of":
+            if owner.ent_type_ == "PERSON":
+                return 9.0  # "Dmitri Dashinski, of Belarus"
+            if owner.lower_ in _DIRECTIONS:
+                return 2.5  # "70 miles south of Lexington": a reference point
+            if owner.lower_ in _PLACE_NOUNS:
+                return 0.0  # "the town of Bakwa"
+            return 1.0
+        if owner.lower_ in _REPORTER_NOUNS:
+            return 9.0  # "sources in Nineveh" say where the source is
+        if word in ("near", "outside", "beyond", "from") and owner.i not in triggers:
+            return 1.0  # "the plant outside Baghdad": Baghdad is a reference point
+        if word in _LOC_PREPS:
+            # "the village of Abu Allaj in western Raqqa": Raqqa contains the place named first
+            return 0.5 if _names_place(owner, place_ids) else 0.0
+        return 1.0
+    if dep in ("compound", "amod", "nmod", "npadvmod", "poss"):
+        word = head.lower_
+        if word in _PLACE_NOUNS:
+            return 0.3 if dep == "poss" else 0.0
+        if head.ent_type_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT") or word in _ACTOR_NOUNS:
+            return 9.0  # "Caracas' Diario 2001", "U.S. forces"
+        if word in _PERSON_WORDS:
+            return 9.0 if national else 2.0  # "a US soldier" vs "Hong Kong people"
+        if word in _EVENT_CONTEXT:
+            return 1.0  # "the Mosul operation", "Syria's conflict"
+        return 4.5
+    if dep in ("appos", "conj"):
+        return 0.2
+    if dep == "nsubj":
+        return 9.0
+    return 1.5
+
+
+def _names_place(tok: Token, place_ids: set[int]) -> bool:
+    """Whether ``tok`` is a place name or a place noun with its name ("the town of X")."""
+    if tok.i in place_ids:
+        return True
+    return tok.lower_ in _PLACE_NOUNS and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.i in place_ids for g in c.children)
+        for c in tok.children
+    )
+
+
+def _is_motion(tok: Token) -> bool:
+    base = _VERB_FORM_TO_BASE.get(tok.lower_)
+    return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol")
+
+
+def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
+    """Cost of climbing from ``child`` (already inside the path) to its syntactic head."""
+    dep = child.dep_
+    if dep == "pobj":
+        return 0.0  # the preposition is priced on the next edge
+    if dep == "prep":
+        word = child.lower_
+        if word == "from":
+            return 2.5
+        if word in ("to", "towards", "toward"):
+            return 0.5 if head.i in triggers and _is_motion(head) else 2.0
+        if word == "by":
+            return 3.0
+        if word == "of":
+            return 0.0 if head.lower_ in _PLACE_NOUNS else 0.3
+        if head.lower_ in _REPORTER_NOUNS:
+            return 9.0
+        if word in _LOC_PREPS:
+            return 0.0
+        return 0.8
+    if dep in ("compound", "amod", "nmod", "poss", "npadvmod"):
+        return 0.5 if head.lower_ in _PLACE_NOUNS else 2.0
+    if dep in ("dobj", "nsubjpass", "attr", "oprd", "pobj", "dative"):
+        return 0.0 if head.i in triggers else 0.3
+    if dep in ("appos", "conj", "nsubj", "agent"):
+        return 0.3
+    if dep in ("relcl", "ccomp", "parataxis"):
+        return 3.0
+    if dep in ("advcl", "acl", "xcomp", "pcomp"):
+        return 2.0
+    return 1.0
+
+
+def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[Mention | None, float]:
+    """The mention where the event happened and the cost of its attachment (lower is better)."""
+    triggers = {t.i for t in ev.tokens}
+    place_ids = {span.root.i for _, span in cands}
+    best: tuple[float, int, int, Mention] | None = None
+    for m, span in cands:
+        if m.label == "DEMONYM" or (m.place is None and any(t.ent_type_ == "NORP" for t in span)):
+            continue
+        if not any(ch.isupper() for ch in m.text):
+            continue  # "eastern coast": a description, not a name
+        root = span.root
+        if root.i in triggers:
+            continue
+        first = _first_edge_cost(root, m.place, triggers, place_ids)
+        cost = None
+        for target in ev.tokens:
+            path = _path_up(root, target)
+            if path is None:
+                continue
+            c = first
+            prev = path[0]
+            for node in path[1:]:
+                c += _edge_cost(prev, node, triggers)
+                prev = node
+            if target is not ev.trigger:
+                c += 0.3 if target.pos_ in ("NOUN", "PROPN") else 1.5
+            cost = c if cost is None else min(cost, c)
+        if cost is None:
+            # not under the trigger: meet at the lowest common ancestor
+            anc_m = [root, *root.ancestors]
+            anc_t = [ev.trigger, *ev.trigger.ancestors]
+            ids_t = [t.i for t in anc_t]
+            lca_at = next((k for k, a in enumerate(anc_m) if a.i in ids_t), None)
+            if lca_at is None:
+                continue
+            if lca_at == 0:
+                # "Iraq, whose targets were bombed": the trigger hangs under the place
+                steps = anc_t[: ids_t.index(root.i)]
+                cost = 0.5 + sum(_edge_cost(t, t.head, triggers) for t in steps)
+            else:
+                c = first
+                for k in range(1, lca_at):
+                    c += _edge_cost(anc_m[k], anc_m[k + 1], triggers)
+                cost = 1.5 + c + 1.0 * ids_t.index(anc_m[lca_at].i)
+        specificity = _specificity(m.place, root)
+        key = (round(cost + 0.1 * specificity, 3), specificity, abs(root.i - ev.trigger.i), m)
+        if best is None or key[:3] < best[:3]:
+            best = key
+    if best is None:
+        return None, 99.0
+    return best[3], best[0]
+
+
+def _specificity(place: Place | None, root: Token) -> int:
+    """Lower is more specific: prefer a town to its province, a province to its country."""
+    noun = root.head.lower_ if root.dep_ == "compound" else ""
+    if root.dep_ == "pobj" and root.head.lower_ == "of":
+        noun = root.head.head.lower_
+    if noun in ("city", "town", "village", "neighbourhood", "neighborhood", "district", "camp", "suburb"):
+        return 0
+    if noun in ("province", "region", "governorate", "state", "country", "countryside"):
+        return 3
+    if place is None:
+        return 1
+    order = {"city": 0, "landmark": 0, "admin2": 2, "island": 2, "admin1": 3, "country": 4, "continent": 5}
+    return order.get(place.feature_type, 3)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen twenty"
+        ).split()
+    )
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80})
+_NUMBER_WORDS.update({"ninety": 90, "hundred": 100, "a hundred": 100, "a thousand": 1000})
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def parse_number(text: str) -> int | None:
+    """``"1,160"`` → 1160, ``"twelve"`` → 12, ``"2 million"`` → 2000000; vague amounts → None."""
+    words = text.strip().lower().replace("-", " ").split()
+    if not words:
+        return None
+    total: float | None = None
+    for w in words:
+        w = w.strip(".")
+        if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+(\.\d+)?", w):
+            total = float(w.replace(",", ""))
+        elif w in _NUMBER_WORDS:
+            total = (total or 0) + _NUMBER_WORDS[w]
+        elif w in _SCALE and total is not None:
+            total *= _SCALE[w]
+        else:
+            return None
+    return int(total) if total is not None else None
+
+
+_KILL_WORDS = _words("killed kill killing kills dead died die dies death deaths massacred murdered executed")
+_HURT_WORDS = _words(
+    "wounded wounding injured injuring injuries hurt displaced fled fleeing evacuated arrested "
+    "detained captured abducted kidnapped"
+)
+
+
+def _count_of(noun: Token) -> int | None:
+    """The number that counts ``noun`` ("at least 12 people" → 12), or the number itself."""
+    if noun.like_num:
+        return _number_token(noun)
+    for c in noun.children:
+        if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod")):
+            return _number_token(c)
+        if c.dep_ == "prep" and c.lower_ == "of" and noun.like_num is False:
+            continue
+    return None
+
+
+def _number_token(tok: Token) -> int | None:
+    parts = [t for t in tok.subtree if t.like_num or t.lower_ in _SCALE or t.lower_ == ","]
+    text = " ".join(t.text for t in parts if t.text != ",")
+    value = parse_number(text) if text else None
+    return value if value is not None else parse_number(tok.text)
+
+
+def _counts(tokens: list[Token]) -> tuple[int | None, int | None]:
+    """Fatalities and affected people of the event (triggers plus coordinated verbs)."""
+    fatalities = affected = None
+    seen: set[int] = set()
+    queue = list(tokens)
+    for t in tokens:
+        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _KILL_WORDS | _HURT_WORDS]
+        queue += [c for c in t.subtree if c.lower_ in _KILL_WORDS | _HURT_WORDS and c.i not in seen]
+    for t in queue:
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        word = t.lower_
+        if word not in _KILL_WORDS and word not in _HURT_WORDS:
+            continue
+        n = None
+        for c in t.children:
+            if c.dep_ in ("nsubjpass", "dobj", "nsubj") and c.pos_ != "PRON":
+                n = _count_of(c)
+                if n is not None:
+                    break
+        if n is None and t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp"):
+            # "two minors dead and four injured", "24 others wounded"
+            h = t.head
+            for c in [*t.children, h]:
+                if c.like_num or c.dep_ in ("nsubj", "nsubjpass") or c is h:
+                    n = _count_of(c) if c.pos_ in ("NOUN", "NUM", "PROPN") else None
+                    if n is not None:
+                        break
+        if n is None:
+            prev = t.nbor(-1) if t.i > t.doc[0].i else None
+            if prev is not None and prev.like_num:
+                n = _number_token(prev)
+        if n is None:
+            continue
+        if word in _KILL_WORDS and fatalities is None:
+            fatalities = n
+        elif word in _HURT_WORDS and affected is None:
+            affected = n
+    return fatalities, affected
+
+
+# --------------------------------------------------------------------------- actors
+
+_ACTOR_ENTS = frozenset({"ORG", "NORP"})
+
+
+def _actors(ev: _Event) -> tuple[str, ...]:
+    """Named groups and forces that carried the event out (subject, agent, or modifier of an event noun)."""
+    found: list[tuple[int, str]] = []
+    doc = ev.trigger.doc
+    args: list[Token] = []
+    for tok in ev.tokens:
+        for c in tok.children:
+            if c.dep_ == "nsubj":
+                args.append(c)
+            elif c.dep_ == "agent":
+                args += [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ == "dobj" and ev.kind in ("armed_attack", "airstrike_shelling", "ground_operation"):
+                args.append(c)
+            elif (
+                c.dep_ in ("amod", "compound", "poss")
+                and tok.pos_ == "NOUN"
+                and c.text[:1].isupper()
+                and c.ent_type_ not in ("GPE", "LOC", "FAC", "DATE", "TIME")
+            ):
+                found.append((c.left_edge.i, doc[c.left_edge.i : c.i + 1].text))  # "Houthi attacks"
+        if tok.dep_ == "acl" and tok.head.pos_ == "NOUN":
+            args.append(tok.head)  # "airstrikes killed…" parsed as a reduced relative
+    for a in args:
+        args += [c for c in a.children if c.dep_ == "conj"]
+    for a in dict.fromkeys(args):
+        if a.lower_ in _ACTOR_NOUNS or a.lower_ in _AIR_WORDS:
+            mods = [
+                c for c in a.lefts if c.dep_ in ("compound", "amod", "nmod", "poss") and c.text[:1].isupper()
+            ]
+            if mods:
+                start = min(m.left_edge.i for m in mods)
+                found.append((start, doc[start : a.i + 1].text))
+                continue
+        # a named group, or a state as the subject ("Iran threatened…")
+        labels = _ACTOR_ENTS | ({"GPE"} if a.dep_ == "nsubj" else set())
+        found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
+    names = list(dict.fromkeys(t.strip() for _, t in sorted(found) if t.strip()))
+    # "Israeli" adds nothing next to "Israeli airstrikes"
+    return tuple(n for n in names if not any(n != o and n in o.split() for o in names))
+
+
+# --------------------------------------------------------------------------- dates
+
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.IGNORECASE
+)
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+)
+_MONTH_ONLY = re.compile(rf"\bin\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?", re.IGNORECASE)
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+def _parse_iso(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def resolve_date(sentence: str, article_date: str | None) -> str | None:
+    """The ISO date of an event told in ``sentence`` of an article published on ``article_date``."""
+    ref = _parse_iso(article_date)
+    for rx, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
+        for m in rx.finditer(sentence):
+            day_s, month_s = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
+            month = _MONTHS[month_s.lower().rstrip(".")]
+            day = int(day_s)
+            if m.group(3):
+                found = _safe_date(int(m.group(3)), month, day)
+                if found:
+                    return found.isoformat()
+            elif ref is not None:
+                found = _safe_date(ref.year, month, day)
+                if found and found > ref:
+                    found = _safe_date(ref.year - 1, month, day)
+                if found:
+                    return found.isoformat()
+    low = sentence.lower()
+    if ref is not None:
+        if re.search(r"\byesterday\b", low):
+            return (ref - timedelta(days=1)).isoformat()
+        if re.search(r"\blast\s+month\b", low):
+            prev = ref.replace(day=1) - timedelta(days=1)
+            return f"{prev.year:04d}-{prev.month:02d}"
+        if re.search(r"\blast\s+week\b", low):
+            return None
+        wd = _WEEKDAY_RE.search(sentence)
+        if wd:
+            back = (ref.weekday() - _WEEKDAYS[wd.group(1).lower()]) % 7
+            return (ref - timedelta(days=back)).isoformat()
+    mo = _MONTH_ONLY.search(sentence)
+    # "in may" / "in march" in lower case are words, not months
+    if mo and (mo.group(1)[:1].isupper() or mo.group(1).lower() not in ("may", "march")):
+        month = _MONTHS[mo.group(1).lower()]
+        if mo.group(2):
+            return f"{int(mo.group(2)):04d}-{month:02d}"
+        if ref is not None:
+            year = ref.year if month <= ref.month else ref.year - 1
+            return f"{year:04d}-{month:02d}"
+    return ref.isoformat() if ref is not None else None
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+#: Attachment cost above which a place is not taken as the event's location.
+MAX_LOCATION_COST = 3.0
+
+
+def extract_incidents(
+    doc: Doc, mentions: Sequence[Mention], *, article_id: str, article_date: str | None = None
+) -> list[Incident]:
+    """The incidents of a parsed article, in text order, each with the one place it happened at."""
+    text = doc.text
+    if not text.strip():
+        return []
+    try:
+        sents = list(doc.sents)
+    except ValueError:
+        sents = [doc[:]]
+    spans: list[tuple[Mention, Span]] = []
+    for m in mentions:
+        span = _mention_tokens(doc, m)
+        if span is not None and len(span) and text[m.start : m.end] == m.text:
+            spans.append((m, span))
+    incidents: list[Incident] = []
+    for sent in sents:
+        if not sent.text.strip():
+            continue
+        s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
+        sentence = text[s_start:s_end]
+        cands = [(m, sp) for m, sp in spans if sent.start <= sp.root.i < sent.end]
+        unknown = _UNKNOWN_LOCATION.search(sentence) is not None
+        when = resolve_date(sentence, article_date)
+        for ev in _find_events(sent):
+            kind = _refine_kind(ev)
+            loc, cost = (None, 99.0) if unknown else _locate(ev, sent, cands)
+            if loc is not None and cost > MAX_LOCATION_COST:
+                loc = None
+            fatalities, affected = _counts(ev.tokens)
+            trig = ev.trigger
+            confidence = 0.45 if trig.pos_ == "VERB" else 0.35
+            if loc is not None:
+                confidence += 0.4 * max(0.0, 1.0 - cost / (MAX_LOCATION_COST + 1.0))
+                if loc.place is not None:
+                    confidence += 0.1 * min(1.0, loc.confidence)
+            elif unknown:
+                confidence += 0.2
+            incidents.append(
+                Incident(
+                    id="",
+                    article_id=article_id,
+                    incident_type=kind if kind in INCIDENT_TYPES else "other",
+                    sentence=sentence,
+                    sentence_start=s_start,
+                    sentence_end=s_end,
+                    trigger=trig.text,
+                    trigger_start=trig.idx,
+                    trigger_end=trig.idx + len(trig.text),
+                    location_name=loc.text if loc else None,
+                    location_start=loc.start if loc else None,
+                    location_end=loc.end if loc else None,
+                    place=loc.place if loc else None,
+                    precision=loc.place.feature_type if loc and loc.place else "unknown",
+                    actors=_actors(ev),
+                    fatalities=fatalities,
+                    affected=affected,
+                    date=when,
+                    confidence=round(min(0.95, confidence), 3),
+                )
+            )
+    incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
+    from dataclasses import replace
+
+    return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

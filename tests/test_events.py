@@ -1,0 +1,186 @@
+"""Incident extraction on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geomap.events import INCIDENT_TYPES, Incident, extract_incidents, parse_number, resolve_date
+
+
+def incidents(geoparser, text: str, date: str | None = None) -> list[Incident]:
+    parsed = geoparser.parse(text)
+    return extract_incidents(geoparser.nlp(text), parsed.mentions, article_id="t", article_date=date)
+
+
+def by_trigger(found: list[Incident], trigger: str) -> Incident:
+    (hit,) = [i for i in found if i.trigger == trigger]
+    return hit
+
+
+def test_attack_at_sea_and_rerouting_at_the_cape(geoparser):
+    text = (
+        "Houthi attacks on ships in the Red Sea forced vessels to sail around the Cape of Good Hope, "
+        "adding days to the voyage."
+    )
+    found = incidents(geoparser, text)
+    attack = by_trigger(found, "attacks")
+    assert attack.incident_type == "maritime_attack"
+    assert attack.location_name == "Red Sea" and attack.precision == "sea"
+    assert text[attack.location_start : attack.location_end] == "Red Sea"
+    assert attack.actors == ("Houthi",)
+    sail = by_trigger(found, "sail")
+    assert sail.location_name == "Cape of Good Hope" and sail.place.feature_type == "cape"
+    assert [i.id for i in found] == [f"t-e{n}" for n in range(1, len(found) + 1)]
+
+
+def test_undisclosed_location_has_no_place_and_no_geometry(geoparser):
+    text = "The foreign ministers of Qatar and Egypt met at an undisclosed location on Sunday."
+    meeting = by_trigger(incidents(geoparser, text), "met")
+    assert meeting.incident_type == "meeting_diplomacy"
+    assert meeting.location_name is None and meeting.place is None and meeting.precision == "unknown"
+    feature = meeting.__geo_interface__
+    assert feature["type"] == "Feature" and feature["geometry"] is None
+    assert feature["properties"]["kind"] == "incident" and feature["properties"]["geonameid"] is None
+
+
+def test_origin_of_a_person_is_not_the_location(geoparser):
+    text = "A taxi driver from Abidjan was shot by a police officer late on Friday."
+    shot = by_trigger(incidents(geoparser, text), "shot")
+    assert shot.incident_type == "armed_attack"
+    assert shot.location_name is None
+
+
+def test_nationality_of_the_actor_is_not_the_location(geoparser):
+    text = "Pakistani police arrested six suspects in Peshawar on Monday."
+    arrest = by_trigger(incidents(geoparser, text), "arrested")
+    assert arrest.incident_type == "arrest_detention"
+    assert arrest.location_name == "Peshawar"
+    assert arrest.affected == 6
+
+
+def test_town_beats_its_province(geoparser):
+    text = "Government troops recaptured the city of Mosul in Nineveh province on Sunday."
+    event = by_trigger(incidents(geoparser, text), "recaptured")
+    assert event.incident_type == "ground_operation"
+    assert event.location_name == "Mosul" and event.precision == "city"
+    raid = by_trigger(
+        incidents(geoparser, "Soldiers raided the town of Jenin in the occupied West Bank."), "raided"
+    )
+    assert raid.location_name == "Jenin"
+
+
+def test_geojson_feature_and_dict(geoparser):
+    text = "An airstrike killed at least 12 people in Rafah on Tuesday."
+    found = incidents(geoparser, text, "2024-03-14")
+    (event,) = found
+    assert event.incident_type == "airstrike_shelling"
+    assert event.fatalities == 12 and event.date == "2024-03-12"
+    feature = event.__geo_interface__
+    lon, lat = feature["geometry"]["coordinates"]
+    assert feature["geometry"]["type"] == "Point"
+    assert (lat, lon) == (event.place.lat, event.place.lon)
+    assert 34.0 < lon < 35.0 and 31.0 < lat < 32.0  # Rafah, on the Gaza–Egypt border
+    data = event.to_dict()
+    assert data["location_name"] == "Rafah" and data["place"]["name"] == event.place.name
+    assert text[data["trigger_start"] : data["trigger_end"]] == "killed"
+    assert text[data["sentence_start"] : data["sentence_end"]] == data["sentence"] == text
+    assert data["incident_type"] in INCIDENT_TYPES and 0 <= data["confidence"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "affected"),
+    [
+        ("Gunmen killed at least 12 people in the market.", 12, None),
+        ("The ministry said 1,160 people had been killed since January.", 1160, None),
+        ("Three crew members were killed when the missile hit the ship.", 3, None),
+        ("The bomb killed one civilian and wounded four.", 1, 4),
+        ("Dozens of people were killed in the raid.", None, None),
+    ],
+)
+def test_fatality_counts(geoparser, text, fatalities, affected):
+    found = incidents(geoparser, text)
+    (event,) = [i for i in found if i.trigger == "killed"]
+    assert (event.fatalities, event.affected) == (fatalities, affected)
+
+
+def test_parse_number():
+    assert parse_number("1,160") == 1160
+    assert parse_number("twelve") == 12
+    assert parse_number("31,490") == 31490
+    assert parse_number("2 million") == 2_000_000
+    assert parse_number("dozens") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "article_date", "expected"),
+    [
+        ("Troops were shelled on Tuesday.", "2024-03-14", "2024-03-12"),
+        ("Troops were shelled on Thursday.", "2024-03-14", "2024-03-14"),
+        ("The village was bombed last month.", "2024-03-14", "2024-02"),
+        ("The village was bombed last month.", "2024-01-05", "2023-12"),
+        ("The port was shelled yesterday.", "2024-03-01", "2024-02-29"),
+        ("The port was shelled on December 28.", "2024-01-03", "2023-12-28"),
+        ("The port was shelled on 12 March 2024.", None, "2024-03-12"),
+        ("The port was shelled.", "2024-03-14", "2024-03-14"),
+        ("The port was shelled last week.", "2024-03-14", None),
+        ("The port was shelled on Tuesday.", None, None),
+    ],
+)
+def test_resolve_date(sentence, article_date, expected):
+    assert resolve_date(sentence, article_date) == expected
+
+
+def test_date_reaches_the_incident(geoparser):
+    found = incidents(geoparser, "Protesters marched through Nairobi on Tuesday.", "2024-03-14")
+    march = by_trigger(found, "marched")
+    assert march.incident_type == "protest_unrest"
+    assert march.date == "2024-03-12" and march.location_name == "Nairobi"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind"),
+    [
+        ("Police detained two journalists in Minsk.", "detained", "arrest_detention"),
+        ("Thousands of families fled Mosul as the fighting spread.", "fled", "displacement_humanitarian"),
+        ("Iran warned that it would close the Strait of Hormuz.", "warned", "statement_threat"),
+        ("Rebels seized the oil tanker off the coast of Somalia.", "seized", "maritime_attack"),
+        ("Artillery shelled the outskirts of Donetsk overnight.", "shelled", "airstrike_shelling"),
+    ],
+)
+def test_incident_types(geoparser, text, trigger, kind):
+    assert by_trigger(incidents(geoparser, text), trigger).incident_type == kind
+
+
+def test_figurative_uses_are_no_incidents(geoparser):
+    assert incidents(geoparser, "The Kenyan runner captured the gold medal in Paris.") == []
+    assert incidents(geoparser, "He said the weather was fine in Rome.") == []
+
+
+def test_empty_and_blank_text(geoparser):
+    assert incidents(geoparser, "") == []
+    assert incidents(geoparser, " \n\t ") == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=40),
+            st.sampled_from(["killed", "in Gaza", "attacked", "12", "on Tuesday", "Red Sea", ".", "fled"]),
+        ),
+        max_size=12,
+    ).map(" ".join),
+    st.one_of(st.none(), st.sampled_from(["2024-03-14", "2023-12-31", "not-a-date"])),
+)
+def test_random_text_never_crashes_and_offsets_hold(geoparser, text, date):
+    for event in incidents(geoparser, text, date):
+        assert text[event.trigger_start : event.trigger_end] == event.trigger
+        assert text[event.sentence_start : event.sentence_end] == event.sentence
+        assert event.sentence_start <= event.trigger_start < event.trigger_end <= event.sentence_end
+        if event.location_start is not None:
+            assert text[event.location_start : event.location_end] == event.location_name
+        assert event.incident_type in INCIDENT_TYPES
+        assert 0.0 <= event.confidence <= 1.0
+        assert event.to_dict()["id"] == event.id
