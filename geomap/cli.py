@@ -142,6 +142,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
                 f"{p.lat:>9.4f} {p.lon:>10.4f}  conf {rp.confidence:.2f}  "
                 f"as {', '.join(rp.mentions)}"
             )
+        if article.incidents:
+            print("  incidents:")
+        for inc in article.incidents:
+            where = inc.location_name or "(location not given)"
+            killed = f"  killed {inc.fatalities}" if inc.fatalities is not None else ""
+            print(
+                f"  {inc.id:<14} {inc.incident_type:<26} {inc.date or '-':<10} at {where}"
+                f"  [{inc.trigger}]{killed}"
+            )
     return EXIT_OK
 
 

@@ -109,15 +109,20 @@ def evaluate(
 def summary_row(corpus: str, m: dict[str, Any]) -> dict[str, Any]:
     """The figures the README reports, from the scorer's metrics."""
     res, events = m["resolution"], m.get("events") or {}
+    toponyms = m["gold_toponyms"] > 0  # the event corpus annotates events only
+
+    def topo(value: Any) -> Any:
+        return value if toponyms else None
+
     return {
         "corpus": corpus,
         "docs": m["docs"],
-        "P": m["overlap"]["P"],
-        "R": m["overlap"]["R"],
-        "F1": m["overlap"]["F1"],
-        "acc161": res["acc161"],
-        "median_km": res["median_km"],
-        "auc": res["auc"],
+        "P": topo(m["overlap"]["P"]),
+        "R": topo(m["overlap"]["R"]),
+        "F1": topo(m["overlap"]["F1"]),
+        "acc161": topo(res["acc161"]),
+        "median_km": topo(res["median_km"]),
+        "auc": topo(res["auc"]),
         "n": res["n"],
         "event_span_acc": events.get("location_span_acc"),
     }

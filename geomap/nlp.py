@@ -116,6 +116,25 @@ office agency administration bureau city township village municipality fire mayo
 """.split()
 )
 
+_ARTICLE = r"(?:(?:al|el|Al|El|ad|ar|as|an|at|az)-)?"  # Arabic article prefixes: al-Bayaa
+_NAME = rf"{_ARTICLE}[A-Z][\w'’-]*(?:\s+{_ARTICLE}[A-Z][\w'’-]*){{0,3}}"
+_KIND = (
+    r"cit(?:y|ies)|towns?|villages?|districts?|provinces?|governorates?|neighbou?rhoods?|regions?|"
+    r"camps?|suburbs?|municipalit(?:y|ies)|count(?:y|ies)|settlements?|ports?|areas?|islands?"
+)
+#: "the town of Bakwa", "the cities of Palmyra and Quaryatayn": a name that a place word
+#: introduces is a place even when the model and the gazetteer do not know it.
+_KIND_OF = re.compile(rf"\b(?:{_KIND}) of ({_NAME})(?:,? and ({_NAME}))?")
+#: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
+_NAME_KIND = re.compile(
+    rf"({_NAME})\s+(?:district|neighbou?rhood|province|governorate|camp|village|town|region|"
+    r"municipality|refugee camp|suburb|quarter)\b"
+)
+_NOT_A_NAME = frozenset(
+    "the a an this that these those its his her their our my your each every one some any all "
+    "no another which what whose".split()
+)
+
 #: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
 STRONG_NAME_SCORE = 0.45
 #: A town the model called a person or organisation is taken as a place only from this
@@ -141,6 +160,40 @@ class MentionFinder:
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
         return bool(best) and best[0].score >= threshold
+
+    def _introduced(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Names a place word introduces ("the district of X", "the X district")."""
+        out = []
+        for pattern in (_KIND_OF, _NAME_KIND):
+            for match in pattern.finditer(doc.text):
+                for group in range(1, (match.re.groups or 0) + 1):
+                    if match.group(group) is None:
+                        continue
+                    start, end = self._trim_name(doc.text, match.start(group), match.end(group))
+                    if end > start and doc.char_span(start, end) is not None:
+                        out.append((start, end, "PATTERN"))
+        return out
+
+    def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Drop leading words that are no part of the name: "The", "Kurdish-majority"."""
+        words = list(re.finditer(r"\S+", text[start:end]))
+        keep = 0
+        for w in words:
+            word = w.group().rstrip(",.")
+            lower = word.lower()
+            qualifier = (
+                "-" in word
+                and not word.split("-", 1)[1][:1].isupper()
+                and not lower.startswith(("al-", "el-", "ad-", "ar-", "as-", "an-", "at-", "az-"))
+            )
+            if lower in _NOT_A_NAME or qualifier or self.gazetteer.demonym(word) is not None:
+                keep += 1
+                continue
+            break
+        if keep >= len(words):
+            return start, start
+        new_start = start + words[keep].start()
+        return new_start, end
 
     def _embedded(self, ent: Span) -> list[tuple[int, int, str]]:
         """The place leading a civic body's name: "Dublin" in "Dublin City Council"."""
@@ -190,6 +243,7 @@ class MentionFinder:
                 continue
             if self._well_known(ent.text):
                 found.append((ent.start_char, ent.end_char, "GAZ"))
+        found += self._introduced(doc)
         for match in _DATELINE.finditer(text):
             name = match.group(1).strip(" .-")
             start = match.start(1)
@@ -205,7 +259,8 @@ class MentionFinder:
         ]
         chosen: list[tuple[int, int, str]] = []
         # Longest first, so "Gaza Strip" wins over "Gaza"; model entities before the rest.
-        for start, end, label in sorted(found, key=lambda c: (-(c[1] - c[0]), c[2] == "GAZ", c[0])):
+        trust = {"GAZ": 1, "PATTERN": 2}
+        for start, end, label in sorted(found, key=lambda c: (-(c[1] - c[0]), trust.get(c[2], 0), c[0])):
             if any(start < e and s < end for s, e, _ in chosen):
                 continue
             if label == "GAZ" and any(

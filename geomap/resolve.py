@@ -28,6 +28,12 @@ CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
+_KIND_SUFFIX = re.compile(
+    r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
+    r"county)$",
+    re.IGNORECASE,
+)
+_COUNTY = re.compile(r"\s+county$", re.IGNORECASE)
 _CONTAINER_SEP = re.compile(r"^\s*,\s*(?:the\s+)?")
 
 
@@ -93,6 +99,15 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
             admins.append(top)
             codes.add(top.country_code)
 
+    # A county's namesake town stands in for the county (Orange County → Orange) only where
+    # the article says which state: "Anderson County" alone could be in any of five.
+    county = [
+        bool(_COUNTY.search(m.text)) and normalize_name(m.text) != normalize_name(opts[0].place.name)
+        if opts
+        else False
+        for m, opts in zip(mentions, options, strict=True)
+    ]
+
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = normalize_name(mentions[i].text)
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
@@ -105,8 +120,14 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
                 score += COUNTRY_BONUS
             if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
                 score += ADMIN1_BONUS
+            located = False
+            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
+                located = True
             if i in containers and any(_inside(p, c) for c in containers[i]):
                 score += CONTAINER_BONUS
+                located = True
+            if county[i] and not located:
+                continue
             scored.append((score, match))
         scored.sort(key=lambda sm: -sm[0])
         return scored
@@ -196,7 +217,13 @@ def _options(m: RawMention, gazetteer: Gazetteer) -> list[Match]:
     if m.label == "DEMONYM":
         place = gazetteer.demonym(m.text)
         return [Match(place, 1.0, m.text)] if place is not None else []
-    return gazetteer.search(m.text, limit=CANDIDATES)
+    found = gazetteer.search(m.text, limit=CANDIDATES)
+    if not found:
+        # "Homs province", "Jenin refugee camp": the name without its place word.
+        stem = _KIND_SUFFIX.sub("", m.text)
+        if stem != m.text:
+            found = gazetteer.search(stem, limit=CANDIDATES)
+    return found
 
 
 def _confidence(scored: list[tuple[float, Match]]) -> float:
