@@ -196,18 +196,42 @@ class MentionFinder:
         return new_start, end
 
     def _embedded(self, ent: Span) -> list[tuple[int, int, str]]:
-        """The place leading a civic body's name: "Dublin" in "Dublin City Council"."""
+        """The place a civic body or an event is named for.
+
+        "Dublin" in "Dublin City Council" and "Kentucky" in "University of Kentucky"
+        (a civic head word before or after the place), "Sochi" in "Sochi Olympics"
+        (an event happens where it is named for). Media, teams and armed groups
+        ("The Washington Post", "Popular Front for the Liberation of Palestine")
+        have no civic head word and keep their place words to themselves.
+        """
         tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
-        if len(tokens) < 2 or tokens[-1].lower_ not in _CIVIC_HEADS:
+        if len(tokens) < 2:
             return []
-        for k in (3, 2, 1):
-            if k >= len(tokens):
-                continue
+        words = [t.lower_ for t in tokens]
+        civic = [w in _CIVIC_HEADS for w in words]
+        if ent.label_ == "EVENT" or civic[-1]:
+            found = self._place_at(ent.doc, tokens[:-1], leading=True)
+            if found:
+                return found
+        if "of" in words:
+            at = words.index("of")
+            if any(civic[:at]):
+                rest = tokens[at + 1 :]
+                if rest and rest[0].lower_ == "the":
+                    rest = rest[1:]
+                return self._place_at(ent.doc, rest, leading=False)
+        return []
+
+    def _place_at(self, doc: Doc, tokens: list, *, leading: bool) -> list[tuple[int, int, str]]:
+        """The longest capitalised run of ``tokens`` (from their start) that is a known place."""
+        for k in range(min(3, len(tokens)), 0, -1):
+            if not leading and k != len(tokens):
+                continue  # after "of", the place must run to the end of the name
             head = tokens[:k]
             if not all(t.text[:1].isupper() for t in head):
                 continue
             start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-            if self._strong(ent.doc.text[start:end]):
+            if self._strong(doc.text[start:end]):
                 return [(start, end, "EMBEDDED")]
         return []
 
@@ -230,6 +254,9 @@ class MentionFinder:
         ]
         found += [(s, e, "GAZ") for s, e in self.features(doc)]
         for ent in doc.ents:
+            if ent.label_ == "EVENT":
+                found += self._embedded(ent)
+                continue
             if ent.label_ not in ("ORG", "PERSON", "NORP"):
                 continue
             words = {t.lower_ for t in ent}
