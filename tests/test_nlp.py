@@ -1,0 +1,75 @@
+"""Mention finding: what counts as a place name in running text."""
+
+import pytest
+
+
+def mentions(geoparser, text):
+    return [(m.text, m.label) for m in geoparser.parse(text).mentions]
+
+
+def texts(geoparser, text):
+    return [t for t, _ in mentions(geoparser, text)]
+
+
+def test_multiword_features_the_model_misses(geoparser):
+    found = texts(geoparser, "Tankers avoided the Bab el-Mandeb and sailed around the Cape of Good Hope.")
+    assert "Bab el-Mandeb" in found and "Cape of Good Hope" in found
+
+
+def test_lowercase_words_are_not_features(geoparser):
+    assert texts(geoparser, "They ate turkey by the gulf of their differences.") == []
+
+
+def test_dateline_in_capitals(geoparser):
+    found = mentions(geoparser, "SANAA, Yemen - Officials met on Monday.")
+    assert ("SANAA", "DATELINE") in found
+
+
+def test_place_words_inside_names_are_lookalikes(geoparser):
+    found = texts(
+        geoparser,
+        "Israel Katz spoke. The Popular Front for the Liberation of Palestine and "
+        "The Washington Post said nothing.",
+    )
+    assert "Israel" not in found and "Palestine" not in found and "Washington" not in found
+
+
+def test_name_introduced_by_a_place_word(geoparser):
+    # Names neither the model nor the gazetteer knows, found by the words around them.
+    found = mentions(geoparser, "fighters entered the village of Xoqarbel and the Umbrazi district.")
+    assert "Xoqarbel" in [t for t, _ in found]
+    assert ("Umbrazi", "PATTERN") in found  # the model took it for a person
+
+
+def test_qualifiers_before_an_introduced_name_are_trimmed(geoparser):
+    found = texts(geoparser, "Shells hit the Kurdish-majority Aziziyah district.")
+    assert "Aziziyah" in found
+    assert not any("majority" in t for t in found)
+
+
+def test_civic_bodies_name_their_place(geoparser):
+    found = mentions(geoparser, "The Dublin City Council and the University of Kentucky agreed.")
+    assert ("Kentucky", "EMBEDDED") in found
+    assert any(t.startswith("Dublin") and label == "EMBEDDED" for t, label in found)
+
+
+def test_demonyms_are_country_evidence_not_places(geoparser):
+    parsed = geoparser.parse("Yemeni officials said the port in Aden was closed.")
+    demonym = [m for m in parsed.mentions if m.label == "DEMONYM"]
+    assert demonym and demonym[0].place.country_code == "YE"
+    assert all(rp.place.feature_type != "country" for rp in parsed.places)
+
+
+def test_well_known_town_the_model_left_untagged(geoparser):
+    found = texts(geoparser, "Rafah was hit.")
+    assert found == ["Rafah"]
+
+
+def test_a_name_used_for_a_person_is_not_a_town(geoparser):
+    found = texts(geoparser, "John Tyler arrived late. Tyler said the meeting in Houston went well.")
+    assert "Tyler" not in found and "Houston" in found
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "!!!", "x" * 10])
+def test_degenerate_text(geoparser, text):
+    assert geoparser.parse(text).mentions == ()

@@ -1,0 +1,43 @@
+"""Resolution with the whole article as context."""
+
+
+def place_of(parsed, text):
+    return next(m.place for m in parsed.mentions if m.text == text)
+
+
+def test_country_in_context_picks_the_local_reading(geoparser):
+    parsed = geoparser.parse("Rafah in southern Gaza was hit again, Palestinian officials said.")
+    assert place_of(parsed, "Rafah").country_code == "PS"
+
+
+def test_written_containment_wins(geoparser):
+    parsed = geoparser.parse("The plant in Springfield, Ill., closed.")
+    springfield = place_of(parsed, "Springfield")
+    assert springfield.country_code == "US" and springfield.admin1 == "IL"
+
+
+def test_state_named_in_the_article_picks_its_town(geoparser):
+    parsed = geoparser.parse("Storms hit Texas overnight. In Paris, roofs were torn off.")
+    assert place_of(parsed, "Paris").country_code == "US"
+    alone = geoparser.parse("In Paris, the museum reopened.")
+    assert place_of(alone, "Paris").country_code == "FR"
+
+
+def test_one_reading_per_name(geoparser):
+    parsed = geoparser.parse("Georgia's capital Tbilisi was calm. Later, Georgia closed its border.")
+    readings = {m.place.id for m in parsed.mentions if m.text == "Georgia"}
+    assert len(readings) == 1 and parsed.mentions[0].place.feature_type == "country"
+
+
+def test_coherence_prefers_places_near_the_others(geoparser):
+    parsed = geoparser.parse(
+        "Police in Enfield and Tottenham searched homes. A man was arrested in Edmonton."
+    )
+    assert place_of(parsed, "Edmonton").country_code == "GB"
+
+
+def test_confidence_and_alternatives(geoparser):
+    parsed = geoparser.parse("Rafah was hit.")
+    (rp,) = parsed.places
+    assert 0 < rp.confidence <= 1
+    assert any(p.country_code == "EG" for p in rp.alternatives)
