@@ -34,7 +34,13 @@ _KIND_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _COUNTY = re.compile(r"\s+county$", re.IGNORECASE)
-_CONTAINER_SEP = re.compile(r"^\s*,\s*(?:the\s+)?")
+_DIRECTION = (
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western)(?:-?(?:east|west)(?:ern)?)?\s+)?"
+)
+#: "X, Y" / "X in southern Y": Y holds X.
+_CONTAINER_AFTER = re.compile(rf"\s*,\s*(?:the\s+)?|\s+in\s+(?:the\s+)?{_DIRECTION}", re.IGNORECASE)
+#: "Y's X": Y holds X.
+_POSSESSIVE = re.compile(r"['’]s\s+" + _DIRECTION, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +51,27 @@ class Resolution:
 
 
 def _containers(text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer) -> dict[int, list[Place]]:
-    """For "X, Y" (Y right after X and a comma), the places Y may be, keyed by X's index."""
+    """Places the text says contain a mention, keyed by the mention's index.
+
+    "Rafah, Gaza" and "Rafah in southern Gaza" (container after), "Gaza's Rafah"
+    (container before, possessive).
+    """
     out: dict[int, list[Place]] = {}
+
+    def regions(name: str) -> list[Place]:
+        return [
+            p
+            for p in gazetteer.candidates(name, limit=10)
+            if p.feature_type in ("country", "admin1", "admin2", "territory", "region")
+        ]
+
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
-        if _CONTAINER_SEP.fullmatch(text[a.end : b.start]):
-            out[i] = [
-                p
-                for p in gazetteer.candidates(b.text, limit=10)
-                if p.feature_type in ("country", "admin1", "admin2", "territory", "region")
-            ]
+        between = text[a.end : b.start]
+        if _CONTAINER_AFTER.fullmatch(between):
+            out.setdefault(i, []).extend(regions(b.text))
+        elif _POSSESSIVE.fullmatch(between):
+            out.setdefault(i + 1, []).extend(regions(a.text))
     return out
 
 

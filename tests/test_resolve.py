@@ -41,3 +41,10 @@ def test_confidence_and_alternatives(geoparser):
     (rp,) = parsed.places
     assert 0 < rp.confidence <= 1
     assert any(p.country_code == "EG" for p in rp.alternatives)
+
+
+def test_containment_forms_in_the_text(geoparser):
+    assert place_of(geoparser.parse("Strikes hit Rafah, Egypt, on Monday."), "Rafah").country_code == "EG"
+    assert place_of(geoparser.parse("Egypt's Rafah was quiet."), "Rafah").country_code == "EG"
+    assert place_of(geoparser.parse("Rafah in northern Sinai was quiet."), "Rafah").country_code == "EG"
+    assert place_of(geoparser.parse("Rafah in southern Gaza was hit."), "Rafah").country_code == "PS"
