@@ -33,6 +33,10 @@ _KIND_SUFFIX = re.compile(
     r"county)$",
     re.IGNORECASE,
 )
+#: Features that hold towns: "in northern Sinai", "Tripoli, Lebanon", "Aden's Crater".
+_CONTAINER_TYPES = frozenset(
+    "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
+)
 _COUNTY = re.compile(r"\s+county$", re.IGNORECASE)
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western)(?:-?(?:east|west)(?:ern)?)?\s+)?"
@@ -62,7 +66,7 @@ def _containers(text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer)
         return [
             p
             for p in gazetteer.candidates(name, limit=10)
-            if p.feature_type in ("country", "admin1", "admin2", "territory", "region")
+            if p.feature_type in _CONTAINER_TYPES
         ]
 
     for i in range(len(mentions) - 1):
@@ -91,7 +95,9 @@ def _in_admin1(candidate: Place, region: Place) -> bool:
 def _inside(candidate: Place, container: Place) -> bool:
     if container.feature_type == "admin1":
         return _in_admin1(candidate, container)
-    if container.bbox is not None and container.feature_type in ("territory", "region"):
+    if container.country_code and candidate.country_code and candidate.country_code != container.country_code:
+        return False  # a bounding box is too coarse to tell Egypt's Rafah from Gaza's
+    if container.bbox is not None and container.feature_type not in ("country", "admin2"):
         west, south, east, north = container.bbox
         return south <= candidate.lat <= north and west <= candidate.lon <= east
     return bool(set(candidate.country_codes) & set(container.country_codes))
