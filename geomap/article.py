@@ -1,4 +1,4 @@
-"""Articles in, from files: plain text and JSON / JSON Lines objects with a ``text`` field."""
+"""Articles in, from files: plain text, HTML pages and JSON / JSON Lines objects with a ``text`` field."""
 
 from __future__ import annotations
 
@@ -66,8 +66,51 @@ def _from_object(obj: object, where: str, default_id: str) -> Article:
     )
 
 
+#: What trafilatura should drop before it looks for the main text: ``<noscript>`` holds
+#: "please enable JavaScript" notices, never the article. Scripts and styles it drops itself.
+_HTML_PRUNE = "//noscript"
+
+
+def _from_html(html: str, where: str, default_id: str) -> Article:
+    """The main text of a web page, headline first, as a ``.txt`` file would have it.
+
+    trafilatura finds the article among navigation, comments and boilerplate; it
+    is imported here so that ``import geomap`` stays fast. It only reads the string
+    it is given: fetching is a separate function of it that geomap never calls.
+    """
+    import trafilatura
+
+    if "<html" not in html[:4096].lower():
+        # trafilatura rejects a bare fragment such as "<p>x</p>" as not quite HTML;
+        # its documentation says to wrap one in an element first.
+        html = f"<html><body>{html}</body></html>"
+    doc = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,  # readers' comments are not the article
+        include_images=False,
+        include_links=False,
+        prune_xpath=_HTML_PRUNE,
+        # The date the page declares in its markup; no guessing from dates in the text.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    body = (doc.text or "").strip() if doc is not None else ""
+    if not body:
+        raise InputError(f"{where} has no article text")
+    title = " ".join((doc.title or "").split()) or None
+    # The headline names places too; keep it in the text unless the page already starts with it.
+    text = body if title is None or body.startswith(title) else f"{title}\n\n{body}"
+    return Article(
+        text=text,
+        id=default_id,
+        title=title or _title_of(text),
+        date=doc.date or None,
+        url=doc.url or None,
+    )
+
+
 def read_articles(source: str | Path) -> Iterator[Article]:
-    """Articles from a ``.txt``, ``.json`` or ``.jsonl`` file, or ``-`` for plain text on stdin."""
+    """Articles from a ``.txt``, ``.html``, ``.json`` or ``.jsonl`` file, or ``-`` for text on stdin."""
     if str(source) == "-":
         text = _decode(sys.stdin.buffer.read(), "standard input")
         yield Article(text=text, id="stdin", title=_title_of(text))
@@ -79,6 +122,8 @@ def read_articles(source: str | Path) -> Iterator[Article]:
     data = _decode(path.read_bytes(), str(path))
     if suffix in (".txt", ".text", ".md", ""):
         yield Article(text=data, id=path.stem, title=_title_of(data))
+    elif suffix in (".html", ".htm", ".xhtml"):
+        yield _from_html(data, str(path), path.stem)
     elif suffix == ".json":
         try:
             obj = json.loads(data)
@@ -97,4 +142,4 @@ def read_articles(source: str | Path) -> Iterator[Article]:
                 raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
             yield _from_object(obj, f"{path}:{lineno}", f"{path.stem}-{lineno}")
     else:
-        raise InputError(f"{path}: unsupported input type {suffix!r} (use .txt, .json or .jsonl)")
+        raise InputError(f"{path}: unsupported input type {suffix!r} (use .txt, .html, .json or .jsonl)")

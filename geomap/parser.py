@@ -42,15 +42,29 @@ class Geoparser:
     def parse_article(self, article: Article) -> ParsedArticle:
         return self._build(article, self.nlp(article.text))
 
-    def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ParsedArticle]:
-        """Parse a stream of articles, batching them through spaCy."""
+    def pipe(
+        self, articles: Iterable[Article], batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[ParsedArticle]:
+        """Parse a stream of articles in input order, batching them through spaCy.
+
+        The input is read lazily, a few batches ahead, so a corpus of any size
+        streams through. With ``n_process`` > 1 spaCy runs the pipeline in that
+        many worker processes (-1: one per CPU); each opens its own gazetteer
+        connection, and the docs come back through ``Doc.to_bytes``.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if n_process == 0 or n_process < -1:
+            raise ValueError(f"n_process must be a positive number of processes or -1, not {n_process}")
         stream = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        docs = self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        for doc, article in docs:
             yield self._build(article, doc)
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
-        sentence_starts = [s.start for s in doc.sents]
-        sentences = [s.text.strip() for s in doc.sents]
+        sents = list(doc.sents)  # each pass over doc.sents walks every token
+        sentence_starts = [s.start for s in sents]
+        sentences = [s.text.strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
         mentions = tuple(
             Mention(
@@ -85,7 +99,8 @@ class Geoparser:
                     mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
                     mention_count=len(indexes),
                     sentences=tuple(sentences[s] for s in sentence_ids),
-                    alternatives=spans[indexes[0]]._.geomap_alternatives,
+                    # a tuple again once a doc has crossed from a worker process (msgpack gives lists)
+                    alternatives=tuple(spans[indexes[0]]._.geomap_alternatives),
                     article_ids=(article.id,),
                     incident_ids=tuple(incidents_at.get(first.place.id, ())),
                 )

