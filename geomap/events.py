@@ -447,7 +447,7 @@ def _refine_kind(ev: _Event) -> str:
 
 
 def _mention_tokens(doc: Doc, m: Mention) -> Span | None:
-    if not (0 <= m.start < m.end <= len(doc.text)):
+    if not (0 <= m.start < m.end <= (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)):
         return None
     return doc.char_span(m.start, m.end, alignment_mode="expand")
 

@@ -152,7 +152,7 @@ class MentionFinder:
                 continue
             if run:
                 start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                if self._well_known(doc.text[start:end]):
+                if self._well_known(_text(doc)[start:end]):
                     out.append((start, end, "GAZ"))
                 run = []
         return out
@@ -161,11 +161,11 @@ class MentionFinder:
         """Names a place word introduces ("the district of X", "the X district")."""
         out = []
         for pattern in (_KIND_OF, _NAME_KIND):
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(_text(doc)):
                 for group in range(1, (match.re.groups or 0) + 1):
                     if match.group(group) is None:
                         continue
-                    start, end = self._trim_name(doc.text, match.start(group), match.end(group))
+                    start, end = self._trim_name(_text(doc), match.start(group), match.end(group))
                     if end > start and doc.char_span(start, end) is not None:
                         out.append((start, end, "PATTERN"))
         return out
@@ -227,7 +227,7 @@ class MentionFinder:
             if not all(t.text[:1].isupper() for t in head):
                 continue
             start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-            if self._strong(doc.text[start:end]):
+            if self._strong(_text(doc)[start:end]):
                 return [(start, end, "EMBEDDED")]
         return []
 
@@ -240,7 +240,7 @@ class MentionFinder:
         return place.feature_type != "city" or best[0].score >= RECLASSIFY_SCORE
 
     def __call__(self, doc: Doc) -> list[RawMention]:
-        text = doc.text
+        text = _text(doc)
         lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
         person_tokens = {
             tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
@@ -304,15 +304,15 @@ class MentionFinder:
     ) -> list[tuple[int, int, str]]:
         """Add every other occurrence of a well-known name already taken as a place."""
         names = {
-            doc.text[s:e]
+            _text(doc)[s:e]
             for s, e, label in chosen
-            if label != "DEMONYM" and e - s > 2 and doc.text[s:e].lower() not in person_tokens
+            if label != "DEMONYM" and e - s > 2 and _text(doc)[s:e].lower() not in person_tokens
         }
         names = {n for n in names if self._strong(n)}
         out = list(chosen)
         for name in names:
             pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(_text(doc)):
                 s, e = m.span()
                 if any(s < ce and cs < e for cs, ce, _ in out):
                     continue
@@ -328,11 +328,19 @@ class MentionFinder:
         span = doc.char_span(start, end, alignment_mode="expand")
         sentence = span.sent if span is not None else None
         index = _sentence_index(doc, sentence.start if sentence is not None else 0)
-        surface = doc.text[start:end]
+        surface = _text(doc)[start:end]
         # The model's entities often include a leading "the": the name starts after it.
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, built once: spaCy rebuilds ``doc.text`` from its tokens on every read."""
+    text = doc.user_data.get("geomap_text")
+    if text is None:
+        text = doc.user_data["geomap_text"] = doc.text
+    return text
 
 
 def _sentence_index(doc: Doc, token_start: int) -> int:
