@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     parse = commands.add_parser("parse", help="places named in one article")
-    parse.add_argument("file", help=".txt, .json or .jsonl file, or - for text on stdin")
+    parse.add_argument("file", help=".txt, .html, .json or .jsonl file, or - for text on stdin")
     parse.add_argument("--date", help="article date (YYYY-MM-DD) when the input has none")
     parse.add_argument("--json", action="store_true", help="print the parsed-article JSON")
     parse.set_defaults(func=cmd_parse)
