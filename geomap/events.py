@@ -16,14 +16,14 @@ guess); ``last month`` and month names without a day give ``YYYY-MM``.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from geomap.dates import resolve_date
 from geomap.model import Mention, place_summary
+from geomap.numbers import SCALE, parse_number
 from geomap.place import Place
 
 if TYPE_CHECKING:
@@ -635,40 +635,7 @@ def _specificity(place: Place | None, root: Token) -> int:
     return order.get(place.feature_type, 3)
 
 
-# --------------------------------------------------------------------------- numbers
-
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        (
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-            "fifteen sixteen seventeen eighteen nineteen twenty"
-        ).split()
-    )
-}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80})
-_NUMBER_WORDS.update({"ninety": 90, "hundred": 100, "a hundred": 100, "a thousand": 1000})
-_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-
-
-def parse_number(text: str) -> int | None:
-    """``"1,160"`` → 1160, ``"twelve"`` → 12, ``"2 million"`` → 2000000; vague amounts → None."""
-    words = text.strip().lower().replace("-", " ").split()
-    if not words:
-        return None
-    total: float | None = None
-    for w in words:
-        w = w.strip(".")
-        if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+(\.\d+)?", w):
-            total = float(w.replace(",", ""))
-        elif w in _NUMBER_WORDS:
-            total = (total or 0) + _NUMBER_WORDS[w]
-        elif w in _SCALE and total is not None:
-            total *= _SCALE[w]
-        else:
-            return None
-    return int(total) if total is not None else None
-
+# --------------------------------------------------------------------------- counts
 
 _KILL_WORDS = _words("killed kill killing kills dead died die dies death deaths massacred murdered executed")
 _HURT_WORDS = _words(
@@ -690,7 +657,7 @@ def _count_of(noun: Token) -> int | None:
 
 
 def _number_token(tok: Token) -> int | None:
-    parts = [t for t in tok.subtree if t.like_num or t.lower_ in _SCALE or t.lower_ == ","]
+    parts = [t for t in tok.subtree if t.like_num or t.lower_ in SCALE or t.lower_ == ","]
     text = " ".join(t.text for t in parts if t.text != ",")
     value = parse_number(text) if text else None
     return value if value is not None else parse_number(tok.text)
@@ -782,82 +749,6 @@ def _actors(ev: _Event) -> tuple[str, ...]:
     names = list(dict.fromkeys(t.strip() for _, t in sorted(found) if t.strip()))
     # "Israeli" adds nothing next to "Israeli airstrikes"
     return tuple(n for n in names if not any(n != o and n in o.split() for o in names))
-
-
-# --------------------------------------------------------------------------- dates
-
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.IGNORECASE
-)
-_MONTH_DAY = re.compile(
-    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
-)
-_MONTH_ONLY = re.compile(rf"\bin\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?", re.IGNORECASE)
-_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
-
-
-def _parse_iso(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def _safe_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def resolve_date(sentence: str, article_date: str | None) -> str | None:
-    """The ISO date of an event told in ``sentence`` of an article published on ``article_date``."""
-    ref = _parse_iso(article_date)
-    for rx, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
-        for m in rx.finditer(sentence):
-            day_s, month_s = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
-            month = _MONTHS[month_s.lower().rstrip(".")]
-            day = int(day_s)
-            if m.group(3):
-                found = _safe_date(int(m.group(3)), month, day)
-                if found:
-                    return found.isoformat()
-            elif ref is not None:
-                found = _safe_date(ref.year, month, day)
-                if found and found > ref:
-                    found = _safe_date(ref.year - 1, month, day)
-                if found:
-                    return found.isoformat()
-    low = sentence.lower()
-    if ref is not None:
-        if re.search(r"\byesterday\b", low):
-            return (ref - timedelta(days=1)).isoformat()
-        if re.search(r"\blast\s+month\b", low):
-            prev = ref.replace(day=1) - timedelta(days=1)
-            return f"{prev.year:04d}-{prev.month:02d}"
-        if re.search(r"\blast\s+week\b", low):
-            return None
-        wd = _WEEKDAY_RE.search(sentence)
-        if wd:
-            back = (ref.weekday() - _WEEKDAYS[wd.group(1).lower()]) % 7
-            return (ref - timedelta(days=back)).isoformat()
-    mo = _MONTH_ONLY.search(sentence)
-    # "in may" / "in march" in lower case are words, not months
-    if mo and (mo.group(1)[:1].isupper() or mo.group(1).lower() not in ("may", "march")):
-        month = _MONTHS[mo.group(1).lower()]
-        if mo.group(2):
-            return f"{int(mo.group(2)):04d}-{month:02d}"
-        if ref is not None:
-            year = ref.year if month <= ref.month else ref.year - 1
-            return f"{year:04d}-{month:02d}"
-    return ref.isoformat() if ref is not None else None
 
 
 # --------------------------------------------------------------------------- main

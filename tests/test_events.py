@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.events import INCIDENT_TYPES, Incident, extract_incidents, parse_number, resolve_date
+from geomap.events import INCIDENT_TYPES, Incident, extract_incidents
 
 
 def incidents(geoparser, text: str, date: str | None = None) -> list[Incident]:
@@ -103,33 +103,6 @@ def test_fatality_counts(geoparser, text, fatalities, affected):
     found = incidents(geoparser, text)
     (event,) = [i for i in found if i.trigger == "killed"]
     assert (event.fatalities, event.affected) == (fatalities, affected)
-
-
-def test_parse_number():
-    assert parse_number("1,160") == 1160
-    assert parse_number("twelve") == 12
-    assert parse_number("31,490") == 31490
-    assert parse_number("2 million") == 2_000_000
-    assert parse_number("dozens") is None
-
-
-@pytest.mark.parametrize(
-    ("sentence", "article_date", "expected"),
-    [
-        ("Troops were shelled on Tuesday.", "2024-03-14", "2024-03-12"),
-        ("Troops were shelled on Thursday.", "2024-03-14", "2024-03-14"),
-        ("The village was bombed last month.", "2024-03-14", "2024-02"),
-        ("The village was bombed last month.", "2024-01-05", "2023-12"),
-        ("The port was shelled yesterday.", "2024-03-01", "2024-02-29"),
-        ("The port was shelled on December 28.", "2024-01-03", "2023-12-28"),
-        ("The port was shelled on 12 March 2024.", None, "2024-03-12"),
-        ("The port was shelled.", "2024-03-14", "2024-03-14"),
-        ("The port was shelled last week.", "2024-03-14", None),
-        ("The port was shelled on Tuesday.", None, None),
-    ],
-)
-def test_resolve_date(sentence, article_date, expected):
-    assert resolve_date(sentence, article_date) == expected
 
 
 def test_date_reaches_the_incident(geoparser):
