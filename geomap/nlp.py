@@ -102,9 +102,11 @@ _KIND = (
 _KIND_OF = re.compile(rf"\b(?:{_KIND}) of ({_NAME})(?:,? and ({_NAME}))?")
 #: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
 _NAME_KIND = re.compile(
-    rf"({_NAME})\s+(?:district|neighbou?rhood|province|governorate|camp|village|town|region|"
-    r"municipality|refugee camp|suburb|quarter)\b"
+    rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
+    r"villages?|towns?|regions?|municipality|refugee camp|suburbs?|quarter|area)\b"
 )
+#: Hyphenated compounds the tokenizer splits: "Mazar-e-Sharif", "Waku-Congo", "Khan-Yunis".
+_HYPHENATED = re.compile(r"\b[A-Z][\w'’]+(?:-[a-z]{1,3})?(?:-[A-Z][\w'’]+)+\b")
 _NOT_A_NAME = frozenset(
     "the a an this that these those its his her their our my your each every one some any all "
     "no another which what whose".split()
@@ -152,9 +154,18 @@ class MentionFinder:
                 continue
             if run:
                 start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                if self._well_known(_text(doc)[start:end]):
+                name = _text(doc)[start:end]
+                # A proper noun is a name already: a town of some 30,000 people will do.
+                # A capitalised common noun ("Reading") must be a large place.
+                proper = all(t.pos_ == "PROPN" for t in run)
+                if self._strong(name) if proper else self._well_known(name):
                     out.append((start, end, "GAZ"))
                 run = []
+        for match in _HYPHENATED.finditer(_text(doc)):
+            start, end = match.span()
+            span = doc.char_span(start, end)
+            if span is not None and not any(t.ent_type_ for t in span) and self._strong(match.group()):
+                out.append((start, end, "GAZ"))
         return out
 
     def _introduced(self, doc: Doc) -> list[tuple[int, int, str]]:
