@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import median_line, run_child
 
 # A fresh interpreter: import geomap, open the index, look one name up.
 COLD = r"""
@@ -95,18 +94,6 @@ NAMES = [
 ]
 
 
-def run_child(code: str, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"benchmark process failed:\n{proc.stderr}")
-    return proc.stdout
-
-
-def median_line(label: str, values: list[float], unit: str, fmt: str = "{:.3f}") -> str:
-    runs = ", ".join(fmt.format(v) for v in values)
-    return f"{label:<32} median {fmt.format(statistics.median(values))} {unit}   (runs: {runs})"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh-process runs (default 5)")
@@ -122,7 +109,7 @@ def main() -> None:
             t0 = time.perf_counter()
             out = run_child(BUILD, str(Path(tmp) / f"b{i}.sqlite"))
             builds.append(time.perf_counter() - t0)
-            build_rss.append(json.loads(out)["peak_rss_mb"])
+            build_rss.append(out["peak_rss_mb"])
 
     # 40 news names plus ~2,000 distinct keys spread over the whole names table.
     with Gazetteer(index) as gaz:
@@ -130,7 +117,7 @@ def main() -> None:
     names = list(dict.fromkeys(NAMES + spread))
     runs = []
     for _ in range(args.runs):
-        runs.append(json.loads(run_child(COLD, str(index), json.dumps(names))))
+        runs.append(run_child(COLD, str(index), json.dumps(names)))
 
     print(f"index: {index}  size {index.stat().st_size / 1e6:.1f} MB")
     if builds:

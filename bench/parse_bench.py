@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import median_line, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
@@ -104,18 +105,6 @@ def load_texts(count: int, chars: int) -> list[str]:
                 if len(out) == count:
                     return out
     sys.exit(f"the eval corpora give only {len(out)} articles of {chars} characters; asked for {count}")
-
-
-def run_child(code: str, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"benchmark process failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def median_line(label: str, values: list[float], unit: str, fmt: str = "{:.3f}") -> str:
-    runs = ", ".join(fmt.format(v) for v in values)
-    return f"{label:<40} median {fmt.format(statistics.median(values))} {unit}   (runs: {runs})"
 
 
 def main() -> None:

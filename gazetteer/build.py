@@ -206,23 +206,17 @@ def _apply_aliases(
         target = by_name.get((country, normalize_name(target_name)))
         if target is None:
             raise GazetteerError(f"{where}: no GeoNames place {target_name!r} in {country}")
-        target.add_name(alias, sources.ALIAS_WEIGHT)
-        if alias not in target.alternate_names:
-            target.alternate_names.append(alias)
+        target.add_alias(alias, sources.ALIAS_WEIGHT)
     admins = {e.id: e for e in admin_entries}
     for alias, admin_id, where in sources.admin1_aliases():
         if admin_id not in admins:
             raise GazetteerError(f"{where}: no admin-1 region {admin_id!r}")
-        admins[admin_id].add_name(alias, sources.ALIAS_WEIGHT)
-        if alias not in admins[admin_id].alternate_names:
-            admins[admin_id].alternate_names.append(alias)
+        admins[admin_id].add_alias(alias, sources.ALIAS_WEIGHT)
     countries = {e.country_codes[0]: e for e in country_entries}
     for alias, iso, where in sources.country_aliases():
         if iso not in countries:
             raise GazetteerError(f"{where}: unknown country code {iso!r}")
-        countries[iso].add_name(alias, sources.ALIAS_WEIGHT)
-        if alias not in countries[iso].alternate_names:
-            countries[iso].alternate_names.append(alias)
+        countries[iso].add_alias(alias, sources.ALIAS_WEIGHT)
 
 
 def _check_unique_ids(entries: Iterable[Entry]) -> None:

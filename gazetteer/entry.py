@@ -33,6 +33,12 @@ class Entry:
         if name and weight > self.names.get(name, 0.0):
             self.names[name] = weight
 
+    def add_alias(self, alias: str, weight: float) -> None:
+        """A curated alias: findable by it, and listed among the alternate names."""
+        self.add_name(alias, weight)
+        if alias not in self.alternate_names:
+            self.alternate_names.append(alias)
+
     @property
     def country_code(self) -> str | None:
         """The one country the entry lies in; ``None`` when it spans several.
