@@ -119,6 +119,30 @@ def _parse_files(files: Sequence[str], date: str | None = None):
     return [parser.parse_article(a) for a in articles]
 
 
+def _load_inputs(files: Sequence[str]):
+    """Parsed articles from every input, in order: ``geomap parse --json`` output is read back
+    as it is (no second parse); anything else is parsed, with one Geoparser for all of it."""
+    from geomap.parsed_io import read_parsed
+
+    loaded = [read_parsed(f) if f != "-" else None for f in files]
+    to_parse = [f for f, parsed in zip(files, loaded, strict=True) if parsed is None]
+    fresh = iter(_parse_files_each(to_parse)) if to_parse else iter(())
+    out = []
+    for parsed in loaded:
+        out += parsed if parsed is not None else next(fresh)
+    return out
+
+
+def _parse_files_each(files: Sequence[str]):
+    """Like ``_parse_files``, but a list of parsed articles per file."""
+    from geomap.article import read_articles
+    from geomap.parser import Geoparser
+
+    per_file = [list(read_articles(f)) for f in files]
+    parser = Geoparser()
+    return [[parser.parse_article(a) for a in articles] for articles in per_file]
+
+
 def default_output(files: Sequence[str], suffix: str) -> Path:
     """``maps/<input stem><suffix>`` for one input, ``maps/layered<suffix>`` for several."""
     stem = Path(files[0]).stem if len(files) == 1 and files[0] != "-" else "layered"
@@ -158,10 +182,14 @@ def cmd_map(args: argparse.Namespace) -> int:
     from geomap.output import write_text_atomic
     from geomap.render import render_map
 
-    parsed = _parse_files(args.files)
+    parsed = _load_inputs(args.files)
     if not any(a.places for a in parsed):
         raise GeomapError("no places found in the input; no map written")
-    html = render_map(parsed).get_root().render()
+    try:
+        fmap = render_map(parsed, tiles=args.tiles)
+    except ValueError as exc:  # folium/xyzservices: an unknown provider name
+        raise InputError(f"--tiles {args.tiles!r}: {exc}") from None
+    html = fmap.get_root().render()
     output = args.output or default_output(args.files, ".html")
     path = write_text_atomic(output, html, force=args.force)
     print(f"map written: {path}", file=sys.stderr)
@@ -169,13 +197,17 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geomap.export import dumps_geojson
+    from geomap.export import dumps
     from geomap.output import write_text_atomic
 
-    text = dumps_geojson(_parse_files(args.files))
+    fmt = args.format
+    if fmt is None:  # from the output's suffix, else GeoJSON
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = {"csv": "csv", "kml": "kml"}.get(suffix, "geojson")
+    text = dumps(_load_inputs(args.files), fmt)
     if args.output:
         path = write_text_atomic(args.output, text, force=args.force)
-        print(f"geojson written: {path}", file=sys.stderr)
+        print(f"{fmt} written: {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -233,11 +265,24 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT.html", help="file to write (default: maps/<input name>.html)"
     )
     fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    fmap.add_argument(
+        "--tiles",
+        default="OpenStreetMap",
+        help="background tiles: a provider name (e.g. 'CartoDB positron'), a URL template with "
+        "{z}/{x}/{y}, or 'none' for a plain background (default: OpenStreetMap; the only network use)",
+    )
     fmap.set_defaults(func=cmd_map)
 
-    export = commands.add_parser("export", help="GeoJSON of the places in one or more articles")
+    export = commands.add_parser(
+        "export", help="places and incidents as GeoJSON, CSV (one row per incident) or KML"
+    )
     export.add_argument("files", nargs="+", metavar="FILE")
-    export.add_argument("--format", choices=["geojson"], default="geojson")
+    export.add_argument(
+        "--format",
+        choices=["geojson", "csv", "kml"],
+        default=None,
+        help="output format (default: from the -o suffix, else geojson)",
+    )
     export.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     export.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     export.set_defaults(func=cmd_export)

@@ -1,14 +1,27 @@
-"""GeoJSON export (RFC 7946): a FeatureCollection of places and incidents, [lon, lat], WGS 84."""
+"""Exports for GIS tools and spreadsheets.
+
+- GeoJSON (RFC 7946): a FeatureCollection of places and incidents, [lon, lat], WGS 84.
+- CSV: one row per incident, ACLED-like columns.
+- KML 2.2 (fastkml), for Google Earth and GDAL.
+
+Geometry always goes through shapely (the values' ``__geo_interface__``).
+"""
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from fastkml import KML, Document, Folder, Placemark
+from shapely.geometry import shape
 
 from geomap import __version__
 from geomap.model import ParsedArticle, ResolvedPlace
-from geomap.output import GENERATOR
+from geomap.output import CSV_HEADER_START, GENERATOR
 
 
 def merge_places(articles: Iterable[ParsedArticle]) -> list[ResolvedPlace]:
@@ -46,3 +59,146 @@ def to_geojson(articles: Iterable[ParsedArticle]) -> dict[str, Any]:
 
 def dumps_geojson(articles: Iterable[ParsedArticle]) -> str:
     return json.dumps(to_geojson(articles), ensure_ascii=False, indent=1) + "\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+#: One row per incident, in the spirit of ACLED's layout. ``geo_precision`` is the feature
+#: type of the place (or "unknown"); ``actors`` are joined with "; ".
+CSV_COLUMNS: tuple[str, ...] = (
+    "event_id", "event_date", "incident_type", "actors", "location", "country_code",
+    "latitude", "longitude", "geo_precision", "fatalities", "affected", "confidence",
+    "sentence", "trigger", "article_id", "article_title", "article_url",
+)  # fmt: skip
+
+#: Leading characters that make a spreadsheet read a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A text cell that a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def incident_rows(articles: Iterable[ParsedArticle]) -> Iterator[dict[str, object]]:
+    """The CSV rows: coordinates come from the incident's shapely geometry, blank when unknown."""
+    for article in articles:
+        for inc in article.incidents:
+            feature = inc.__geo_interface__
+            point = shape(feature["geometry"]) if feature["geometry"] else None
+            yield {
+                "event_id": _cell(inc.id),
+                "event_date": inc.date or "",
+                "incident_type": inc.incident_type,
+                "actors": _cell("; ".join(inc.actors)),
+                "location": _cell(inc.location_name),
+                "country_code": inc.place.country_code or "" if inc.place else "",
+                "latitude": "" if point is None else repr(round(point.y, 6)),
+                "longitude": "" if point is None else repr(round(point.x, 6)),
+                "geo_precision": inc.precision,
+                "fatalities": "" if inc.fatalities is None else inc.fatalities,
+                "affected": "" if inc.affected is None else inc.affected,
+                "confidence": round(inc.confidence, 3),
+                "sentence": _cell(" ".join(inc.sentence.split())),
+                "trigger": _cell(inc.trigger),
+                "article_id": _cell(article.id),
+                "article_title": _cell(article.title),
+                "article_url": _cell(article.url),
+            }
+
+
+def dumps_csv(articles: Iterable[ParsedArticle]) -> str:
+    """UTF-8 CSV (no BOM), every field quoted, CRLF rows as RFC 4180 has them."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(incident_rows(articles))
+    text = buf.getvalue()
+    assert text.startswith(CSV_HEADER_START)  # how a rerun knows the file is geomap's
+    return text
+
+
+# --------------------------------------------------------------------------- KML
+
+
+def _description(rows: Iterable[tuple[str, object]]) -> str:
+    """KML descriptions are shown as HTML by Google Earth: every value is escaped first."""
+    return "<br>".join(
+        f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in rows if v not in (None, "", [])
+    )
+
+
+def _place_placemark(rp: ResolvedPlace) -> Placemark:
+    p = rp.place
+    rows = [
+        ("feature type", p.feature_type),
+        ("country", p.country_code),
+        ("mentioned as", ", ".join(rp.mentions)),
+        ("mentions", rp.mention_count),
+        ("confidence", f"{rp.confidence:.2f}"),
+        ("articles", ", ".join(rp.article_ids)),
+    ]
+    return Placemark(
+        name=p.name,
+        description=_description(rows),
+        geometry=shape(rp.__geo_interface__["geometry"]),
+    )
+
+
+def _incident_placemark(inc: Any, article: ParsedArticle) -> Placemark:
+    rows = [
+        ("type", inc.incident_type.replace("_", " ")),
+        ("date", inc.date),
+        ("where", inc.location_name or "not given in the text"),
+        ("actors", "; ".join(inc.actors)),
+        ("fatalities", inc.fatalities),
+        ("affected", inc.affected),
+        ("confidence", f"{inc.confidence:.2f}"),
+        ("sentence", inc.sentence),
+        ("article", article.title or article.id),
+        ("url", article.url),
+    ]
+    geometry = inc.__geo_interface__["geometry"]
+    return Placemark(
+        name=f"{inc.incident_type.replace('_', ' ')}: {inc.location_name or 'location unknown'}",
+        description=_description(rows),
+        geometry=shape(geometry) if geometry else None,
+    )
+
+
+def dumps_kml(articles: Iterable[ParsedArticle]) -> str:
+    """KML 2.2 with a folder of places and a folder of located incidents.
+
+    Incidents whose location is unknown have no geometry, so they go into a folder of their
+    own: KML readers list them, and GIS tools see that folder as a layer without geometry.
+    """
+    articles = list(articles)
+    located = [(i, a) for a in articles for i in a.incidents if i.place is not None]
+    unlocated = [(i, a) for a in articles for i in a.incidents if i.place is None]
+    folders = [
+        Folder(name="Places", features=[_place_placemark(rp) for rp in merge_places(articles)]),
+        Folder(name="Incidents", features=[_incident_placemark(i, a) for i, a in located]),
+    ]
+    if unlocated:
+        folders.append(
+            Folder(
+                name="Incidents without location",
+                features=[_incident_placemark(i, a) for i, a in unlocated],
+            )
+        )
+    title = articles[0].title or articles[0].id if len(articles) == 1 else f"{len(articles)} articles"
+    doc = KML(features=[Document(name=f"geomap: {title}", features=folders)])
+    body = doc.to_string(prettyprint=True)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- generator: {GENERATOR} {__version__} -->\n{body}\n'
+
+
+def dumps(articles: Iterable[ParsedArticle], fmt: str) -> str:
+    """The export in ``fmt``: ``geojson``, ``csv`` or ``kml``."""
+    writers = {"geojson": dumps_geojson, "csv": dumps_csv, "kml": dumps_kml}
+    try:
+        return writers[fmt](articles)
+    except KeyError:
+        raise ValueError(f"unknown export format {fmt!r}") from None

@@ -20,6 +20,8 @@ def place_summary(place: Place | None) -> dict[str, Any] | None:
         "feature_type": place.feature_type,
         "country_code": place.country_code,
         "geonameid": place.geonameid,
+        # An extension of the contract: lets a re-rendered map draw seas and regions as areas.
+        "bbox": list(place.bbox) if place.bbox else None,
     }
 
 

@@ -11,6 +11,16 @@ from geomap.errors import InputError
 #: Every file geomap writes carries this mark near its top, so a rerun may replace it.
 GENERATOR = "geomap"
 
+#: A CSV cannot carry a comment that every reader skips, so geomap's own header row is its mark.
+CSV_HEADER_START = '"event_id","event_date","incident_type"'
+
+#: The marks, one per format: GeoJSON's foreign member, the HTML meta tag, the KML comment.
+_MARKS = (
+    f'"generator": "{GENERATOR}'.encode(),
+    f'<meta name="generator" content="{GENERATOR}'.encode(),
+    f"<!-- generator: {GENERATOR}".encode(),
+)
+
 
 def is_geomap_output(path: Path) -> bool:
     try:
@@ -18,9 +28,7 @@ def is_geomap_output(path: Path) -> bool:
             head = f.read(4096)
     except OSError:
         return False
-    return f'"generator": "{GENERATOR}'.encode() in head or (
-        f'<meta name="generator" content="{GENERATOR}'.encode() in head
-    )
+    return any(mark in head for mark in _MARKS) or head.startswith(CSV_HEADER_START.encode())
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:

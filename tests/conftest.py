@@ -20,3 +20,83 @@ def geoparser(gazetteer):
     from geomap.parser import Geoparser
 
     return Geoparser(gazetteer)
+
+
+# --------------------------------------------------------------------------- headless Chromium
+
+CHROMIUM = "/usr/bin/chromium"
+#: Everything that could reach the network is off, and the rest goes to a dead proxy.
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000",
+    "--enable-logging=stderr", "--v=0",
+)  # fmt: skip
+
+
+def run_chromium(page, tmp_dir, *extra: str) -> str:
+    """Open ``page`` (a file path) offline in headless Chromium; return stdout (the DOM with --dump-dom)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp_dir)
+    url = Path(page).resolve().as_uri()
+    proc = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line and "Uncaught" in line]
+    assert not errors, errors  # a script error in the page
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def offline_chromium(tmp_path_factory):
+    """``dom(page) -> str``, after checking once that the dead proxy really cuts the network.
+
+    The check serves a page on this machine's non-loopback address: Chromium must fail to
+    load it, and the server must see no request.
+    """
+    import http.server
+    import shutil
+    import socket
+    import threading
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail("chromium is installed by scripts/setup.sh")
+    tmp = tmp_path_factory.mktemp("chromium")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.255.255.255", 1))  # no packet is sent: this only picks the outgoing address
+        address = s.getsockname()[0]
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/gif")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        if not address.startswith("127."):
+            probe = tmp / "probe.html"
+            probe.write_text(
+                f'<img src="http://{address}:{server.server_port}/x.gif" '
+                "onload=\"document.body.dataset.net='open'\" onerror=\"document.body.dataset.net='cut'\">",
+                encoding="utf-8",
+            )
+            dom = run_chromium(probe, tmp, "--dump-dom")
+            assert 'data-net="cut"' in dom and not hits, "the proxy flags did not cut the network"
+    finally:
+        server.shutdown()
+    return lambda page, *extra: run_chromium(page, tmp, "--dump-dom", *extra)

@@ -115,3 +115,46 @@ def test_map_of_text_without_places_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "map", str(src), "-o", str(tmp_path / "x.html"))
     assert code == 1 and "no places" in err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_map_and_export_from_parsed_json_without_parsing_again(capsys, tmp_path, monkeypatch):
+    import pathlib
+
+    import geomap.parser
+
+    monkeypatch.chdir(pathlib.Path(__file__).parents[1])
+    code, out, _ = run(capsys, "parse", EXAMPLE, "--json", "--date", "2024-03-12")
+    parsed = tmp_path / "parsed.jsonl"
+    parsed.write_text(out, encoding="utf-8")
+    second = tmp_path / "second.json"
+    doc = json.loads(out)
+    second.write_text(json.dumps({**doc, "id": "copy", "title": "A copy"}), encoding="utf-8")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed input must not be parsed again")
+
+    monkeypatch.setattr(geomap.parser.Geoparser, "__init__", no_parsing)
+    html_path = tmp_path / "layered.html"
+    code, _, err = run(capsys, "map", str(parsed), str(second), "-o", str(html_path), "--tiles", "none")
+    assert code == EXIT_OK, err
+    html = html_path.read_text(encoding="utf-8")
+    assert "A copy" in html and doc["title"] in html and "tile.openstreetmap.org" not in html
+    for fmt, check in (("csv", '"event_id"'), ("kml", "<kml"), ("geojson", '"FeatureCollection"')):
+        target = tmp_path / f"out.{fmt}"
+        assert run(capsys, "export", str(parsed), "-o", str(target))[0] == EXIT_OK
+        assert check in target.read_text(encoding="utf-8")
+        assert run(capsys, "export", str(parsed), "-o", str(target))[0] == EXIT_OK  # its own: replaced
+    code, out, _ = run(capsys, "export", str(parsed), "--format", "csv")
+    assert code == EXIT_OK and out.count("\r\n") == len(doc["incidents"]) + 1
+
+
+def test_unknown_tiles_are_a_usage_error(capsys, tmp_path):
+    parsed = tmp_path / "p.json"
+    place = {"name": "Aden", "lat": 12.8, "lon": 45.0, "feature_type": "city", "country_code": "YE"}
+    parsed.write_text(
+        json.dumps({"id": "x", "title": "x", "mentions": [], "places": [place], "incidents": []}),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"), "--tiles", "no such")
+    assert code == EXIT_USAGE and err.startswith("geomap: error: --tiles")
+    assert run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"))[0] == EXIT_OK

@@ -1,10 +1,14 @@
+import csv
+import io
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from geomap.export import to_geojson
+from geomap import export
+from geomap.export import CSV_COLUMNS, dumps_csv, dumps_kml, to_geojson
 from geomap.render import render_map
 
 PLACE_KEYS = {
@@ -53,6 +57,57 @@ def test_map_escapes_article_text(geoparser):
         title="<script>alert('title')</script>",
     )
     html = render_map([evil]).get_root().render()
-    assert "<script>alert" not in html
-    assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
-    assert "&lt;script&gt;" in html
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)" in html  # the title box
+    assert "\\u0026lt;script\\u0026gt;alert" in html  # the popups' data: escaped, then JSON-escaped
+
+
+def ogrinfo(path, *options):
+    exe = shutil.which("ogrinfo")
+    assert exe, "ogrinfo (gdal-bin) is installed by scripts/setup.sh"
+    proc = subprocess.run([exe, "-ro", "-al", "-so", *options, str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Warning" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def with_incidents(geoparser):
+    text = (
+        "Houthi forces fired missiles at a ship in the Red Sea on Tuesday, killing three sailors. "
+        'Officials met at an undisclosed location on Monday. He said "=cmd|calc" was a rumour.'
+    )
+    return [geoparser.parse(text, id="inc", title="Incidents", date="2024-03-12", url="https://e.org/x")]
+
+
+def test_geojson_incidents_have_null_geometry_when_unknown(with_incidents):
+    incidents = [f for f in to_geojson(with_incidents)["features"] if f["properties"]["kind"] == "incident"]
+    assert any(f["geometry"] is None for f in incidents)
+    assert any(f["geometry"] and f["geometry"]["type"] == "Point" for f in incidents)
+
+
+def test_csv_one_row_per_incident(with_incidents, tmp_path):
+    text = dumps_csv(with_incidents)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(with_incidents[0].incidents)
+    sea = next(r for r in rows if r["location"] == "Red Sea")
+    assert sea["incident_type"] == "maritime_attack" and float(sea["longitude"]) > 30
+    assert any(r["latitude"] == "" for r in rows)  # the undisclosed location
+    assert export._cell("=cmd|calc") == "'=cmd|calc" and export._cell("Aden") == "Aden"  # no formulas
+    path = tmp_path / "out.csv"
+    path.write_bytes(text.encode("utf-8"))
+    info = ogrinfo(path, "-oo", "X_POSSIBLE_NAMES=longitude", "-oo", "Y_POSSIBLE_NAMES=latitude")
+    assert f"Feature Count: {len(rows)}" in info
+
+
+def test_ogrinfo_reads_the_kml(with_incidents, tmp_path):
+    path = tmp_path / "out.kml"
+    path.write_text(dumps_kml(with_incidents), encoding="utf-8")
+    info = ogrinfo(path)
+    art = with_incidents[0]
+    placed = sum(1 for i in art.incidents if i.place is not None)
+    counts = dict(re.findall(r"Layer name: (.+)\n(?:.*\n)*?Feature Count: (\d+)", info))
+    assert counts["Places"] == str(len(art.places))
+    assert counts["Incidents"] == str(placed)
+    assert counts["Incidents without location"] == str(len(art.incidents) - placed)

@@ -1,0 +1,66 @@
+"""A PNG of the example map, taken by headless Chromium with the network cut off.
+
+    .venv/bin/python scripts/screenshot.py [ARTICLE] [-o docs/example-map.png]
+
+The map is drawn without tiles (a plain background), so the picture is the same on every
+machine and needs no network. The README shows the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "--hide-scrollbars",
+    "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000",
+)  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("article", nargs="?", default=str(ROOT / "examples" / "red-sea-shipping.txt"))
+    ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "example-map.png"))
+    ap.add_argument("--size", default="1100,650", help="window size in pixels (default 1100,650)")
+    ap.add_argument("--date", default="2024-03-12", help="article date for relative dates")
+    args = ap.parse_args()
+
+    from geomap.article import read_articles
+    from geomap.parser import Geoparser
+    from geomap.render import render_html
+
+    parser = Geoparser()
+    articles = [dataclasses.replace(a, date=a.date or args.date) for a in read_articles(args.article)]
+    parsed = [parser.parse_article(a) for a in articles]
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "map.html"
+        page.write_text(render_html(parsed, tiles=None), encoding="utf-8")
+        cmd = [
+            "/usr/bin/chromium",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp}/profile",
+            f"--window-size={args.size}",
+            f"--screenshot={out.resolve()}",
+            page.as_uri(),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0 or not out.exists():
+        print(f"screenshot failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return 1
+    print(f"screenshot: {out} ({out.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
