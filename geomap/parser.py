@@ -36,10 +36,10 @@ class Geoparser:
         url: str | None = None,
     ) -> ParsedArticle:
         """Parse one article's text."""
-        article = Article(text=text, id=id or "article", title=title, date=date, url=url)
-        return self._build(article, self.nlp(text))
+        return self.parse_article(Article(text=text, id=id or "article", title=title, date=date, url=url))
 
     def parse_article(self, article: Article) -> ParsedArticle:
+        """Parse one :class:`Article` (what ``read_articles`` yields)."""
         return self._build(article, self.nlp(article.text))
 
     def pipe(
