@@ -1,0 +1,51 @@
+"""geomap evaluate: splits, prediction format and scoring through the corpus's own scorer."""
+
+import json
+import shutil
+
+import pytest
+
+from geomap import evaluate
+from geomap.evaluate import part_of, prediction, score, summary_row
+
+
+def test_parts_are_stable_and_about_70_30():
+    ids = [f"doc-{i}" for i in range(2000)]
+    parts = [part_of(i) for i in ids]
+    assert parts == [part_of(i) for i in ids]
+    assert 0.65 < parts.count("tune") / len(parts) < 0.75
+
+
+@pytest.fixture()
+def tiny_corpus(tmp_path, monkeypatch):
+    """A two-document corpus written here, scored with the real scorer from shared/eval."""
+    scorer = evaluate.eval_dir() / "score.py"
+    if not scorer.is_file():
+        pytest.fail(f"the evaluation scorer is expected at {scorer} (shared/eval beside the repo)")
+    shutil.copy(scorer, tmp_path / "score.py")
+    text_a = "Ships were attacked near Hodeidah on Monday."
+    text_b = "Talks were held in Cairo."
+    docs = [
+        {"id": "a", "text": text_a, "toponyms": [
+            {"start": 25, "end": 33, "name": "Hodeidah", "lat": 14.80, "lon": 42.95, "type": "Literal"}]},
+        {"id": "b", "text": text_b, "toponyms": [
+            {"start": 19, "end": 24, "name": "Cairo", "lat": 30.06, "lon": 31.25, "type": "Literal"}]},
+    ]  # fmt: skip
+    (tmp_path / "mini.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    monkeypatch.setenv("GEOMAP_EVAL_DIR", str(tmp_path))
+    return docs
+
+
+def test_end_to_end_scoring_of_a_tiny_corpus(geoparser, tiny_corpus):
+    preds = [prediction(d["id"], geoparser.parse(d["text"], id=d["id"])) for d in tiny_corpus]
+    assert {t["name"] for p in preds for t in p["toponyms"]} >= {"Hodeidah", "Cairo"}
+    row = summary_row("mini", score(tiny_corpus, preds))
+    assert row["R"] == 1.0 and row["acc161"] == 1.0
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path, monkeypatch):
+    from geomap.errors import InputError
+
+    monkeypatch.setenv("GEOMAP_EVAL_DIR", str(tmp_path))
+    with pytest.raises(InputError, match="no evaluation corpus"):
+        evaluate.load_gold("gwn")
