@@ -143,3 +143,27 @@ def read_articles(source: str | Path) -> Iterator[Article]:
             yield _from_object(obj, f"{path}:{lineno}", f"{path.stem}-{lineno}")
     else:
         raise InputError(f"{path}: unsupported input type {suffix!r} (use .txt, .html, .json or .jsonl)")
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """``data`` as article text, or InputError (oversized, binary, not UTF-8, empty).
+
+    Public for ``geomap batch``, which reads its inputs itself so that one bad object
+    or line never stops the rest.
+    """
+    return _decode(data, where)
+
+
+def article_from_text(text: str, default_id: str) -> Article:
+    """The article of a plain-text input."""
+    return Article(text=text, id=default_id, title=_title_of(text))
+
+
+def article_from_html(html: str, where: str, default_id: str) -> Article:
+    """The article of a web page (see ``_from_html``)."""
+    return _from_html(html, where, default_id)
+
+
+def article_from_object(obj: object, where: str, default_id: str) -> Article:
+    """The article of one JSON object with a ``text`` field, or InputError."""
+    return _from_object(obj, where, default_id)

@@ -2,6 +2,7 @@
 
 Exit codes: 0 success; 1 a command found nothing to do its job with;
 2 bad usage or bad input; 3 gazetteer index missing, corrupt or unbuildable;
+4 ``geomap batch``: some inputs failed (listed in failures.jsonl), the good ones were written;
 130 interrupted.
 """
 
@@ -20,6 +21,7 @@ EXIT_OK = 0
 EXIT_EMPTY = 1
 EXIT_USAGE = 2
 EXIT_GAZETTEER = 3
+EXIT_PARTIAL = 4
 EXIT_INTERRUPTED = 130
 
 
@@ -249,6 +251,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from geomap.batch import FAILURES_NAME, run_batch
+
+    summary = run_batch(args.input, args.out, workers=args.workers, scheduler=args.scheduler)
+    print(f"batch: {summary.line()} -> {args.out}", file=sys.stderr)
+    if summary.failures:
+        print(f"batch: failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="geomap", description=__doc__.splitlines()[0].rstrip(":") if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -302,6 +315,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     ev.set_defaults(func=cmd_evaluate)
+
+    batch = commands.add_parser("batch", help="parse a corpus into a folder, resumably, optionally on Dask")
+    batch.add_argument(
+        "input", metavar="INPUT", help="a folder of .txt/.html/.json files, a .jsonl file, or a glob"
+    )
+    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
+    batch.add_argument(
+        "--workers", type=int, default=1, help="parallel worker processes (default 1: parse in this process)"
+    )
+    batch.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
+    )
+    batch.set_defaults(func=cmd_batch)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)

@@ -1,0 +1,77 @@
+"""Running ``geomap batch`` chunks on Dask: a LocalCluster, or an existing cluster by address.
+
+Imported only when a batch asks for more than one worker or names a scheduler, so dask is
+never loaded otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+from distributed import Client, LocalCluster, as_completed
+
+from geomap.article import Article
+from geomap.batch_worker import Outcome, parse_chunk
+from geomap.errors import GeomapError
+
+Chunk = Sequence[tuple[str, Article]]
+
+
+def _connect(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster | None]:
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except OSError as exc:
+            raise GeomapError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+    # One thread per worker process: spaCy and SQLite work is CPU-bound and holds the GIL.
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+def run_dask(
+    chunks: Iterable[Chunk], *, workers: int, scheduler: str | None, index_path: str | None
+) -> Iterator[list[Outcome]]:
+    """The outcomes of every chunk, as tasks complete (not in input order).
+
+    At most two tasks per worker are in flight, and the next chunk is only read from the
+    input when one completes, so memory stays bounded however long the input is. A chunk
+    whose task fails (e.g. its worker kept dying) comes back as a failure of each article.
+    """
+    client, cluster = _connect(workers, scheduler)
+    try:
+        n_workers = len(client.scheduler_info().get("workers", {})) or workers
+        max_in_flight = 2 * max(n_workers, 1)
+        chunks = iter(chunks)
+        pending: dict = {}
+        done = as_completed()
+
+        def submit_next() -> None:
+            chunk = next(chunks, None)
+            if chunk is not None:
+                future = client.submit(parse_chunk, list(chunk), index_path, pure=False)
+                pending[future] = chunk
+                done.add(future)
+
+        for _ in range(max_in_flight):
+            submit_next()
+        for future in done:
+            chunk = pending.pop(future)
+            try:
+                outcomes = future.result()
+            except Exception as exc:  # KilledWorker and the like: the articles fail, the batch goes on
+                reason = f"worker task failed ({type(exc).__name__}: {exc})"
+                outcomes = [Outcome(where, a.id, None, f"{where}: {reason}") for where, a in chunk]
+            future.release()
+            submit_next()
+            yield outcomes
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

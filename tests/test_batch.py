@@ -1,0 +1,253 @@
+"""geomap batch: outputs, failures, path safety, resume, interruption, escaping, Dask."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+import geomap.batch as batch
+from geomap.batch import run_batch
+from geomap.batch_input import MAX_NAME_CHARS, safe_name
+from geomap.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, main
+
+ARTICLES = {
+    "rafah": "Airstrike hits Rafah\nAn airstrike killed 12 people in Rafah, in southern Gaza, on Tuesday. "
+    "Residents fled north to Khan Younis.",
+    "red-sea": "Ship attacked in the Red Sea\nHouthi rebels attacked a cargo ship near the Bab al-Mandab "
+    "strait off Yemen on Monday.",
+    "nairobi": "Arrests in Nairobi\nPolice arrested 40 protesters in Nairobi, Kenya, on Friday after "
+    "clashes near the parliament.",
+}
+
+
+def write_folder(folder: Path, articles: dict[str, str] = ARTICLES) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_jsonl(path: Path, objects: list[object]) -> Path:
+    path.write_text("".join(json.dumps(o) + "\n" for o in objects), encoding="utf-8")
+    return path
+
+
+def failures(out: Path) -> list[dict]:
+    text = (out / "failures.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def article_files(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((out / "articles").iterdir())}
+
+
+@pytest.fixture
+def local_parser(monkeypatch, geoparser):
+    """The CLI's in-process parser is the session's, so CLI tests open spaCy no more than once."""
+    monkeypatch.setattr(batch, "cached_parser", lambda index_path=None: geoparser)
+    return geoparser
+
+
+def test_outputs_are_present_and_consistent(tmp_path, geoparser):
+    out = tmp_path / "out"
+    summary = run_batch(str(write_folder(tmp_path / "in")), out, parser=geoparser, progress=False)
+    assert summary.failures == 0 and summary.parsed == summary.articles == len(ARTICLES)
+    files = article_files(out)
+    assert sorted(files) == sorted(f"{name}.json" for name in ARTICLES)
+    for name, text in files.items():
+        obj = json.loads(text)
+        assert obj["id"] == name.removesuffix(".json")
+        assert obj.keys() >= {"id", "title", "date", "mentions", "places", "incidents"}
+    collection = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    incidents = [f for f in collection["features"] if f["properties"]["kind"] == "incident"]
+    places = [f for f in collection["features"] if f["properties"]["kind"] == "place"]
+    assert len(incidents) == summary.incidents > 0 and len(places) == summary.places > 0
+    assert {f["properties"]["article_id"] for f in incidents} <= set(ARTICLES)
+    with (out / "incidents.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["event_id"] for r in rows) == sorted(f["properties"]["id"] for f in incidents)
+    assert (out / "map.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert failures(out) == []
+
+
+def test_same_json_as_geomap_parse(tmp_path, geoparser, capsys):
+    folder = write_folder(tmp_path / "in", {"rafah": ARTICLES["rafah"]})
+    run_batch(str(folder), tmp_path / "out", parser=geoparser, progress=False)
+    expected = json.dumps(
+        geoparser.parse_article(_read_one(folder / "rafah.txt")).to_dict(), ensure_ascii=False
+    )
+    assert (tmp_path / "out" / "articles" / "rafah.json").read_text(encoding="utf-8").strip() == expected
+
+
+def _read_one(path: Path):
+    from geomap.article import read_articles
+
+    return next(iter(read_articles(path)))
+
+
+def test_partial_failure_exits_4_and_writes_the_good_ones(tmp_path, local_parser, capsys):
+    folder = write_folder(tmp_path / "in")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 in Paris".encode("latin-1"))
+    (folder / "huge.txt").write_bytes(b"Paris. " * (5 * 2**20 // 7 + 10))
+    (folder / "broken.json").write_text('{"text": "unterminated', encoding="utf-8")
+    write_jsonl(
+        folder / "lines.jsonl",
+        [{"id": "ok-line", "text": "Protesters gathered in Cairo, Egypt, on Friday."}, {"id": "no-text"}],
+    )
+    with (folder / "lines.jsonl").open("a", encoding="utf-8") as f:
+        f.write("{not json\n")
+        f.write(json.dumps({"id": "rafah", "text": "A duplicate of the Rafah id."}) + "\n")
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--out", str(out)]) == EXIT_PARTIAL
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    reasons = {Path(f["input"]).name: f["reason"] for f in failures(out)}
+    assert set(reasons) == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "huge.txt",
+        "broken.json",
+        "lines.jsonl:2",
+        "lines.jsonl:3",
+        "rafah.txt",
+    }  # fmt: skip (lines.jsonl sorts first: its "rafah" is the original, rafah.txt the duplicate)
+    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"] and "MB" in reasons["huge.txt"]
+    assert "invalid JSON" in reasons["broken.json"] and "invalid JSON" in reasons["lines.jsonl:3"]
+    assert '"text"' in reasons["lines.jsonl:2"] and "duplicate id" in reasons["rafah.txt"]
+    for reason in reasons.values():
+        assert "\n" not in reason and reason in err  # one line each, on stderr too
+    assert sorted(article_files(out)) == sorted([f"{name}.json" for name in ARTICLES] + ["ok-line.json"])
+    assert "8 failures" in err
+
+
+def test_all_good_exits_0(tmp_path, local_parser, capsys):
+    out = tmp_path / "out"
+    assert main(["batch", str(write_folder(tmp_path / "in")), "--out", str(out)]) == EXIT_OK
+    assert "3 articles (3 parsed, 0 already done)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "article_id", ["../../x", "/etc/passwd", "..", ".hidden", "a/../../b", "C:\\x", "x" * 500, "é/..\x00"]
+)
+def test_safe_name_stays_in_its_folder(article_id):
+    name = safe_name(article_id)
+    assert "/" not in name and "\\" not in name and ".." not in name and not name.startswith(".")
+    assert 0 < len(name) <= MAX_NAME_CHARS + 11 and name.isascii() and "\x00" not in name
+    assert safe_name(article_id) == name  # deterministic
+
+
+def test_safe_names_do_not_collide():
+    ids = ["a/b", "a:b", "a_b", "a b", "A_b"]
+    assert len({safe_name(i) for i in ids}) == len(ids)
+    assert safe_name("a_b") == "a_b"  # a safe id keeps its name
+
+
+def test_ids_cannot_write_outside_dir(tmp_path, geoparser):
+    ids = ["../../x", "/etc/passwd", "..", "../articles/../../y", "a/b", "a_b"]
+    text = "Protesters gathered in Cairo, Egypt, on Friday."
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": text} for i in ids])
+    out = tmp_path / "deep" / "out"
+    summary = run_batch(str(source), out, parser=geoparser, progress=False)
+    assert summary.articles == len(ids) and summary.failures == 0
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(
+        [source, *(out / "articles").iterdir(), *(p for p in out.iterdir() if p.is_file())]
+    )
+    stored = {json.loads(p.read_text(encoding="utf-8"))["id"] for p in (out / "articles").iterdir()}
+    assert stored == set(ids)
+
+
+def test_resume_loses_and_duplicates_nothing(tmp_path, geoparser):
+    folder = write_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    first = run_batch(str(folder), out, parser=geoparser, progress=False)
+    files = article_files(out)
+    geojson = (out / "incidents.geojson").read_text(encoding="utf-8")
+    csv_text = (out / "incidents.csv").read_text(encoding="utf-8")
+    (out / "articles" / "red-sea.json").unlink()
+    for name in ("incidents.geojson", "incidents.csv", "map.html", "failures.jsonl"):
+        (out / name).unlink()
+    second = run_batch(str(folder), out, parser=geoparser, progress=False)
+    assert (second.parsed, second.skipped) == (1, len(ARTICLES) - 1)
+    assert article_files(out) == files
+    assert (out / "incidents.geojson").read_text(encoding="utf-8") == geojson
+    assert (out / "incidents.csv").read_text(encoding="utf-8") == csv_text
+    mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "articles").iterdir()}
+    third = run_batch(str(folder), out, parser=geoparser, progress=False)
+    assert (third.parsed, third.skipped) == (0, len(ARTICLES))
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "articles").iterdir()} == mtimes
+    assert (first.articles, first.places, first.incidents) == (third.articles, third.places, third.incidents)
+
+
+def test_torn_article_file_is_parsed_again(tmp_path, geoparser):
+    folder = write_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch(str(folder), out, parser=geoparser, progress=False)
+    good = (out / "articles" / "rafah.json").read_text(encoding="utf-8")
+    (out / "articles" / "rafah.json").write_text(good[: len(good) // 2], encoding="utf-8")
+    summary = run_batch(str(folder), out, parser=geoparser, progress=False)
+    assert summary.parsed == 1 and (out / "articles" / "rafah.json").read_text(encoding="utf-8") == good
+
+
+def test_interrupt_leaves_whole_files_and_resumes(tmp_path, local_parser, monkeypatch, capsys):
+    text = "Police arrested {n} people in Nairobi, Kenya, on Friday."
+    source = write_jsonl(
+        tmp_path / "in.jsonl", [{"id": f"a{n}", "text": text.format(n=n)} for n in range(40)]
+    )
+    real = batch.parse_chunk
+    calls = []
+
+    def interrupted(chunk, **kwargs):
+        calls.append(len(chunk))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(chunk, **kwargs)
+
+    monkeypatch.setattr(batch, "parse_chunk", interrupted)
+    out = tmp_path / "out"
+    assert main(["batch", str(source), "--out", str(out)]) == EXIT_INTERRUPTED
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == sorted(f"a{n}.json" for n in range(16))
+    monkeypatch.setattr(batch, "parse_chunk", real)
+    summary = run_batch(str(source), out, parser=local_parser, progress=False)
+    assert (summary.parsed, summary.skipped, summary.articles) == (24, 16, 40)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_script_payloads_never_run_in_the_map(tmp_path, geoparser):
+    payload = "<script>alert('pwned')</script>"
+    objects = [
+        {
+            "id": f"x{payload}",
+            "title": f"</script>{payload}",
+            "url": "javascript:alert(1)",
+            "text": f"Protesters {payload} gathered in Cairo, Egypt. An airstrike killed 3 people in "
+            f"Rafah {payload} <img src=x onerror=alert(2)> on Tuesday.",
+        }
+    ]
+    out = tmp_path / "out"
+    run_batch(str(write_jsonl(tmp_path / "in.jsonl", objects)), out, parser=geoparser, progress=False)
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "Cairo" in html and "pwned" in html  # the article is on the map, escaped
+    assert "<script>alert" not in html and "onerror=alert" not in html
+    assert 'href="javascript:' not in html
+
+
+def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser):
+    folder = write_folder(tmp_path / "in")
+    lines = [{"id": f"n{n}", "text": f"Police arrested {n} people in Nairobi, Kenya."} for n in range(20)]
+    write_jsonl(folder / "more.jsonl", lines)
+    one = run_batch(str(folder), tmp_path / "one", parser=geoparser, progress=False)
+    two = run_batch(str(folder), tmp_path / "two", workers=2, progress=False)
+    assert (two.parsed, two.failures) == (one.parsed, 0) == (len(ARTICLES) + 20, 0)
+    assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
+    assert (tmp_path / "two" / "incidents.geojson").read_text(encoding="utf-8") == (
+        tmp_path / "one" / "incidents.geojson"
+    ).read_text(encoding="utf-8")
