@@ -13,6 +13,7 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -124,10 +125,20 @@ def dumps_csv(articles: Iterable[ParsedArticle]) -> str:
 # --------------------------------------------------------------------------- KML
 
 
+#: Characters XML 1.0 forbids (C0 controls but tab and newlines, surrogates, U+FFFE/FFFF):
+#: article text may hold them, and an XML writer refuses the whole document for one of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text that may go into XML: forbidden characters dropped."""
+    return _NOT_XML.sub("", str(value))
+
+
 def _description(rows: Iterable[tuple[str, object]]) -> str:
     """KML descriptions are shown as HTML by Google Earth: every value is escaped first."""
     return "<br>".join(
-        f"<b>{html.escape(k)}</b>: {html.escape(str(v))}" for k, v in rows if v not in (None, "", [])
+        f"<b>{html.escape(k)}</b>: {html.escape(xml_text(v))}" for k, v in rows if v not in (None, "", [])
     )
 
 
@@ -142,7 +153,7 @@ def _place_placemark(rp: ResolvedPlace) -> Placemark:
         ("articles", ", ".join(rp.article_ids)),
     ]
     return Placemark(
-        name=p.name,
+        name=xml_text(p.name),
         description=_description(rows),
         geometry=shape(rp.__geo_interface__["geometry"]),
     )
@@ -163,7 +174,7 @@ def _incident_placemark(inc: Any, article: ParsedArticle) -> Placemark:
     ]
     geometry = inc.__geo_interface__["geometry"]
     return Placemark(
-        name=f"{inc.incident_type.replace('_', ' ')}: {inc.location_name or 'location unknown'}",
+        name=xml_text(f"{inc.incident_type.replace('_', ' ')}: {inc.location_name or 'location unknown'}"),
         description=_description(rows),
         geometry=shape(geometry) if geometry else None,
     )
@@ -190,7 +201,7 @@ def dumps_kml(articles: Iterable[ParsedArticle]) -> str:
             )
         )
     title = articles[0].title or articles[0].id if len(articles) == 1 else f"{len(articles)} articles"
-    doc = KML(features=[Document(name=f"geomap: {title}", features=folders)])
+    doc = KML(features=[Document(name=xml_text(f"geomap: {title}"), features=folders)])
     body = doc.to_string(prettyprint=True)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- generator: {GENERATOR} {__version__} -->\n{body}\n'
 
