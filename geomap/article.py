@@ -109,6 +109,20 @@ def _from_html(html: str, where: str, default_id: str) -> Article:
     )
 
 
+def json_objects(data: str, path: Path) -> Iterator[tuple[object, str, str]]:
+    """(object, where, default id) for each object of a ``.json`` file: one object or a list."""
+    try:
+        obj = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    objects = obj if isinstance(obj, list) else [obj]
+    for i, item in enumerate(objects):
+        if len(objects) > 1:
+            yield item, f"{path}[{i}]", f"{path.stem}-{i}"
+        else:
+            yield item, str(path), path.stem
+
+
 def read_articles(source: str | Path) -> Iterator[Article]:
     """Articles from a ``.txt``, ``.html``, ``.json`` or ``.jsonl`` file, or ``-`` for text on stdin."""
     if str(source) == "-":
@@ -125,13 +139,8 @@ def read_articles(source: str | Path) -> Iterator[Article]:
     elif suffix in (".html", ".htm", ".xhtml"):
         yield _from_html(data, str(path), path.stem)
     elif suffix == ".json":
-        try:
-            obj = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-        objects = obj if isinstance(obj, list) else [obj]
-        for i, item in enumerate(objects):
-            yield _from_object(item, f"{path}[{i}]", f"{path.stem}-{i}" if len(objects) > 1 else path.stem)
+        for item, where, default_id in json_objects(data, path):
+            yield _from_object(item, where, default_id)
     elif suffix == ".jsonl":
         for lineno, line in enumerate(data.splitlines(), start=1):
             if not line.strip():

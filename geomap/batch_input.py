@@ -22,6 +22,7 @@ from geomap.article import (
     article_from_object,
     article_from_text,
     decode_text,
+    json_objects,
 )
 from geomap.errors import InputError
 
@@ -125,14 +126,7 @@ def iter_file(path: Path) -> Iterator[Item | Failure]:
 
 
 def _iter_json(text: str, path: Path) -> Iterator[Item | Failure]:
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    objects = obj if isinstance(obj, list) else [obj]
-    for i, item in enumerate(objects):
-        where = f"{path}[{i}]" if len(objects) > 1 else str(path)
-        default_id = f"{path.stem}-{i}" if len(objects) > 1 else path.stem
+    for item, where, default_id in json_objects(text, path):
         yield _object_item(item, where, default_id)
 
 
