@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError
+from geomap.events import OFFSET_FIELDS
 from geomap.model import ParsedArticle
 
 CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
@@ -57,21 +58,14 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
         for m in parsed.mentions
         if m.place is not None
     ]
-    events = []
-    for inc in parsed.incidents:
-        place = inc.place
-        events.append(
-            {
-                "sentence_start": inc.sentence_start,
-                "sentence_end": inc.sentence_end,
-                "trigger_start": inc.trigger_start,
-                "trigger_end": inc.trigger_end,
-                "location_start": inc.location_start,
-                "location_end": inc.location_end,
-                "lat": place.lat if place else None,
-                "lon": place.lon if place else None,
-            }
-        )
+    events = [
+        {
+            **{name: getattr(inc, name) for name in OFFSET_FIELDS},
+            "lat": inc.place.lat if inc.place else None,
+            "lon": inc.place.lon if inc.place else None,
+        }
+        for inc in parsed.incidents
+    ]
     return {"id": doc_id, "toponyms": toponyms, "events": events}
 
 

@@ -37,6 +37,12 @@ INCIDENT_TYPES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: The character offsets an incident carries into the article text (the parsed-article JSON).
+OFFSET_FIELDS = (
+    "sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     """One event of an article: its type, trigger word, place (or None), actors, counts and date."""
@@ -86,12 +92,7 @@ class Incident:
         """The incident object of the parsed-article JSON: properties plus offsets and place."""
         return {
             **self.properties(),
-            "sentence_start": self.sentence_start,
-            "sentence_end": self.sentence_end,
-            "trigger_start": self.trigger_start,
-            "trigger_end": self.trigger_end,
-            "location_start": self.location_start,
-            "location_end": self.location_end,
+            **{name: getattr(self, name) for name in OFFSET_FIELDS},
             "place": place_summary(self.place),
         }
 

@@ -66,13 +66,11 @@ class PlaceResolver:
         self.nlp = nlp
         self.name = name
         self.index_path = index_path
-        self._gazetteer: Gazetteer | None = None
         self._finder: MentionFinder | None = None
         self._pid = os.getpid()
 
     def use(self, gazetteer: Gazetteer) -> None:
         """Share an already opened gazetteer instead of opening one on first use."""
-        self._gazetteer = gazetteer
         self._finder = MentionFinder(self.nlp, gazetteer)
         self._pid = os.getpid()
         if not self.index_path:  # so that another process reopens this index, not the default one

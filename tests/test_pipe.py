@@ -100,14 +100,14 @@ def test_pipe_with_spawned_processes_gives_the_same_results(tmp_path, gazetteer)
 def test_place_resolver_pickles_without_its_gazetteer(geoparser):
     resolver = geoparser.nlp.get_pipe("geomap_places")
     copy = pickle.loads(pickle.dumps(resolver))
-    assert copy._gazetteer is None and copy._finder is None  # nothing opened until first use
+    assert copy._finder is None  # nothing opened until first use
     assert copy.index_path == str(geoparser.gazetteer.path)
     doc = geoparser.nlp(TEXTS[0])
     expected = [(s.text, s._.geomap_place) for s in doc.spans[SPANS_KEY]]
     copy(doc)
-    assert copy._gazetteer is not None and copy._gazetteer is not geoparser.gazetteer
+    assert copy._finder is not None and copy._finder.gazetteer is not geoparser.gazetteer
     assert [(s.text, s._.geomap_place) for s in doc.spans[SPANS_KEY]] == expected
-    copy._gazetteer.close()
+    copy._finder.gazetteer.close()
 
 
 def test_doc_bytes_keep_the_places(geoparser):
