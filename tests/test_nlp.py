@@ -73,3 +73,20 @@ def test_a_name_used_for_a_person_is_not_a_town(geoparser):
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "!!!", "x" * 10])
 def test_degenerate_text(geoparser, text):
     assert geoparser.parse(text).mentions == ()
+
+
+def test_name_after_a_locative_preposition_is_a_place_even_unknown(geoparser):
+    # Invented villages, in no gazetteer, which the model takes for persons.
+    found = texts(geoparser, "The army took farms at the edge of Tell Wardiyat after a battle.")
+    assert "Tell Wardiyat" in found
+    found = texts(geoparser, "Militants were killed in Hamdaniyeh and Tel Saqra.")
+    assert "Tel Saqra" in found
+
+
+def test_preposition_does_not_make_dates_languages_or_bodies_places(geoparser):
+    found = texts(geoparser, "He spoke in Arabic in January, then testified in Congress.")
+    assert found == []
+
+
+def test_the_capture_of_a_person_names_no_place(geoparser):
+    assert texts(geoparser, "The capture of Saddam Hussein ended the hunt.") == []
