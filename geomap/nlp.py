@@ -105,6 +105,14 @@ _NAME_KIND = re.compile(
     rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
     r"villages?|towns?|regions?|municipality|refugee camp|suburbs?|quarter|area)\b"
 )
+_DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?"
+_DISTANCE = r"[\d.,]+\s*-?\s*(?:km|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^()]{0,30}\)\s*)?"
+#: A name placed by what follows it: "Kakata, 60 km northeast of Monrovia", "Umbrazi, a
+#: village near the border", "Xoqarbel, the district's main town".
+_PLACED = re.compile(
+    rf"({_NAME}),\s+(?:(?:(?:just|about|some|around|roughly|nearly|approximately)\s+)?(?:{_DISTANCE})?"
+    rf"{_DIRECTION}\s+of\b|(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{_KIND})\b)"
+)
 #: Hyphenated compounds the tokenizer splits: "Mazar-e-Sharif", "Waku-Congo", "Khan-Yunis".
 _HYPHENATED = re.compile(r"\b[A-Z][\w'’]+(?:-[a-z]{1,3})?(?:-[A-Z][\w'’]+)+\b")
 _NOT_A_NAME = frozenset(
@@ -241,6 +249,16 @@ class MentionFinder:
             out.append((span.start_char, span.end_char, "PATTERN"))
         return out
 
+    def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Names an apposition places: "Kakata, 60 km northeast of Monrovia", "X, a town in Y"."""
+        out = []
+        for match in _PLACED.finditer(_text(doc)):
+            last = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            span = _name_run(doc, last[-1]) if last is not None else None
+            if span is not None and span[-1].ent_type_ not in _NEVER_PLACES | {"PERSON", "NORP"}:
+                out.append((span.start_char, span.end_char, "PATTERN"))
+        return out
+
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop leading words that are no part of the name: "The", "Kurdish-majority"."""
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -339,6 +357,7 @@ class MentionFinder:
                 found.append((ent.start_char, ent.end_char, "GAZ"))
         found += self._introduced(doc)
         found += self._after_preposition(doc)
+        found += self._placed(doc)
         found += self._untagged_names(doc)
         for match in _DATELINE.finditer(text):
             name = match.group(1).strip(" .-")

@@ -90,3 +90,13 @@ def test_preposition_does_not_make_dates_languages_or_bodies_places(geoparser):
 
 def test_the_capture_of_a_person_names_no_place(geoparser):
     assert texts(geoparser, "The capture of Saddam Hussein ended the hunt.") == []
+
+
+def test_name_placed_by_an_apposition(geoparser):
+    # The model calls the invented village an organisation; the apposition says it is a place.
+    text = "Peacekeepers patrolled Umm Harrab, 60 kilometers (40 miles) northeast of Monrovia."
+    found = texts(geoparser, text)
+    assert "Umm Harrab" in found
+    found = texts(geoparser, "Rebels were hiding near Umm Harrab, a village near the border.")
+    assert "Umm Harrab" in found
+    assert texts(geoparser, "John Smith, a resident of the town, said nothing.") == []
