@@ -260,6 +260,10 @@ _LOC_PREPS = _words(
     "in at near inside outside off across into on along around throughout within over onto "
     "outside of beside behind beyond between among towards toward through upon"
 )
+#: Verbs by which a relative clause says where its event happened: "the attack, which took place in X".
+_HAPPEN_VERBS = _words(
+    "happened happens occurred occurs took broke erupted erupts began started raged rages flared unfolded"
+)
 _UNKNOWN_LOCATION = re.compile(
     r"\b(?:undisclosed|unknown|secret|unspecified|unidentified|unnamed)\s+(?:location|place|site|venue)s?\b"
     r"|\blocation\s+(?:was|is|has been)\s+not\s+(?:disclosed|revealed|known|given)",
@@ -519,7 +523,8 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
         if head.ent_type_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT") or word in _ACTOR_NOUNS:
             return 9.0  # "Caracas' Diario 2001", "U.S. forces"
         if word in _PERSON_WORDS:
-            return 9.0 if national else 2.0  # "a US soldier" vs "Hong Kong people"
+            # "a US soldier", "a Tampa woman", "Dili students": where people come from
+            return 9.0 if national else MAX_LOCATION_COST + 0.5
         if word in _EVENT_CONTEXT:
             return 1.0  # "the Mosul operation", "Syria's conflict"
         return 4.5
@@ -531,11 +536,14 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
 
 
 def _names_place(tok: Token, place_ids: set[int]) -> bool:
-    """Whether ``tok`` is a place name or a place noun with its name ("the town of X")."""
+    """Whether ``tok`` is a place name or a place noun with its name ("the town of X", "the X area")."""
     if tok.i in place_ids:
         return True
-    return tok.lower_ in _PLACE_NOUNS and any(
-        c.dep_ == "prep" and c.lower_ == "of" and any(g.i in place_ids for g in c.children)
+    if tok.lower_ not in _PLACE_NOUNS:
+        return False
+    return any(
+        (c.dep_ == "prep" and c.lower_ == "of" and any(g.i in place_ids for g in c.children))
+        or (c.dep_ == "compound" and c.i in place_ids)
         for c in tok.children
     )
 
@@ -571,6 +579,8 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
         return 0.0 if head.i in triggers else 0.3
     if dep in ("appos", "conj", "nsubj", "agent"):
         return 0.3
+    if dep == "relcl" and head.i in triggers and child.lower_ in _HAPPEN_VERBS:
+        return 0.5  # "the clashes that broke out in X": the clause says where the event was
     if dep in ("relcl", "ccomp", "parataxis"):
         return 3.0
     if dep in ("advcl", "acl", "xcomp", "pcomp"):
@@ -584,8 +594,10 @@ def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[
     place_ids = {span.root.i for _, span in cands}
     best: tuple[float, int, int, Mention] | None = None
     for m, span in cands:
-        if m.label == "DEMONYM" or (m.place is None and any(t.ent_type_ == "NORP" for t in span)):
+        if m.label == "DEMONYM":
             continue
+        if m.place is None and m.label != "PATTERN" and any(t.ent_type_ == "NORP" for t in span):
+            continue  # an unknown group ("Kurdish"); the words around a PATTERN name made it a place
         if not any(ch.isupper() for ch in m.text):
             continue  # "eastern coast": a description, not a name
         root = span.root
@@ -631,14 +643,27 @@ def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[
     return best[3], best[0]
 
 
+_LOCAL_NOUNS = _words(
+    "city cities town towns village villages neighbourhood neighborhood neighbourhoods neighborhoods "
+    "district districts camp camps suburb suburbs area areas quarter hamlet settlement locality"
+)
+_WIDE_NOUNS = _words("province provinces region regions governorate state country countryside")
+
+
 def _specificity(place: Place | None, root: Token) -> int:
-    """Lower is more specific: prefer a town to its province, a province to its country."""
+    """Lower is more specific: prefer a town to its province, a province to its country.
+
+    The place word that introduces a name says how big it is, even when the gazetteer
+    does not know the name: "the towns of X and Y", "the X area".
+    """
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head  # "the towns of X and Y": Y is a town too
     noun = root.head.lower_ if root.dep_ == "compound" else ""
     if root.dep_ == "pobj" and root.head.lower_ == "of":
         noun = root.head.head.lower_
-    if noun in ("city", "town", "village", "neighbourhood", "neighborhood", "district", "camp", "suburb"):
+    if noun in _LOCAL_NOUNS:
         return 0
-    if noun in ("province", "region", "governorate", "state", "country", "countryside"):
+    if noun in _WIDE_NOUNS:
         return 3
     if place is None:
         return 1

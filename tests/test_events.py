@@ -71,6 +71,41 @@ def test_town_beats_its_province(geoparser):
     assert raid.location_name == "Jenin"
 
 
+def test_unknown_village_is_the_location_without_a_place(geoparser):
+    # Invented names: the gazetteer has none of them, the mention still says where.
+    text = "Shelling hit the village of Kfar Tallah near Idlib on Monday."
+    hit = by_trigger(incidents(geoparser, text), "hit")
+    assert hit.location_name == "Kfar Tallah"
+    assert text[hit.location_start : hit.location_end] == "Kfar Tallah"
+    text = "Two soldiers were killed in Tel Saqra, just north of Hasakah, on Sunday."
+    assert by_trigger(incidents(geoparser, text), "killed").location_name == "Tel Saqra"
+
+
+def test_named_area_beats_the_city_around_it(geoparser):
+    text = "A roadside bomb exploded in the Zubaydiyah area in southern Baghdad, killing two people."
+    found = incidents(geoparser, text)
+    assert by_trigger(found, "exploded").location_name == "Zubaydiyah"
+
+
+def test_towns_named_in_a_list_beat_their_province(geoparser):
+    text = "Twelve fighters were killed in the towns of Tel Saqra and Umm Harrab in Hasakah province."
+    assert by_trigger(incidents(geoparser, text), "killed").location_name == "Tel Saqra"
+
+
+def test_hometown_of_a_person_is_not_the_location(geoparser):
+    for text in ("A Tampa woman shot her former husband in May 2001.", "Dayton students marched on Friday."):
+        (event,) = incidents(geoparser, text)
+        assert event.location_name is None, text
+
+
+def test_relative_clause_saying_where_the_event_broke_out(geoparser):
+    text = "Five soldiers died in the clashes that broke out between rebels and the army in Tel Saqra."
+    assert by_trigger(incidents(geoparser, text), "died").location_name == "Tel Saqra"
+    # a relative clause with another event in it tells where that other event was
+    text = "Two guards were killed in the raid, which was followed by an explosion in Kandy."
+    assert by_trigger(incidents(geoparser, text), "killed").location_name is None
+
+
 def test_geojson_feature_and_dict(geoparser):
     text = "An airstrike killed at least 12 people in Rafah on Tuesday."
     found = incidents(geoparser, text, "2024-03-14")
