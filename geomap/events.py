@@ -10,6 +10,12 @@ Places that only describe someone's origin ("a driver from Abidjan"), an organis
 not where the event happened. When nothing attaches, the location stays unknown
 (``None``) rather than guessed from the nearest name.
 
+Among the places that attach, the most specific wins: a named site or village over its
+city, a city over its province ("the Umbra area in southern Baghdad" → Umbra). A
+location the gazetteer does not know keeps its name and offsets and is mapped at the
+known place the sentence puts it in (Baghdad, with that place's precision), or at no
+point at all when there is none.
+
 Dates: ``last week`` gives ``None`` (the day is unknown and a Monday would be a
 guess); ``last month`` and month names without a day give ``YYYY-MM``.
 """
@@ -513,8 +519,9 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
         if word in ("near", "outside", "beyond", "from") and owner.i not in triggers:
             return 1.0  # "the plant outside Baghdad": Baghdad is a reference point
         if word in _LOC_PREPS:
-            # "the village of Abu Allaj in western Raqqa": Raqqa contains the place named first
-            return 0.5 if _names_place(owner, place_ids) else 0.0
+            # "the village of Abu Allaj in western Raqqa", "the Umbra Valley, in Y province":
+            # the place named first lies in this one
+            return 0.5 if _names_place(owner, place_ids) or _after_named_place(head, place_ids) else 0.0
         return 1.0
     if dep in ("compound", "amod", "nmod", "npadvmod", "poss"):
         word = head.lower_
@@ -546,6 +553,14 @@ def _names_place(tok: Token, place_ids: set[int]) -> bool:
         or (c.dep_ == "compound" and c.i in place_ids)
         for c in tok.children
     )
+
+
+def _after_named_place(prep: Token, place_ids: set[int]) -> bool:
+    """Whether ``prep`` follows a place name and a comma: "Waku-Umbra, in Cuanza-Sul"."""
+    doc = prep.doc
+    if prep.i < 2 or doc[prep.i - 1].text != ",":
+        return False
+    return _names_place(doc[prep.i - 2], place_ids)
 
 
 def _is_motion(tok: Token) -> bool:
@@ -590,9 +605,17 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
 
 def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[Mention | None, float]:
     """The mention where the event happened and the cost of its attachment (lower is better)."""
+    ranked = _ranked_locations(ev, cands)
+    if not ranked:
+        return None, 99.0
+    return ranked[0][1], ranked[0][0]
+
+
+def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
+    """Every mention the parse links to the event, with its cost, best first."""
     triggers = {t.i for t in ev.tokens}
     place_ids = {span.root.i for _, span in cands}
-    best: tuple[float, int, int, Mention] | None = None
+    keys: list[tuple[float, int, int, Mention]] = []
     for m, span in cands:
         if m.label == "DEMONYM":
             continue
@@ -636,16 +659,30 @@ def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[
                 cost = 1.5 + c + 1.0 * ids_t.index(anc_m[lca_at].i)
         specificity = _specificity(m.place, root)
         key = (round(cost + 0.1 * specificity, 3), specificity, abs(root.i - ev.trigger.i), m)
-        if best is None or key[:3] < best[:3]:
-            best = key
-    if best is None:
-        return None, 99.0
-    return best[3], best[0]
+        keys.append(key)
+    keys.sort(key=lambda k: k[:3])
+    return [(k[0], k[3]) for k in keys]
+
+
+def _container(loc: Mention, ev: _Event, cands: list[tuple[Mention, Span]]) -> Mention | None:
+    """For a location the gazetteer does not know, the known place the sentence puts it in.
+
+    "the Umbra area in southern Baghdad": the incident is mapped at Baghdad while its
+    location stays "Umbra", at the precision of the place it is mapped at.
+    """
+    for cost, m in _ranked_locations(ev, cands):
+        if cost > MAX_LOCATION_COST:
+            break
+        if m is not loc and m.place is not None and m.label != "DEMONYM":
+            return m
+    return None
 
 
 _LOCAL_NOUNS = _words(
     "city cities town towns village villages neighbourhood neighborhood neighbourhoods neighborhoods "
-    "district districts camp camps suburb suburbs area areas quarter hamlet settlement locality"
+    "district districts camp camps suburb suburbs area areas quarter hamlet settlement locality "
+    "school hospital mosque church market crossing checkpoint road street highway bridge airport "
+    "airbase prison stadium square"
 )
 _WIDE_NOUNS = _words("province provinces region regions governorate state country countryside")
 
@@ -829,13 +866,16 @@ def extract_incidents(
             loc, cost = (None, 99.0) if unknown else _locate(ev, sent, cands)
             if loc is not None and cost > MAX_LOCATION_COST:
                 loc = None
+            where = loc
+            if loc is not None and loc.place is None:
+                where = _container(loc, ev, cands) or loc
             fatalities, affected = _counts(ev.tokens)
             trig = ev.trigger
             confidence = 0.45 if trig.pos_ == "VERB" else 0.35
             if loc is not None:
                 confidence += 0.4 * max(0.0, 1.0 - cost / (MAX_LOCATION_COST + 1.0))
-                if loc.place is not None:
-                    confidence += 0.1 * min(1.0, loc.confidence)
+                if where is not None and where.place is not None:
+                    confidence += 0.1 * min(1.0, where.confidence)
             elif unknown:
                 confidence += 0.2
             incidents.append(
@@ -852,8 +892,8 @@ def extract_incidents(
                     location_name=loc.text if loc else None,
                     location_start=loc.start if loc else None,
                     location_end=loc.end if loc else None,
-                    place=loc.place if loc else None,
-                    precision=loc.place.feature_type if loc and loc.place else "unknown",
+                    place=where.place if where else None,
+                    precision=where.place.feature_type if where and where.place else "unknown",
                     actors=_actors(ev),
                     fatalities=fatalities,
                     affected=affected,

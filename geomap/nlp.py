@@ -136,6 +136,19 @@ siege capture recapture fall liberation bombardment shelling encirclement attack
 offensive raid raids push advance march strike strikes airstrikes
 """.split()
 )
+#: Lower-case nouns of sites a name can stand before: "the al-Qaryah school", "Kissufim crossing".
+_SITE_NOUNS = frozenset(
+    "school hospital mosque church market crossing checkpoint road street highway bridge airport "
+    "airbase prison stadium square".split()
+)
+#: Of those, the sites an organisation's name before them still places: "the Hamas checkpoint"
+#: is Hamas's, "the Erez crossing" is at Erez.
+_ROUTE_NOUNS = frozenset("crossing road street highway bridge square".split())
+#: Capitalised last words that make a name a landform, whatever the model called it.
+_LANDFORM_HEADS = frozenset(
+    "valley river mountains mountain hills lake island islands desert plain plateau gorge pass "
+    "canyon bay peninsula".split()
+)
 #: Entity labels that never name a place, whatever the preposition before them.
 _NEVER_PLACES = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
@@ -259,6 +272,33 @@ class MentionFinder:
                 out.append((span.start_char, span.end_char, "PATTERN"))
         return out
 
+    def _sites(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Names of sites and landforms: "Al-Qaryah" in "the Al-Qaryah hospital", "the Umbra Valley".
+
+        The model calls both organisations; the lower-case site noun after a name, or a
+        landform word closing it, says the name is somewhere on the map.
+        """
+        out = []
+        for tok in doc:
+            if tok.lower_ in _SITE_NOUNS and tok.text.islower() and tok.i > 0:
+                name = doc[tok.i - 1]
+                if name.pos_ != "PROPN" or name.dep_ != "compound":
+                    continue
+                span = _name_run(doc, name)
+                if span is None or any(t.ent_type_ in _NEVER_PLACES | {"PERSON", "NORP"} for t in span):
+                    continue
+                owned = tok.lower_ not in _ROUTE_NOUNS and any(t.ent_type_ == "ORG" for t in span)
+                if owned and self.gazetteer.search(span.text, limit=1):
+                    # A known name the model still calls a group is that group ("a Hamas
+                    # hospital"); an unknown one before "school" is an unknown village's.
+                    continue
+                out.append((span.start_char, span.end_char, "PATTERN"))
+            elif tok.lower_ in _LANDFORM_HEADS and tok.text[:1].isupper() and tok.ent_type_ in ("", "ORG"):
+                span = _name_run(doc, tok)
+                if span is not None and len(span) > 1 and span[0].ent_type_ in ("", "ORG"):
+                    out.append((span.start_char, span.end_char, "PATTERN"))
+        return out
+
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop leading words that are no part of the name: "The", "Kurdish-majority"."""
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -358,6 +398,7 @@ class MentionFinder:
         found += self._introduced(doc)
         found += self._after_preposition(doc)
         found += self._placed(doc)
+        found += self._sites(doc)
         found += self._untagged_names(doc)
         for match in _DATELINE.finditer(text):
             name = match.group(1).strip(" .-")
@@ -438,14 +479,17 @@ def _name_run(doc: Doc, tok: Token) -> Span | None:
             break
         start -= 1
     while start < tok.i and not doc[start].text[:1].isupper():
-        start += 1  # a name starts with a capital
+        prefix = doc[start].lower_ in _NAME_PARTICLES and doc[start + 1].text == "-"
+        if prefix and not doc[start].whitespace_:
+            break  # "al-Zahawi"
+        start += 1  # else a name starts with a capital
     end = tok.i + 1
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_:
         if not doc[end + 1].text[:1].isalpha():
             break
         end += 2  # "Mazar-e-Sharif" as the tokenizer splits it
     span = doc[start:end]
-    if span[0].lower_ in _NOT_A_NAME or not span.text[:1].isupper():
+    if span[0].lower_ in _NOT_A_NAME or not span[-1].text[:1].isupper():
         return None
     return span
 

@@ -87,6 +87,23 @@ def test_named_area_beats_the_city_around_it(geoparser):
     assert by_trigger(found, "exploded").location_name == "Zubaydiyah"
 
 
+def test_unknown_location_is_mapped_at_the_place_containing_it(geoparser):
+    text = "A roadside bomb exploded in the Zubaydiyah area in southern Baghdad, killing two people."
+    event = by_trigger(incidents(geoparser, text), "exploded")
+    assert event.location_name == "Zubaydiyah"
+    assert event.place is not None and event.place.name == "Baghdad" and event.precision == "city"
+    assert event.__geo_interface__["geometry"] is not None
+    # nothing known around it: no point on the map rather than a guess
+    lone = by_trigger(incidents(geoparser, "Gunmen attacked the village of Kfar Tallah at dawn."), "attacked")
+    assert lone.location_name == "Kfar Tallah" and lone.place is None and lone.precision == "unknown"
+
+
+def test_named_site_beats_the_city_around_it(geoparser):
+    text = "Police patrolled outside Basra's al-Qaryah hospital after the attack."
+    event = by_trigger(incidents(geoparser, text), "patrolled")
+    assert event.location_name == "al-Qaryah" and event.place.name == "Basra"
+
+
 def test_towns_named_in_a_list_beat_their_province(geoparser):
     text = "Twelve fighters were killed in the towns of Tel Saqra and Umm Harrab in Hasakah province."
     assert by_trigger(incidents(geoparser, text), "killed").location_name == "Tel Saqra"

@@ -100,3 +100,11 @@ def test_name_placed_by_an_apposition(geoparser):
     found = texts(geoparser, "Rebels were hiding near Umm Harrab, a village near the border.")
     assert "Umm Harrab" in found
     assert texts(geoparser, "John Smith, a resident of the town, said nothing.") == []
+
+
+def test_names_of_sites_and_landforms(geoparser):
+    found = texts(geoparser, "A bomb went off near the al-Qaryah school and the Tellwar crossing.")
+    assert "al-Qaryah" in found and "Tellwar" in found
+    assert "Harrab Mountains" in texts(geoparser, "Troops searched the Harrab Mountains for the kidnappers.")
+    # a group's own site is not a place named for it
+    assert texts(geoparser, "Gunmen attacked a Hamas checkpoint and the Red Cross hospital.") == []
