@@ -233,33 +233,30 @@ class MentionFinder:
         name a person or a product, or nothing at all, and a village may be missing from
         the gazetteer; the preposition still says it is a place. Organisations ("in
         Congress") are left to the model's judgement, and a name only a person could
-        carry after "of" ("the capture of Saddam") is no place.
+        carry after "of" ("the capture of Saddam") is no place. Mentions are found
+        before any dependency parse, so this reads the words in order.
         """
         out = []
-        for tok in doc:
-            if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        for prep in doc[:-1]:
+            if prep.pos_ != "ADP" and prep.lower_ not in _LOCATIVE_PREPS:
                 continue
-            first = tok
-            while first.dep_ == "conj" and first.head.i < first.i:
-                first = first.head  # "in Xoqarbel and Umbrazi"
-            if first.dep_ != "pobj":
-                continue
-            prep = first.head
-            word, owner = prep.lower_, prep.head.lower_
+            word = prep.lower_
+            owner = doc[prep.i - 1].lower_ if prep.i > 0 else ""
             spatial = word in _SPATIAL_PREPS or (word == "of" and owner in _PLACE_PART_NOUNS)
             aimed = word in ("of", "on", "against") and owner in _AIMED_NOUNS
             if not (spatial or aimed or word in _LOCATIVE_PREPS):
                 continue
-            span = _name_run(doc, tok)
-            if span is None or any(t.ent_type_ in _NEVER_PLACES for t in span):
-                continue
-            if not spatial and any(t.ent_type_ == "ORG" for t in span):
-                continue  # "in Congress", "the attack on Google"
-            if aimed and any(t.ent_type_ == "PERSON" for t in span):
-                continue  # "the capture of Saddam"
-            if any(t.ent_type_ == "NORP" for t in span) and self.gazetteer.demonym(span.text) is not None:
-                continue  # "in Arabic", "among Kurds"
-            out.append((span.start_char, span.end_char, "PATTERN"))
+            for span in _listed_names(doc, prep.i + 1):
+                labels = {t.ent_type_ for t in span}
+                if labels & _NEVER_PLACES or (not spatial and "ORG" in labels):
+                    continue  # "in January", "in Congress", "the attack on Google"
+                if aimed and "PERSON" in labels:
+                    continue  # "the capture of Saddam"
+                if span.end < len(doc) and doc[span.end].tag_ == "POS" and labels & {"PERSON", "ORG"}:
+                    continue  # "in Obama's speech"
+                if "NORP" in labels and self.gazetteer.demonym(span.text) is not None:
+                    continue  # "in Arabic", "among Kurds"
+                out.append((span.start_char, span.end_char, "PATTERN"))
         return out
 
     def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -282,7 +279,7 @@ class MentionFinder:
         for tok in doc:
             if tok.lower_ in _SITE_NOUNS and tok.text.islower() and tok.i > 0:
                 name = doc[tok.i - 1]
-                if name.pos_ != "PROPN" or name.dep_ != "compound":
+                if name.pos_ != "PROPN":
                     continue
                 span = _name_run(doc, name)
                 if span is None or any(t.ent_type_ in _NEVER_PLACES | {"PERSON", "NORP"} for t in span):
@@ -492,6 +489,46 @@ def _name_run(doc: Doc, tok: Token) -> Span | None:
     if span[0].lower_ in _NOT_A_NAME or not span[-1].text[:1].isupper():
         return None
     return span
+
+
+def _name_at(doc: Doc, i: int) -> Span | None:
+    """The capitalised name that starts at token ``i``, if one does."""
+    if i >= len(doc) or not (doc[i].text[:1].isupper() or doc[i].lower_ in _NAME_PARTICLES):
+        return None
+    last = i
+    while last + 1 < len(doc):
+        nxt = doc[last + 1]
+        if nxt.ent_iob_ == "I" or (nxt.pos_ == "PROPN" and nxt.text[:1].isupper()):
+            last += 1
+        elif nxt.text == "-" and not doc[last].whitespace_ and last + 2 < len(doc) and doc[last + 2].is_alpha:
+            last += 2  # "Al-Dawr", "Mazar-e-Sharif"
+        else:
+            break
+    span = _name_run(doc, doc[last])
+    if span is None or span.start != i or span[-1].pos_ not in ("PROPN", "NOUN"):
+        return None
+    return span
+
+
+def _listed_names(doc: Doc, i: int) -> list[Span]:
+    """The names listed from token ``i`` on: "Xoqarbel", "X and Y", "X, Y and Z".
+
+    A comma alone does not continue a list: in "in Umbra, Smith said" Smith is no place.
+    """
+    names: list[Span] = []
+    closed = False
+    while (span := _name_at(doc, i)) is not None:
+        names.append(span)
+        if closed:
+            break
+        i = span.end
+        comma = i < len(doc) and doc[i].text == ","
+        i += comma
+        if i < len(doc) and doc[i].lower_ == "and":
+            i, closed = i + 1, True
+        elif not comma:
+            break
+    return names if closed else names[:1]
 
 
 def _text(doc: Doc) -> str:
