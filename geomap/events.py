@@ -270,6 +270,8 @@ _LOC_PREPS = _words(
 _HAPPEN_VERBS = _words(
     "happened happens occurred occurs took broke erupted erupts began started raged rages flared unfolded"
 )
+#: Subordinators of a clause that describes the scene at the time of the event.
+_AT_THE_TIME = _words("as when while")
 _UNKNOWN_LOCATION = re.compile(
     r"\b(?:undisclosed|unknown|secret|unspecified|unidentified|unnamed)\s+(?:location|place|site|venue)s?\b"
     r"|\blocation\s+(?:was|is|has been)\s+not\s+(?:disclosed|revealed|known|given)",
@@ -598,6 +600,8 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
         return 0.5  # "the clashes that broke out in X": the clause says where the event was
     if dep in ("relcl", "ccomp", "parataxis"):
         return 3.0
+    if dep == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _AT_THE_TIME for c in child.lefts):
+        return 1.0  # "stabbed as he walked to the bakery in Homs": the scene at the time
     if dep in ("advcl", "acl", "xcomp", "pcomp"):
         return 2.0
     return 1.0

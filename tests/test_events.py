@@ -123,6 +123,15 @@ def test_relative_clause_saying_where_the_event_broke_out(geoparser):
     assert by_trigger(incidents(geoparser, text), "killed").location_name is None
 
 
+def test_clause_of_the_moment_gives_the_scene(geoparser):
+    # "as", "while", "when": the clause says where the victim was when it happened
+    for text in (
+        "A mechanic was stabbed as he walked to the bakery in Homs.",
+        "A teacher was shot while she drove her children to a school in Homs.",
+    ):
+        (event,) = incidents(geoparser, text)
+        assert event.location_name == "Homs", text
+
 def test_geojson_feature_and_dict(geoparser):
     text = "An airstrike killed at least 12 people in Rafah on Tuesday."
     found = incidents(geoparser, text, "2024-03-14")
