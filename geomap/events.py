@@ -22,13 +22,32 @@ guess); ``last month`` and month names without a day give ``YYYY-MM``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geomap.dates import resolve_date
 from geomap.docs import doc_text, sentences
+from geomap.event_lexicon import (
+    ACTOR_NOUNS,
+    AIR_WORDS,
+    AT_THE_TIME,
+    ATTACK_TYPES,
+    EVENT_CONTEXT,
+    HAPPEN_VERBS,
+    LOC_PREPS,
+    NON_EVENT_MODIFIERS,
+    NON_EVENT_OBJECTS,
+    NOUN_TYPES,
+    PERSON_WORDS,
+    PLACE_NOUNS,
+    SHIP_WORDS,
+    UNKNOWN_LOCATION,
+    VERB_FORM_TO_BASE,
+    VERB_TYPES,
+    words,
+)
+from geomap.event_lexicon import event_words as event_words  # the pipeline imports it from here
 from geomap.model import Mention, place_summary
 from geomap.numbers import SCALE, parse_number
 from geomap.place import Place
@@ -113,172 +132,6 @@ class Incident:
         return {"type": "Feature", "geometry": geometry, "properties": self.properties()}
 
 
-# --------------------------------------------------------------------------- lexicon
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# The pipeline runs without a lemmatizer, so the lexicon lists inflected forms.
-_VERB_FORMS: dict[str, tuple[str, ...]] = {
-    # base: irregular forms (regular -s/-ed/-ing forms are generated)
-    "shoot": ("shot",),
-    "flee": ("fled",),
-    "meet": ("met",),
-    "strike": ("struck", "striking"),
-    "fight": ("fought",),
-    "take": ("took", "taken"),
-    "blow": ("blew", "blown"),
-    "hit": ("hitting",),
-    "overrun": ("overran", "overrunning"),
-    "seize": ("seizing", "seized"),
-    "die": ("dying", "died"),
-    "stab": ("stabbed", "stabbing"),
-    "bomb": ("bombed", "bombing"),
-    "kidnap": ("kidnapped", "kidnapping"),
-    "patrol": ("patrolled", "patrolling"),
-    "plan": ("planned", "planning"),
-    "divert": ("diverted", "diverting"),
-    "riot": ("rioted", "rioting"),
-}
-
-_VERB_TYPES: dict[str, str] = {
-    "kill": "casualties", "die": "casualties", "wound": "casualties", "injure": "casualties",
-    "massacre": "armed_attack", "murder": "armed_attack", "execute": "armed_attack",
-    "attack": "armed_attack", "ambush": "armed_attack", "assault": "armed_attack",
-    "shoot": "armed_attack", "stab": "armed_attack", "kidnap": "armed_attack", "abduct": "armed_attack",
-    "detonate": "armed_attack", "explode": "armed_attack", "destroy": "armed_attack",
-    "burn": "armed_attack", "torch": "armed_attack", "loot": "armed_attack", "fight": "armed_attack",
-    "clash": "armed_attack", "hit": "armed_attack", "target": "armed_attack",
-    "bomb": "airstrike_shelling", "shell": "airstrike_shelling", "strike": "airstrike_shelling",
-    "bombard": "airstrike_shelling", "pound": "airstrike_shelling", "airstrike": "airstrike_shelling",
-    "fire": "armed_attack", "hijack": "maritime_attack",
-    "capture": "ground_operation", "seize": "ground_operation", "liberate": "ground_operation",
-    "recapture": "ground_operation", "retake": "ground_operation", "secure": "ground_operation",
-    "overrun": "ground_operation", "advance": "ground_operation", "raid": "ground_operation",
-    "patrol": "ground_operation", "invade": "ground_operation", "occupy": "ground_operation",
-    "storm": "ground_operation", "besiege": "ground_operation", "encircle": "ground_operation",
-    "deploy": "ground_operation", "withdraw": "ground_operation",
-    "arrest": "arrest_detention", "detain": "arrest_detention", "apprehend": "arrest_detention",
-    "jail": "arrest_detention", "imprison": "arrest_detention",
-    "flee": "displacement_humanitarian", "displace": "displacement_humanitarian",
-    "evacuate": "displacement_humanitarian", "reroute": "other", "divert": "other", "sail": "other",
-    "meet": "meeting_diplomacy", "negotiate": "meeting_diplomacy",
-    "threaten": "statement_threat", "warn": "statement_threat", "vow": "statement_threat",
-    "protest": "protest_unrest", "march": "protest_unrest", "demonstrate": "protest_unrest",
-    "rally": "protest_unrest", "riot": "protest_unrest",
-    "plan": "military_plan",
-}  # fmt: skip
-
-_NOUN_TYPES: dict[str, str] = {
-    "attack": "armed_attack", "attacks": "armed_attack", "assault": "armed_attack",
-    "ambush": "armed_attack", "shooting": "armed_attack", "shootings": "armed_attack",
-    "shootout": "armed_attack", "explosion": "armed_attack", "blast": "armed_attack",
-    "bombing": "armed_attack", "bombings": "armed_attack", "clash": "armed_attack",
-    "clashes": "armed_attack", "fighting": "armed_attack", "battle": "armed_attack",
-    "massacre": "armed_attack", "killing": "casualties", "killings": "casualties",
-    "airstrike": "airstrike_shelling", "airstrikes": "airstrike_shelling",
-    "strike": "airstrike_shelling", "strikes": "airstrike_shelling",
-    "shelling": "airstrike_shelling", "bombardment": "airstrike_shelling",
-    "bombardments": "airstrike_shelling", "raid": "ground_operation", "raids": "ground_operation",
-    "offensive": "ground_operation", "incursion": "ground_operation", "invasion": "ground_operation",
-    "patrol": "ground_operation", "patrols": "ground_operation",
-    "arrest": "arrest_detention", "arrests": "arrest_detention", "detention": "arrest_detention",
-    "evacuation": "displacement_humanitarian", "displacement": "displacement_humanitarian",
-    "aid": "displacement_humanitarian",
-    "talks": "meeting_diplomacy", "summit": "meeting_diplomacy", "meeting": "meeting_diplomacy",
-    "negotiations": "meeting_diplomacy",
-    "threat": "statement_threat", "threats": "statement_threat", "warning": "statement_threat",
-    "protest": "protest_unrest", "protests": "protest_unrest", "demonstration": "protest_unrest",
-    "demonstrations": "protest_unrest", "rally": "protest_unrest", "march": "protest_unrest",
-    "riot": "protest_unrest", "riots": "protest_unrest", "unrest": "protest_unrest",
-    "dead": "casualties", "deaths": "casualties",
-}  # fmt: skip
-
-
-def _verb_lexicon() -> dict[str, str]:
-    forms: dict[str, str] = {}
-    for base in _VERB_TYPES:
-        stem = base[:-1] if base.endswith("e") else base
-        regular = {base, f"{base}s", f"{stem}ed", f"{stem}ing"}
-        if base.endswith(("sh", "ch", "ss", "x")):
-            regular.add(f"{base}es")
-        if base.endswith("y"):
-            regular |= {f"{base[:-1]}ies", f"{base[:-1]}ied"}
-        for form in regular | set(_VERB_FORMS.get(base, ())):
-            forms[form] = base
-    return forms
-
-
-_VERB_FORM_TO_BASE = _verb_lexicon()
-
-
-def event_words() -> frozenset[str]:
-    """Every lower-case word that can trigger an incident: a sentence without one reports none.
-
-    The pipeline parses only sentences holding one of these words, so this must
-    cover every word ``_trigger_kind`` accepts.
-    """
-    return frozenset(_VERB_FORM_TO_BASE) | frozenset(_NOUN_TYPES)
-
-#: Event-noun types that say how an attack was carried out: they refine a plain "killed".
-_ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
-
-_SHIP_WORDS = _words(
-    "ship ships vessel vessels tanker tankers freighter boat boats carrier ferry cargo sea seas "
-    "waters strait gulf"
-)
-_AIR_WORDS = _words(
-    "airstrike airstrikes aircraft warplane warplanes jets jet drone drones missile missiles "
-    "rocket rockets mortar mortars shell shells artillery helicopter helicopters bombers"
-)
-_PERSON_WORDS = _words(
-    "man men woman women people person civilians civilian soldier soldiers militant militants "
-    "fighters fighter suspect suspects leader commander journalist reporter children child "
-    "officer officers policeman member members aide activist activists rebels rebel crew sailors "
-    "gunman gunmen protesters demonstrators students"
-)
-_PLACE_NOUNS = _words(
-    "district districts neighbourhood neighborhood neighbourhoods neighborhoods province "
-    "provinces city cities town towns village villages area areas region regions camp camps "
-    "border coast port harbour harbor capital suburb suburbs outskirts countryside governorate "
-    "county municipality state street streets road roads highway market square base airport "
-    "compound zone valley hills mountains island islands sea strait gulf enclave territory home "
-    "house residence plant site facility farm hotel office offices headquarters school hospital "
-    "mosque church checkpoint crossing building buildings sector settlement settlements hamlet "
-    "quarter locality embankment bank banks shore outskirts edge part parts side restaurant cafe "
-    "shop store mall station prison stadium university campus"
-)
-#: Nouns of wars and operations: "the Mosul offensive" happened in Mosul.
-_EVENT_CONTEXT = _words(
-    "war conflict operation operations offensive campaign siege battle fighting clashes violence "
-    "uprising insurgency crisis attack attacks bombing raid"
-)
-_ACTOR_NOUNS = _words(
-    "forces force troops army military police authorities officials government soldiers navy air "
-    "militants militia militias rebels fighters guards guard regime president minister ministry "
-    "embassy ambassador leader leaders officers coalition security intelligence spokesman "
-    "spokeswoman sources source media agency newspaper television radio news warplanes jets "
-    "aircraft troop vessels"
-)
-_LOC_PREPS = _words(
-    "in at near inside outside off across into on along around throughout within over onto "
-    "outside of beside behind beyond between among towards toward through upon"
-)
-#: Verbs by which a relative clause says where its event happened: "the attack, which took place in X".
-_HAPPEN_VERBS = _words(
-    "happened happens occurred occurs took broke erupted erupts began started raged rages flared unfolded"
-)
-#: Subordinators of a clause that describes the scene at the time of the event.
-_AT_THE_TIME = _words("as when while")
-_UNKNOWN_LOCATION = re.compile(
-    r"\b(?:undisclosed|unknown|secret|unspecified|unidentified|unnamed)\s+(?:location|place|site|venue)s?\b"
-    r"|\blocation\s+(?:was|is|has been)\s+not\s+(?:disclosed|revealed|known|given)",
-    re.IGNORECASE,
-)
-
-
 # --------------------------------------------------------------------------- triggers
 
 
@@ -297,8 +150,8 @@ def _trigger_kind(tok: Token) -> str | None:
         return None  # "on March 2"
     if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
         return None
-    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in _VERB_FORM_TO_BASE):
-        base = _VERB_FORM_TO_BASE.get(word)
+    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in VERB_FORM_TO_BASE):
+        base = VERB_FORM_TO_BASE.get(word)
         if base is None or tok.pos_ == "AUX":
             return None
         if tok.dep_ == "amod" and base not in ("kill", "wound", "injure"):
@@ -310,50 +163,30 @@ def _trigger_kind(tok: Token) -> str | None:
             c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
         ):
             return None
-        return _VERB_TYPES[base]
+        return VERB_TYPES[base]
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         if word == "dead" and tok.pos_ != "ADJ":
             return None
-        kind = _NOUN_TYPES.get(word)
-        if kind is None and word in _VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
-            return _VERB_TYPES[_VERB_FORM_TO_BASE[word]]
+        kind = NOUN_TYPES.get(word)
+        if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
+            return VERB_TYPES[VERB_FORM_TO_BASE[word]]
         return kind
     return None
 
 
-#: Objects that make a trigger verb a figure of speech: "captured the silver", "struck a deal".
-_NON_EVENT_OBJECTS: dict[str, frozenset[str]] = {
-    "capture": _words(
-        "silver gold bronze medal medals title titles pole position crown championship seat seats "
-        "vote votes trophy cup lead heart hearts attention imagination share victory prize award mood "
-        "spirit essence moment market"
-    ),
-    "strike": _words("deal deals agreement agreements chord balance tone note pose compromise bargain"),
-    "secure": _words(
-        "deal agreement release funding support loan majority seat seats votes win victory nomination "
-        "place berth contract future title"
-    ),
-    "fire": _words("coach manager employee employees staff worker workers him her them"),
-    "meet": _words("demand demands target targets requirement requirements deadline expectations needs"),
-}
-_NON_EVENT_OBJECTS["seize"] = _NON_EVENT_OBJECTS["capture"]
-_NON_EVENT_OBJECTS["take"] = _NON_EVENT_OBJECTS["capture"]
-_NON_EVENT_MODIFIERS = _words("heart panic asthma anxiety charm hunger")
-
-
 def _is_figurative(tok: Token) -> bool:
     """A trigger word used in a sense that is no incident ("captured the title", "heart attack")."""
-    base = _VERB_FORM_TO_BASE.get(tok.lower_)
-    objects = _NON_EVENT_OBJECTS.get(base or "")
+    base = VERB_FORM_TO_BASE.get(tok.lower_)
+    objects = NON_EVENT_OBJECTS.get(base or "")
     if objects and tok.pos_ in ("VERB", "AUX"):
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in objects:
                 return True
-    return any(c.dep_ in ("compound", "amod") and c.lower_ in _NON_EVENT_MODIFIERS for c in tok.children)
+    return any(c.dep_ in ("compound", "amod") and c.lower_ in NON_EVENT_MODIFIERS for c in tok.children)
 
 
 def _trigger_word(tok: Token) -> bool:
-    return tok.lower_ in _VERB_FORM_TO_BASE or tok.lower_ in _NOUN_TYPES
+    return tok.lower_ in VERB_FORM_TO_BASE or tok.lower_ in NOUN_TYPES
 
 
 def _path_up(tok: Token, stop: Token) -> list[Token] | None:
@@ -430,7 +263,7 @@ def _find_events(sent: Span) -> list[_Event]:
             kept.append(ev)
             continue
         root.tokens.append(ev.trigger)
-        if root.kind == "casualties" and ev.kind in _ATTACK_TYPES:
+        if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
             root.kind = ev.kind
     return kept
 
@@ -452,16 +285,16 @@ def _refine_kind(ev: _Event) -> str:
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
-        and words & _SHIP_WORDS
+        and words & SHIP_WORDS
         and not patrol
     ):
         return "maritime_attack"
-    if kind == "armed_attack" and tok.lower_ in ("fired", "fire", "firing", "fires") and words & _AIR_WORDS:
+    if kind == "armed_attack" and tok.lower_ in ("fired", "fire", "firing", "fires") and words & AIR_WORDS:
         return "airstrike_shelling"
-    if kind == "ground_operation" and _VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
+    if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         for o in objs:
-            if o.ent_type_ == "PERSON" or o.lower_ in _PERSON_WORDS or o.pos_ == "PRON":
+            if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
 
@@ -475,11 +308,11 @@ def _mention_tokens(doc: Doc, m: Mention) -> Span | None:
     return doc.char_span(m.start, m.end, alignment_mode="expand")
 
 
-_REPORTER_NOUNS = _words(
+_REPORTER_NOUNS = words(
     "sources source media spokesman spokeswoman spokesperson officials official agency newspaper "
     "television radio news correspondent reporters statement report reports channel"
 )
-_DIRECTIONS = _words(
+_DIRECTIONS = words(
     "north south east west northeast northwest southeast southwest northern southern eastern western "
     "outside away kilometers kilometres miles km"
 )
@@ -513,28 +346,28 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
                 return 9.0  # "Dmitri Dashinski, of Belarus"
             if owner.lower_ in _DIRECTIONS:
                 return 2.5  # "70 miles south of Lexington": a reference point
-            if owner.lower_ in _PLACE_NOUNS:
+            if owner.lower_ in PLACE_NOUNS:
                 return 0.0  # "the town of Bakwa"
             return 1.0
         if owner.lower_ in _REPORTER_NOUNS:
             return 9.0  # "sources in Nineveh" say where the source is
         if word in ("near", "outside", "beyond", "from") and owner.i not in triggers:
             return 1.0  # "the plant outside Baghdad": Baghdad is a reference point
-        if word in _LOC_PREPS:
+        if word in LOC_PREPS:
             # "the village of Abu Allaj in western Raqqa", "the Umbra Valley, in Y province":
             # the place named first lies in this one
             return 0.5 if _names_place(owner, place_ids) or _after_named_place(head, place_ids) else 0.0
         return 1.0
     if dep in ("compound", "amod", "nmod", "npadvmod", "poss"):
         word = head.lower_
-        if word in _PLACE_NOUNS:
+        if word in PLACE_NOUNS:
             return 0.3 if dep == "poss" else 0.0
-        if head.ent_type_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT") or word in _ACTOR_NOUNS:
+        if head.ent_type_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT") or word in ACTOR_NOUNS:
             return 9.0  # "Caracas' Diario 2001", "U.S. forces"
-        if word in _PERSON_WORDS:
+        if word in PERSON_WORDS:
             # "a US soldier", "a Tampa woman", "Dili students": where people come from
             return 9.0 if national else MAX_LOCATION_COST + 0.5
-        if word in _EVENT_CONTEXT:
+        if word in EVENT_CONTEXT:
             return 1.0  # "the Mosul operation", "Syria's conflict"
         return 4.5
     if dep in ("appos", "conj"):
@@ -548,7 +381,7 @@ def _names_place(tok: Token, place_ids: set[int]) -> bool:
     """Whether ``tok`` is a place name or a place noun with its name ("the town of X", "the X area")."""
     if tok.i in place_ids:
         return True
-    if tok.lower_ not in _PLACE_NOUNS:
+    if tok.lower_ not in PLACE_NOUNS:
         return False
     return any(
         (c.dep_ == "prep" and c.lower_ == "of" and any(g.i in place_ids for g in c.children))
@@ -566,7 +399,7 @@ def _after_named_place(prep: Token, place_ids: set[int]) -> bool:
 
 
 def _is_motion(tok: Token) -> bool:
-    base = _VERB_FORM_TO_BASE.get(tok.lower_)
+    base = VERB_FORM_TO_BASE.get(tok.lower_)
     return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol")
 
 
@@ -584,23 +417,23 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
         if word == "by":
             return 3.0
         if word == "of":
-            return 0.0 if head.lower_ in _PLACE_NOUNS else 0.3
+            return 0.0 if head.lower_ in PLACE_NOUNS else 0.3
         if head.lower_ in _REPORTER_NOUNS:
             return 9.0
-        if word in _LOC_PREPS:
+        if word in LOC_PREPS:
             return 0.0
         return 0.8
     if dep in ("compound", "amod", "nmod", "poss", "npadvmod"):
-        return 0.5 if head.lower_ in _PLACE_NOUNS else 2.0
+        return 0.5 if head.lower_ in PLACE_NOUNS else 2.0
     if dep in ("dobj", "nsubjpass", "attr", "oprd", "pobj", "dative"):
         return 0.0 if head.i in triggers else 0.3
     if dep in ("appos", "conj", "nsubj", "agent"):
         return 0.3
-    if dep == "relcl" and head.i in triggers and child.lower_ in _HAPPEN_VERBS:
+    if dep == "relcl" and head.i in triggers and child.lower_ in HAPPEN_VERBS:
         return 0.5  # "the clashes that broke out in X": the clause says where the event was
     if dep in ("relcl", "ccomp", "parataxis"):
         return 3.0
-    if dep == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in _AT_THE_TIME for c in child.lefts):
+    if dep == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in AT_THE_TIME for c in child.lefts):
         return 1.0  # "stabbed as he walked to the bakery in Homs": the scene at the time
     if dep in ("advcl", "acl", "xcomp", "pcomp"):
         return 2.0
@@ -682,13 +515,13 @@ def _container(loc: Mention, ev: _Event, cands: list[tuple[Mention, Span]]) -> M
     return None
 
 
-_LOCAL_NOUNS = _words(
+_LOCAL_NOUNS = words(
     "city cities town towns village villages neighbourhood neighborhood neighbourhoods neighborhoods "
     "district districts camp camps suburb suburbs area areas quarter hamlet settlement locality "
     "school hospital mosque church market crossing checkpoint road street highway bridge airport "
     "airbase prison stadium square"
 )
-_WIDE_NOUNS = _words("province provinces region regions governorate state country countryside")
+_WIDE_NOUNS = words("province provinces region regions governorate state country countryside")
 
 
 def _specificity(place: Place | None, root: Token) -> int:
@@ -714,8 +547,8 @@ def _specificity(place: Place | None, root: Token) -> int:
 
 # --------------------------------------------------------------------------- counts
 
-_KILL_WORDS = _words("killed kill killing kills dead died die dies death deaths massacred murdered executed")
-_HURT_WORDS = _words(
+_KILL_WORDS = words("killed kill killing kills dead died die dies death deaths massacred murdered executed")
+_HURT_WORDS = words(
     "wounded wounding injured injuring injuries hurt displaced fled fleeing evacuated arrested "
     "detained captured abducted kidnapped"
 )
@@ -812,7 +645,7 @@ def _actors(ev: _Event) -> tuple[str, ...]:
     for a in args:
         args += [c for c in a.children if c.dep_ == "conj"]
     for a in dict.fromkeys(args):
-        if a.lower_ in _ACTOR_NOUNS or a.lower_ in _AIR_WORDS:
+        if a.lower_ in ACTOR_NOUNS or a.lower_ in AIR_WORDS:
             mods = [
                 c for c in a.lefts if c.dep_ in ("compound", "amod", "nmod", "poss") and c.text[:1].isupper()
             ]
@@ -863,7 +696,7 @@ def extract_incidents(
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
         sentence = text[s_start:s_end]
         cands = [(m, sp) for m, sp in spans if sent.start <= sp.root.i < sent.end]
-        unknown = _UNKNOWN_LOCATION.search(sentence) is not None
+        unknown = UNKNOWN_LOCATION.search(sentence) is not None
         when = resolve_date(sentence, article_date)
         for ev in _find_events(sent):
             kind = _refine_kind(ev)
