@@ -290,10 +290,19 @@ class MentionFinder:
                     # hospital"); an unknown one before "school" is an unknown village's.
                     continue
                 out.append((span.start_char, span.end_char, "PATTERN"))
-            elif tok.lower_ in _LANDFORM_HEADS and tok.text[:1].isupper() and tok.ent_type_ in ("", "ORG"):
+            elif (
+                tok.lower_ in _LANDFORM_HEADS | _SITE_NOUNS
+                and tok.text[:1].isupper()
+                and tok.ent_type_ in ("", "ORG")
+            ):
                 span = _name_run(doc, tok)
-                if span is not None and len(span) > 1 and span[0].ent_type_ in ("", "ORG"):
-                    out.append((span.start_char, span.end_char, "PATTERN"))
+                if span is None or len(span) < 2 or any(t.ent_type_ not in ("", "ORG") for t in span):
+                    continue
+                if tok.lower_ in _SITE_NOUNS and any(
+                    self.gazetteer.search(span[:k].text, limit=1) for k in range(1, min(4, len(span)))
+                ):
+                    continue  # "Woodstock General Hospital" is in Woodstock: the town is the mention
+                out.append((span.start_char, span.end_char, "PATTERN"))  # "the Adiyat School"
         return out
 
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:

@@ -108,3 +108,10 @@ def test_names_of_sites_and_landforms(geoparser):
     assert "Harrab Mountains" in texts(geoparser, "Troops searched the Harrab Mountains for the kidnappers.")
     # a group's own site is not a place named for it
     assert texts(geoparser, "Gunmen attacked a Hamas checkpoint and the Red Cross hospital.") == []
+
+
+def test_a_named_institution_is_a_site_unless_named_for_a_town(geoparser):
+    assert texts(geoparser, "Government forces liberated the Qumrayn School after heavy fighting.") == [
+        "Qumrayn School"
+    ]
+    assert texts(geoparser, "Students at Paris High School protested on Friday.") == ["Paris"]
