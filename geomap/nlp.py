@@ -149,6 +149,12 @@ _LANDFORM_HEADS = frozenset(
     "valley river mountains mountain hills lake island islands desert plain plateau gorge pass "
     "canyon bay peninsula".split()
 )
+#: Where a preposition stands before a capitalised word: the only tokens worth a look.
+_PREP_BEFORE_NAME = re.compile(
+    r"\b((?i:" + "|".join(sorted(_LOCATIVE_PREPS | {"of", "on", "against"})) + r"))\s+"
+    r"(?=[^\W\d_a-z]|(?:al|el|ad|ar|as|an|at|az)-)"  # a capital, also "Ž"; or "al-"
+)
+_SITE_WORD = re.compile(r"\b(?i:" + "|".join(sorted(_SITE_NOUNS | _LANDFORM_HEADS)) + r")\b")
 #: Entity labels that never name a place, whatever the preposition before them.
 _NEVER_PLACES = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
@@ -170,8 +176,10 @@ class MentionFinder:
     Sources, in order of trust: the model's GPE/LOC/FAC entities; gazetteer
     feature names it missed; entities it called a person or organisation whose
     whole text is a well-known place ("Mauritius", "Tamil Nadu", "DPRK");
-    all-capitals datelines; demonyms ("Yemeni", label ``DEMONYM``), which are
-    evidence of a country but not a place of their own. A name taken as a
+    all-capitals datelines; names the words around them make places, known to the
+    gazetteer or not (label ``PATTERN``: "the town of X", "in X", "X, 60 km north of
+    Y", "the X hospital", "the X Valley"); demonyms ("Yemeni", label ``DEMONYM``),
+    which are evidence of a country but not a place of their own. A name taken as a
     place once is a place wherever else it recurs in the article.
     """
 
@@ -237,7 +245,7 @@ class MentionFinder:
         before any dependency parse, so this reads the words in order.
         """
         out = []
-        for prep in doc[:-1]:
+        for prep in _tokens_at(doc, _PREP_BEFORE_NAME):
             if prep.pos_ != "ADP" and prep.lower_ not in _LOCATIVE_PREPS:
                 continue
             word = prep.lower_
@@ -276,7 +284,7 @@ class MentionFinder:
         landform word closing it, says the name is somewhere on the map.
         """
         out = []
-        for tok in doc:
+        for tok in _tokens_at(doc, _SITE_WORD):
             if tok.lower_ in _SITE_NOUNS and tok.text.islower() and tok.i > 0:
                 name = doc[tok.i - 1]
                 if name.pos_ != "PROPN":
@@ -471,6 +479,17 @@ class MentionFinder:
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:
+    """The tokens ``pattern`` (its first group) matches: one regex pass instead of a loop over tokens."""
+    out = []
+    for match in pattern.finditer(_text(doc)):
+        group = 1 if pattern.groups else 0
+        span = doc.char_span(match.start(group), match.end(group))
+        if span is not None and len(span) == 1:
+            out.append(span[0])
+    return out
 
 
 def _name_run(doc: Doc, tok: Token) -> Span | None:
