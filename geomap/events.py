@@ -508,7 +508,7 @@ def _container(loc: Mention, ev: _Event, cands: list[tuple[Mention, Span]]) -> M
     location stays "Umbra", at the precision of the place it is mapped at.
     """
     for cost, m in _ranked_locations(ev, cands):
-        if cost > MAX_LOCATION_COST:
+        if cost > MAX_CONTAINER_COST:
             break
         if m is not loc and m.place is not None and m.label != "DEMONYM":
             return m
@@ -674,6 +674,9 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 #: Attachment cost above which a place is not taken as the event's location.
 MAX_LOCATION_COST = 3.0
+#: The same for the known place an unknown location is mapped at: a container ("X, in Y")
+#: or reference point ("X, north of Y") costs more than X itself, so that X wins.
+MAX_CONTAINER_COST = MAX_LOCATION_COST + 1.0
 
 
 def extract_incidents(

@@ -98,6 +98,18 @@ def test_unknown_location_is_mapped_at_the_place_containing_it(geoparser):
     assert lone.location_name == "Kfar Tallah" and lone.place is None and lone.precision == "unknown"
 
 
+def test_unknown_location_is_mapped_at_its_container_or_reference_point(geoparser):
+    cases = {
+        "Fighting raged in the Wardiyat Valley, in eastern Afghanistan, for a third day.": "Afghanistan",
+        "Rebels seized Kafr Dumbala, 20 km west of Aleppo, after days of fighting.": "Aleppo",
+        "A suicide bomber struck a market in Umm Harrab, a town north of Baghdad.": "Baghdad",
+    }
+    for text, container in cases.items():
+        event = incidents(geoparser, text)[0]
+        assert event.place is not None and event.place.name.startswith(container), text
+        assert container not in event.location_name, text
+
+
 def test_named_site_beats_the_city_around_it(geoparser):
     text = "Police patrolled outside Basra's al-Qaryah hospital after the attack."
     event = by_trigger(incidents(geoparser, text), "patrolled")
