@@ -144,6 +144,7 @@ def test_clause_of_the_moment_gives_the_scene(geoparser):
         (event,) = incidents(geoparser, text)
         assert event.location_name == "Homs", text
 
+
 def test_geojson_feature_and_dict(geoparser):
     text = "An airstrike killed at least 12 people in Rafah on Tuesday."
     found = incidents(geoparser, text, "2024-03-14")
