@@ -5,7 +5,9 @@ Layout of DIR:
 - ``articles/<safe id>.json`` — one parsed article each (the JSON of ``geomap parse --json``);
   it is the unit of resumption: an article whose file exists and parses is not parsed again.
 - ``incidents.geojson``, ``incidents.csv``, ``map.html`` — built at the end by reading the
-  article files back, in input order, so a resumed run gives the same combined outputs.
+  article files back one at a time, in input order, so a resumed run gives the same combined
+  outputs and memory does not grow with the corpus (see ``batch_outputs``); the map shows
+  the first ``map_limit`` articles only.
 - ``failures.jsonl`` — one ``{"input", "id", "reason"}`` line per input that gave no article.
 
 Every file is written atomically, so an interrupted run leaves no half-written file.
@@ -22,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.batch_input import Failure, Item, iter_inputs, safe_name
-from geomap.batch_worker import Outcome, cached_parser, parse_chunk
+from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, map_note, write_combined
+from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
 from geomap.output import is_geomap_output, write_text_atomic
 from geomap.parsed_io import article_from_dict, is_parsed_object
@@ -31,10 +34,6 @@ if TYPE_CHECKING:
     from geomap.model import ParsedArticle
     from geomap.parser import Geoparser
 
-ARTICLES_DIR = "articles"
-GEOJSON_NAME = "incidents.geojson"
-CSV_NAME = "incidents.csv"
-MAP_NAME = "map.html"
 FAILURES_NAME = "failures.jsonl"
 
 #: Articles per task: enough for spaCy to batch, few enough that a lost task costs little.
@@ -43,7 +42,8 @@ CHUNK_SIZE = 16
 
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
-    """What a run did; ``articles`` counts every article in the combined outputs."""
+    """What a run did; ``articles`` counts every article in the combined outputs, ``mapped``
+    those on the map."""
 
     articles: int
     parsed: int
@@ -52,6 +52,7 @@ class BatchSummary:
     incidents: int
     failures: int
     seconds: float
+    mapped: int = 0
 
     def line(self) -> str:
         return (
@@ -60,9 +61,9 @@ class BatchSummary:
             f"{self.seconds:.1f} s"
         )
 
-
-def article_path(out: Path, article_id: str) -> Path:
-    return out / ARTICLES_DIR / f"{safe_name(article_id)}.json"
+    def map_note(self) -> str | None:
+        """Set when the map shows only part of the corpus."""
+        return map_note(self.mapped, self.articles)
 
 
 def _is_done(path: Path) -> bool:
@@ -128,11 +129,11 @@ class _Run:
         return True
 
     def record(self, outcome: Outcome) -> None:
-        if outcome.json is None:
+        if not outcome.ok:
             self.fail(Failure(outcome.input, outcome.id, outcome.reason or "parse failed"))
             return
-        # force: DIR/articles belongs to the batch, and a file there is only replaced when torn
-        write_text_atomic(article_path(self.out, outcome.id), outcome.json, force=True)
+        if not outcome.written:  # a worker that may not see DIR sent the JSON back
+            write_article(self.out, outcome.id, outcome.json)
         self.parsed += 1
 
 
@@ -154,31 +155,23 @@ def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]
         yield chunk
 
 
-def _load_written(run: _Run) -> list[ParsedArticle]:
-    """The written articles, in input order; an unreadable file is a failure, not a crash."""
-    articles = []
+def _read_written(run: _Run) -> Iterator[ParsedArticle]:
+    """The written articles, in input order, one at a time; an unreadable file is a failure."""
     for article_id in run.order:
         path = article_path(run.out, article_id)
-        if not path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             continue  # its parse failed, already recorded
         try:
-            articles.append(article_from_dict(json.loads(path.read_text(encoding="utf-8")), str(path)))
+            yield article_from_dict(json.loads(text), str(path))
         except (ValueError, InputError) as exc:
             run.fail(Failure(str(path), article_id, f"{path}: cannot read back ({exc})"))
-    return articles
 
 
-def _write_combined(out: Path, articles: list[ParsedArticle], failures: list[Failure]) -> int:
-    """The combined outputs; returns the number of distinct places."""
-    from geomap.export import dumps_csv, dumps_geojson, merge_places
-    from geomap.render import render_html
-
-    write_text_atomic(out / GEOJSON_NAME, dumps_geojson(articles))
-    write_text_atomic(out / CSV_NAME, dumps_csv(articles))
-    write_text_atomic(out / MAP_NAME, render_html(articles, title=f"{len(articles)} articles"))
+def _write_failures(out: Path, failures: list[Failure]) -> None:
     lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in failures)
     write_text_atomic(out / FAILURES_NAME, lines, force=True)  # batch-owned; not a marked format
-    return len(merge_places(articles))
 
 
 def run_batch(
@@ -190,17 +183,21 @@ def run_batch(
     progress: bool | None = None,
     parser: Geoparser | None = None,
     index_path: str | None = None,
+    map_limit: int = MAP_LIMIT,
 ) -> BatchSummary:
     """Parse every article of ``source`` into ``out``; see the module docstring for the layout.
 
     ``workers`` > 1 or a ``scheduler`` address runs the parsing on Dask; otherwise it runs
-    here, with ``parser`` (or this process's cached one). Failures are recorded, never raised;
-    KeyboardInterrupt propagates, leaving every finished article on disk for the next run.
+    here, with ``parser`` (or this process's cached one, opened only if something needs
+    parsing). Failures are recorded, never raised; KeyboardInterrupt propagates, leaving
+    every finished article on disk for the next run.
     """
     from tqdm import tqdm
 
     if workers < 1:
         raise InputError(f"--workers must be at least 1, not {workers}")
+    if map_limit < 1:
+        raise InputError(f"--map-articles must be at least 1, not {map_limit}")
     started = time.monotonic()
     out = Path(out)
     _check_outputs(out)
@@ -211,32 +208,53 @@ def run_batch(
     try:
         chunks = _chunks(iter_inputs(source), run, lambda: bar.update(1))
         if workers > 1 or scheduler:
-            if parser is None:
-                from geomap.gazetteer import Gazetteer
-
-                Gazetteer(index_path).close()  # build a missing index here once, not in every worker
-            from geomap.batch_dask import run_dask
-
-            results = run_dask(chunks, workers=workers, scheduler=scheduler, index_path=index_path)
+            results = _dask_results(chunks, workers, scheduler, index_path, out, build_index=parser is None)
         else:
-            local = parser if parser is not None else cached_parser(index_path)
-            results = (parse_chunk(chunk, parser=local) for chunk in chunks)
+            results = (_parse_here(chunk, parser, index_path, out) for chunk in chunks)
         for outcomes in results:
             for outcome in outcomes:
                 run.record(outcome)
             bar.update(len(outcomes))
     finally:
         bar.close()
-    articles = _load_written(run)
-    if not articles and not run.failures:
+    if not run.order and not run.failures:
         raise GeomapError(f"{source}: no articles in the input")
-    places = _write_combined(out, articles, run.failures)
+    totals = write_combined(out, _read_written(run), map_limit=map_limit)
+    _write_failures(out, run.failures)  # after the read-back, which may add failures
     return BatchSummary(
-        articles=len(articles),
+        articles=totals.articles,
         parsed=run.parsed,
         skipped=run.skipped,
-        places=places,
-        incidents=sum(len(a.incidents) for a in articles),
+        places=totals.places,
+        incidents=totals.incidents,
         failures=len(run.failures),
         seconds=time.monotonic() - started,
+        mapped=totals.mapped,
     )
+
+
+def _parse_here(chunk: list, parser: Geoparser | None, index_path: str | None, out: Path) -> list[Outcome]:
+    """A chunk parsed in this process; the parser is opened on the first chunk, so a run with
+    nothing left to parse never loads spaCy."""
+    local = parser if parser is not None else cached_parser(index_path)
+    return parse_chunk(chunk, parser=local, out_dir=str(out))
+
+
+def _dask_results(
+    chunks: Iterable[list],
+    workers: int,
+    scheduler: str | None,
+    index_path: str | None,
+    out: Path,
+    build_index: bool,
+) -> Iterator[list[Outcome]]:
+    """The outcomes on Dask. Workers of a LocalCluster share this machine, so they write the
+    article files themselves; a remote cluster's workers may not see DIR, so they send JSON."""
+    if build_index:
+        from geomap.gazetteer import Gazetteer
+
+        Gazetteer(index_path).close()  # build a missing index here once, not in every worker
+    from geomap.batch_dask import run_dask
+
+    out_dir = None if scheduler else str(out.resolve())
+    return run_dask(chunks, workers=workers, scheduler=scheduler, index_path=index_path, out_dir=out_dir)

@@ -30,15 +30,27 @@ def _connect(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster 
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        # Without a dashboard the scheduler still serves a few HTTP routes (health, metrics),
+        # by default on port 8787, and warns "Port 8787 is already in use" whenever another
+        # cluster holds it. Any free local port will do: nothing here reads them.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.ERROR,
     )
     return Client(cluster), cluster
 
 
 def run_dask(
-    chunks: Iterable[Chunk], *, workers: int, scheduler: str | None, index_path: str | None
+    chunks: Iterable[Chunk],
+    *,
+    workers: int,
+    scheduler: str | None,
+    index_path: str | None,
+    out_dir: str | None = None,
 ) -> Iterator[list[Outcome]]:
     """The outcomes of every chunk, as tasks complete (not in input order).
+
+    With ``out_dir`` (a folder the workers can write to) each task writes its articles' files
+    and returns small outcomes; otherwise outcomes carry the JSON for the caller to write.
 
     At most two tasks per worker are in flight, and the next chunk is only read from the
     input when one completes, so memory stays bounded however long the input is. A chunk
@@ -55,7 +67,7 @@ def run_dask(
         def submit_next() -> None:
             chunk = next(chunks, None)
             if chunk is not None:
-                future = client.submit(parse_chunk, list(chunk), index_path, pure=False)
+                future = client.submit(parse_chunk, list(chunk), index_path, None, out_dir, pure=False)
                 pending[future] = chunk
                 done.add(future)
 

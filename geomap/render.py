@@ -537,12 +537,17 @@ def _tiles(tiles: str | None) -> dict[str, Any]:
 
 
 def render_map(
-    articles: Sequence[ParsedArticle], *, tiles: str | None = "OpenStreetMap", title: str | None = None
+    articles: Sequence[ParsedArticle],
+    *,
+    tiles: str | None = "OpenStreetMap",
+    title: str | None = None,
+    note: str | None = None,
 ) -> folium.Map:
     """A map of one article, or of many with a layer each; incidents by type, clustered.
 
     ``tiles`` is a folium/xyzservices provider name, a URL template, or None for a plain
-    background (no network at all).
+    background (no network at all). ``note`` goes under the title (e.g. that the map shows
+    only part of a corpus).
     """
     articles = list(articles)
     # maxZoom on the map itself: marker clustering needs it when there is no tile layer to say it.
@@ -556,10 +561,12 @@ def render_map(
     if types:
         add_legend(fmap, types)
     unlocated = sum(1 for a in articles for i in a.incidents if i.place is None)
-    note = f"{unlocated} incident(s) without a known location are not shown" if unlocated else None
+    notes = [note] if note else []
+    if unlocated:
+        notes.append(f"{unlocated} incident(s) without a known location are not shown")
     if title is None:
         title = articles[0].title or articles[0].id if len(articles) == 1 else f"{len(articles)} articles"
-    add_title(fmap, title, note)
+    add_title(fmap, title, "; ".join(notes) or None)
     # Open for a handful of articles; folded (hover to open) for one, or for too many to list.
     folium.LayerControl(collapsed=not 1 < len(articles) <= 12).add_to(fmap)
     fit_to_data(fmap, articles)
