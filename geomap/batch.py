@@ -16,22 +16,24 @@ Every file is written atomically, so an interrupted run leaves no half-written f
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.batch_input import Failure, Item, iter_inputs, safe_name
-from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, map_note, write_combined
+from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
 from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
 from geomap.output import is_geomap_output, write_text_atomic
 from geomap.parsed_io import article_from_dict, is_parsed_object
 
 if TYPE_CHECKING:
-    from geomap.model import ParsedArticle
+    from geomap.batch_dask import DaskRunner
     from geomap.parser import Geoparser
 
 FAILURES_NAME = "failures.jsonl"
@@ -84,15 +86,52 @@ def _check_outputs(out: Path) -> None:
             raise InputError(f"{path} exists and was not written by geomap; move it or use another --out")
 
 
+class _SeenIds:
+    """Every id of the run, with its file name and where it was read: duplicates and clashing
+    file names are found against all of them. Kept in a private temporary SQLite database,
+    which holds a small page cache in memory, so a long corpus does not grow the process.
+    Text is stored as UTF-8 bytes with lone surrogates passed through: ids come from any JSON."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
+        self._db.execute("CREATE TABLE seen (id BLOB PRIMARY KEY, name BLOB UNIQUE, input BLOB)")
+
+    def lookup(self, article_id: str, name: str) -> tuple[str | None, str | None]:
+        """Where ``article_id`` was first read, and another id already using file ``name``."""
+        row = self._db.execute("SELECT input FROM seen WHERE id = ?", (_b(article_id),)).fetchone()
+        if row is not None:
+            return _s(row[0]), None
+        row = self._db.execute("SELECT id FROM seen WHERE name = ?", (_b(name),)).fetchone()
+        return None, None if row is None else _s(row[0])
+
+    def add(self, article_id: str, name: str, where: str) -> None:
+        self._db.execute("INSERT INTO seen VALUES (?, ?, ?)", (_b(article_id), _b(name), _b(where)))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _b(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _s(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
 class _Run:
     """The bookkeeping of one run: which ids were seen, what was written, what failed."""
 
-    def __init__(self, out: Path, report: Callable[[str], None]) -> None:
+    def __init__(self, out: Path, report: Callable[[str], None], combined: CombinedWriter) -> None:
         self.out = out
         self.report = report
-        self.first_input: dict[str, str] = {}  # id → where it was first read (duplicate ids)
-        self.id_of_name: dict[str, str] = {}  # safe name → id (two ids, one file name)
-        self.order: list[str] = []  # ids in input order: the order of the combined outputs
+        self.combined = combined
+        self.seen = _SeenIds()
+        # Ids in input order not yet in the combined outputs, and those of them that are ready
+        # (written, skipped or failed): the outputs take them in order as soon as they can.
+        self.waiting: deque[str] = deque()
+        self.ready: set[str] = set()
+        self.admitted = 0
         self.failures: list[Failure] = []
         self.parsed = 0
         self.skipped = 0
@@ -104,37 +143,60 @@ class _Run:
     def admit(self, item: Item) -> bool:
         """True when ``item`` must be parsed; duplicates fail, finished articles are skipped."""
         article_id = item.article.id
-        if article_id in self.first_input:
-            where = self.first_input[article_id]
+        name = safe_name(article_id)
+        where, other = self.seen.lookup(article_id, name)
+        if where is not None:
             self.fail(
                 Failure(
                     item.input, article_id, f"{item.input}: duplicate id {article_id!r} (first in {where})"
                 )
             )
             return False
-        name = safe_name(article_id)
-        if self.id_of_name.setdefault(name, article_id) != article_id:
-            other = self.id_of_name[name]
+        if other is not None:
             self.fail(
                 Failure(
                     item.input, article_id, f"{item.input}: id {article_id!r} has the file name of {other!r}"
                 )
             )
             return False
-        self.first_input[article_id] = item.input
-        self.order.append(article_id)
+        self.seen.add(article_id, name, item.input)
+        self.admitted += 1
+        self.waiting.append(article_id)
         if _is_done(article_path(self.out, article_id)):
             self.skipped += 1
+            self.ready.add(article_id)
             return False
         return True
 
     def record(self, outcome: Outcome) -> None:
+        self.ready.add(outcome.id)
         if not outcome.ok:
             self.fail(Failure(outcome.input, outcome.id, outcome.reason or "parse failed"))
             return
         if not outcome.written:  # a worker that may not see DIR sent the JSON back
             write_article(self.out, outcome.id, outcome.json)
         self.parsed += 1
+
+    def flush(self) -> None:
+        """Pass the ready articles at the head of the input order to the combined outputs.
+
+        Read back from their files one at a time, so a resumed run gives the same outputs; an
+        unreadable file is a failure. What waits is bounded by the chunks in flight.
+        """
+        while self.waiting and self.waiting[0] in self.ready:
+            article_id = self.waiting.popleft()
+            self.ready.discard(article_id)
+            path = article_path(self.out, article_id)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                continue  # its parse failed, already recorded
+            try:
+                article = article_from_dict(json.loads(text), str(path))
+            except (ValueError, InputError) as exc:
+                self.fail(Failure(str(path), article_id, f"{path}: cannot read back ({exc})"))
+                continue
+            self.combined.add(article)
 
 
 def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
@@ -151,22 +213,9 @@ def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]
                 chunk = []
         else:
             tick()
+            run.flush()  # a resumed run streams its finished articles through as it reads
     if chunk:
         yield chunk
-
-
-def _read_written(run: _Run) -> Iterator[ParsedArticle]:
-    """The written articles, in input order, one at a time; an unreadable file is a failure."""
-    for article_id in run.order:
-        path = article_path(run.out, article_id)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            continue  # its parse failed, already recorded
-        try:
-            yield article_from_dict(json.loads(text), str(path))
-        except (ValueError, InputError) as exc:
-            run.fail(Failure(str(path), article_id, f"{path}: cannot read back ({exc})"))
 
 
 def _write_failures(out: Path, failures: list[Failure]) -> None:
@@ -204,22 +253,38 @@ def run_batch(
     (out / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(unit=" articles", disable=not show, file=sys.stderr, dynamic_ncols=True)
-    run = _Run(out, lambda line: tqdm.write(line, file=sys.stderr))
-    try:
-        chunks = _chunks(iter_inputs(source), run, lambda: bar.update(1))
-        if workers > 1 or scheduler:
-            results = _dask_results(chunks, workers, scheduler, index_path, out, build_index=parser is None)
-        else:
-            results = (_parse_here(chunk, parser, index_path, out) for chunk in chunks)
-        for outcomes in results:
-            for outcome in outcomes:
-                run.record(outcome)
-            bar.update(len(outcomes))
-    finally:
-        bar.close()
-    if not run.order and not run.failures:
-        raise GeomapError(f"{source}: no articles in the input")
-    totals = write_combined(out, _read_written(run), map_limit=map_limit)
+    runner = None
+    with CombinedWriter(out, map_limit) as combined:
+        run = _Run(out, lambda line: tqdm.write(line, file=sys.stderr), combined)
+        try:
+            chunks = _chunks(iter_inputs(source), run, lambda: bar.update(1))
+            if workers > 1 or scheduler:
+                runner = _dask_runner(workers, scheduler, index_path, out, build_index=parser is None)
+                results = runner.results(chunks)
+            else:
+                results = (_parse_here(chunk, parser, index_path, out) for chunk in chunks)
+            for outcomes in results:
+                for outcome in outcomes:
+                    run.record(outcome)
+                bar.update(len(outcomes))
+                run.flush()
+        except BaseException:
+            if runner is not None:
+                runner.close()
+            raise
+        finally:
+            bar.close()
+        # Shutting the workers down is mostly waiting: let it overlap the last of the outputs.
+        closing = runner.close_in_background() if runner is not None else None
+        try:
+            if not run.admitted and not run.failures:
+                raise GeomapError(f"{source}: no articles in the input")
+            run.flush()
+            totals = combined.finish()
+        finally:
+            run.seen.close()
+            if closing is not None:
+                closing.join()
     _write_failures(out, run.failures)  # after the read-back, which may add failures
     return BatchSummary(
         articles=totals.articles,
@@ -240,21 +305,16 @@ def _parse_here(chunk: list, parser: Geoparser | None, index_path: str | None, o
     return parse_chunk(chunk, parser=local, out_dir=str(out))
 
 
-def _dask_results(
-    chunks: Iterable[list],
-    workers: int,
-    scheduler: str | None,
-    index_path: str | None,
-    out: Path,
-    build_index: bool,
-) -> Iterator[list[Outcome]]:
-    """The outcomes on Dask. Workers of a LocalCluster share this machine, so they write the
-    article files themselves; a remote cluster's workers may not see DIR, so they send JSON."""
+def _dask_runner(
+    workers: int, scheduler: str | None, index_path: str | None, out: Path, build_index: bool
+) -> DaskRunner:
+    """Parsing on Dask. Workers of a LocalCluster share this machine, so they write the article
+    files themselves; a remote cluster's workers may not see DIR, so they send the JSON back."""
     if build_index:
         from geomap.gazetteer import Gazetteer
 
         Gazetteer(index_path).close()  # build a missing index here once, not in every worker
-    from geomap.batch_dask import run_dask
+    from geomap.batch_dask import DaskRunner
 
     out_dir = None if scheduler else str(out.resolve())
-    return run_dask(chunks, workers=workers, scheduler=scheduler, index_path=index_path, out_dir=out_dir)
+    return DaskRunner(workers=workers, scheduler=scheduler, index_path=index_path, out_dir=out_dir)

@@ -7,6 +7,7 @@ never loaded otherwise.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 from distributed import Client, LocalCluster, as_completed
@@ -39,26 +40,29 @@ def _connect(workers: int, scheduler: str | None) -> tuple[Client, LocalCluster 
     return Client(cluster), cluster
 
 
-def run_dask(
-    chunks: Iterable[Chunk],
-    *,
-    workers: int,
-    scheduler: str | None,
-    index_path: str | None,
-    out_dir: str | None = None,
-) -> Iterator[list[Outcome]]:
-    """The outcomes of every chunk, as tasks complete (not in input order).
+class DaskRunner:
+    """Chunks parsed on Dask: a LocalCluster of ``workers`` processes, or a cluster by address."""
 
-    With ``out_dir`` (a folder the workers can write to) each task writes its articles' files
-    and returns small outcomes; otherwise outcomes carry the JSON for the caller to write.
+    def __init__(
+        self, *, workers: int, scheduler: str | None, index_path: str | None, out_dir: str | None = None
+    ) -> None:
+        self.client, self.cluster = _connect(workers, scheduler)
+        self.workers = workers
+        self.index_path = index_path
+        self.out_dir = out_dir
 
-    At most two tasks per worker are in flight, and the next chunk is only read from the
-    input when one completes, so memory stays bounded however long the input is. A chunk
-    whose task fails (e.g. its worker kept dying) comes back as a failure of each article.
-    """
-    client, cluster = _connect(workers, scheduler)
-    try:
-        n_workers = len(client.scheduler_info().get("workers", {})) or workers
+    def results(self, chunks: Iterable[Chunk]) -> Iterator[list[Outcome]]:
+        """The outcomes of every chunk, as tasks complete (not in input order).
+
+        With ``out_dir`` (a folder the workers can write to) each task writes its articles'
+        files and returns small outcomes; otherwise outcomes carry the JSON for the caller to
+        write. At most two tasks per worker are in flight, and the next chunk is only read from
+        the input when one completes, so memory stays bounded however long the input is. A
+        chunk whose task fails (e.g. its worker kept dying) comes back as a failure of each
+        article.
+        """
+        client = self.client
+        n_workers = len(client.scheduler_info().get("workers", {})) or self.workers
         max_in_flight = 2 * max(n_workers, 1)
         chunks = iter(chunks)
         pending: dict = {}
@@ -67,7 +71,8 @@ def run_dask(
         def submit_next() -> None:
             chunk = next(chunks, None)
             if chunk is not None:
-                future = client.submit(parse_chunk, list(chunk), index_path, None, out_dir, pure=False)
+                args = (list(chunk), self.index_path, None, self.out_dir)
+                future = client.submit(parse_chunk, *args, pure=False)
                 pending[future] = chunk
                 done.add(future)
 
@@ -83,7 +88,17 @@ def run_dask(
             future.release()
             submit_next()
             yield outcomes
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+    def close_in_background(self) -> threading.Thread:
+        """Start closing; join the thread before exiting. Stopping the worker processes is
+        mostly waiting, which the caller's remaining work can overlap."""
+        thread = threading.Thread(target=self.close, name="geomap-dask-close")
+        thread.start()
+        return thread

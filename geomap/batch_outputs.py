@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,41 +128,73 @@ def map_note(mapped: int, articles: int) -> str | None:
     )
 
 
-def write_combined(out: Path, articles: Iterable[ParsedArticle], *, map_limit: int = MAP_LIMIT) -> Totals:
-    """The GeoJSON, the CSV and the map of ``articles`` (read once, one at a time) into ``out``."""
-    from geomap.export import csv_writer, feature_text, geojson_head, geojson_tail, incident_rows
+class CombinedWriter:
+    """The GeoJSON, the CSV and the map, fed one article at a time in input order.
 
-    spool = PlaceSpool()
-    mapped: list[ParsedArticle] = []
-    count = incidents = 0
-    try:
-        # The part file holds each incident feature with its leading ",\n": the places go first.
-        with (
-            atomic_writer(out / CSV_NAME, newline="") as csv_file,
-            tempfile.TemporaryFile("w+", encoding="utf-8", dir=out) as part,
-        ):
-            rows = csv_writer(csv_file)
-            rows.writeheader()
-            for article in articles:
-                count += 1
-                spool.add(article)
-                rows.writerows(incident_rows([article]))
-                for incident in article.incidents:
-                    part.write(feature_text(incident.__geo_interface__, first=False))
-                incidents += len(article.incidents)
-                if len(mapped) < map_limit:
-                    mapped.append(article)
-            places = len(spool)
-            with atomic_writer(out / GEOJSON_NAME) as geojson:
-                geojson.write(geojson_head())
-                for n, rp in enumerate(spool.merged()):
-                    geojson.write(feature_text(rp.__geo_interface__, first=n == 0))
-                _copy_part(part, geojson, first=places == 0)
-                geojson.write(geojson_tail(empty=places + incidents == 0))
-    finally:
-        spool.close()
-    _write_map(out, mapped, count)
-    return Totals(articles=count, places=places, incidents=incidents, mapped=len(mapped))
+    Used as a context manager around the whole run, so the articles can go in while others
+    are still being parsed: ``add`` each article, then ``finish``. Leaving the block without
+    ``finish`` (an error, Ctrl-C) removes the temporary files and writes nothing.
+    """
+
+    def __init__(self, out: Path, map_limit: int = MAP_LIMIT) -> None:
+        self.out = out
+        self.map_limit = map_limit
+        self._stack = ExitStack()
+        self._mapped: list[ParsedArticle] = []
+        self._articles = 0
+        self._incidents = 0
+
+    def __enter__(self) -> CombinedWriter:
+        from geomap.export import csv_writer
+
+        with ExitStack() as stack:
+            self._spool = PlaceSpool()
+            stack.callback(self._spool.close)
+            self._csv_file = stack.enter_context(atomic_writer(self.out / CSV_NAME, newline=""))
+            # The part file holds each incident feature with its leading ",\n": places go first.
+            self._part = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.out))
+            self._rows = csv_writer(self._csv_file)
+            self._rows.writeheader()
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc) -> bool | None:
+        return self._stack.__exit__(*exc)
+
+    def add(self, article: ParsedArticle) -> None:
+        from geomap.export import feature_text, incident_rows
+
+        self._articles += 1
+        self._spool.add(article)
+        self._rows.writerows(incident_rows([article]))
+        for incident in article.incidents:
+            self._part.write(feature_text(incident.__geo_interface__, first=False))
+        self._incidents += len(article.incidents)
+        if len(self._mapped) < self.map_limit:
+            self._mapped.append(article)
+
+    def finish(self) -> Totals:
+        """Write the GeoJSON and the map, and put the CSV in place."""
+        from geomap.export import feature_text, geojson_head, geojson_tail
+
+        places = len(self._spool)
+        with atomic_writer(self.out / GEOJSON_NAME) as geojson:
+            geojson.write(geojson_head())
+            for n, rp in enumerate(self._spool.merged()):
+                geojson.write(feature_text(rp.__geo_interface__, first=n == 0))
+            _copy_part(self._part, geojson, first=places == 0)
+            geojson.write(geojson_tail(empty=places + self._incidents == 0))
+        self._stack.close()  # the CSV is renamed into place, the part file and spool go
+        _write_map(self.out, self._mapped, self._articles)
+        return Totals(self._articles, places, self._incidents, len(self._mapped))
+
+
+def write_combined(out: Path, articles: Iterable[ParsedArticle], *, map_limit: int = MAP_LIMIT) -> Totals:
+    """The combined outputs of ``articles`` (read once, one at a time) into ``out``."""
+    with CombinedWriter(out, map_limit) as combined:
+        for article in articles:
+            combined.add(article)
+        return combined.finish()
 
 
 def _copy_part(part, target, first: bool) -> None:
