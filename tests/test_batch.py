@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import socket
+import warnings
 from pathlib import Path
 
 import pytest
@@ -240,12 +243,20 @@ def test_script_payloads_never_run_in_the_map(tmp_path, geoparser):
     assert 'href="javascript:' not in html
 
 
-def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser):
+def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser, capfd):
     folder = write_folder(tmp_path / "in")
     lines = [{"id": f"n{n}", "text": f"Police arrested {n} people in Nairobi, Kenya."} for n in range(20)]
     write_jsonl(folder / "more.jsonl", lines)
     one = run_batch(str(folder), tmp_path / "one", parser=geoparser, progress=False)
-    two = run_batch(str(folder), tmp_path / "two", workers=2, progress=False)
+    # Another cluster's HTTP port (8787, Dask's default) is taken: the batch must not warn about it.
+    with socket.socket() as held, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(OSError):  # already held by someone else: just as good
+            held.bind(("127.0.0.1", 8787))
+            held.listen()
+        two = run_batch(str(folder), tmp_path / "two", workers=2, progress=False)
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert "already in use" not in capfd.readouterr().err
     assert (two.parsed, two.failures) == (one.parsed, 0) == (len(ARTICLES) + 20, 0)
     assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
     assert (tmp_path / "two" / "incidents.geojson").read_text(encoding="utf-8") == (
