@@ -15,6 +15,7 @@ Every file is written atomically, so an interrupted run leaves no half-written f
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import sys
@@ -236,8 +237,9 @@ def run_batch(
 ) -> BatchSummary:
     """Parse every article of ``source`` into ``out``; see the module docstring for the layout.
 
-    ``workers`` > 1 or a ``scheduler`` address runs the parsing on Dask; otherwise it runs
-    here, with ``parser`` (or this process's cached one, opened only if something needs
+    ``workers`` > 1 parses here and on a Dask LocalCluster of ``workers`` − 1 processes, and
+    a ``scheduler`` address on that cluster's workers only; otherwise it all runs here. Here
+    means with ``parser`` (or this process's cached one, opened only if something needs
     parsing). Failures are recorded, never raised; KeyboardInterrupt propagates, leaving
     every finished article on disk for the next run.
     """
@@ -258,11 +260,16 @@ def run_batch(
         run = _Run(out, lambda line: tqdm.write(line, file=sys.stderr), combined)
         try:
             chunks = _chunks(iter_inputs(source), run, lambda: bar.update(1))
-            if workers > 1 or scheduler:
+            here = functools.partial(_parse_here, parser=parser, index_path=index_path, out=out)
+            if scheduler:
                 runner = _dask_runner(workers, scheduler, index_path, out, build_index=parser is None)
                 results = runner.results(chunks)
+            elif workers > 1:
+                # This process parses too, between handing out chunks: N processes parse in all.
+                runner = _dask_runner(workers - 1, None, index_path, out, build_index=parser is None)
+                results = runner.results(chunks, local=here)
             else:
-                results = (_parse_here(chunk, parser, index_path, out) for chunk in chunks)
+                results = (here(chunk) for chunk in chunks)
             for outcomes in results:
                 for outcome in outcomes:
                     run.record(outcome)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import dask
 from distributed import Client, LocalCluster, as_completed
@@ -18,6 +18,7 @@ from geomap.batch_worker import Outcome, parse_chunk
 from geomap.errors import GeomapError
 
 Chunk = Sequence[tuple[str, Article]]
+LocalParse = Callable[[list], list[Outcome]]
 
 
 def _local_config() -> dict:
@@ -68,15 +69,15 @@ class DaskRunner:
         self.index_path = index_path
         self.out_dir = out_dir
 
-    def results(self, chunks: Iterable[Chunk]) -> Iterator[list[Outcome]]:
-        """The outcomes of every chunk, as tasks complete (not in input order).
+    def results(self, chunks: Iterable[Chunk], local: LocalParse | None = None) -> Iterator[list[Outcome]]:
+        """The outcomes of every chunk, as they complete (not in input order).
 
         With ``out_dir`` (a folder the workers can write to) each task writes its articles'
         files and returns small outcomes; otherwise outcomes carry the JSON for the caller to
         write. At most two tasks per worker are in flight, and the next chunk is only read from
         the input when one completes, so memory stays bounded however long the input is. A
         chunk whose task fails (e.g. its worker kept dying) comes back as a failure of each
-        article.
+        article. With ``local``, this process parses chunks too whenever no task has finished.
         """
         client = self.client
         n_workers = len(client.scheduler_info().get("workers", {})) or self.workers
@@ -95,7 +96,16 @@ class DaskRunner:
 
         for _ in range(max_in_flight):
             submit_next()
-        for future in done:
+        while True:
+            if local is not None and not done.has_ready():
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    yield local(chunk)
+                    continue
+                local = None  # the input is used up: only the tasks are left
+            if done.is_empty():
+                return
+            future = next(done)
             chunk = pending.pop(future)
             try:
                 outcomes = future.result()
