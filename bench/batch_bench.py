@@ -1,7 +1,7 @@
 """Batch benchmarks: `geomap batch` throughput on 1 and 2 workers, and peak RSS while streaming.
 
 Usage: .venv/bin/python bench/batch_bench.py [--runs 3] [--articles 500] [--chars 2000]
-       [--small 32] [--lines 100000] [--mem-lines 5000] [--skip-throughput] [--skip-memory]
+       [--small 48] [--lines 100000] [--mem-lines 5000] [--skip-throughput] [--skip-memory]
 
 Prints one line per figure: the median over the runs, and every run.
 
@@ -233,7 +233,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each kind (default 3)")
     parser.add_argument("--articles", type=int, default=500, help="articles for throughput (default 500)")
     parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
-    parser.add_argument("--small", type=int, default=32, help="articles of the start-up run (default 32)")
+    parser.add_argument("--small", type=int, default=48, help="articles of the start-up run (default 48)")
     parser.add_argument("--lines", type=int, default=100_000, help="memory JSONL lines (default 100000)")
     parser.add_argument(
         "--mem-lines", type=int, default=5000, help="lines the memory batch run parses, 0: all (default 5000)"

@@ -4,10 +4,10 @@ Layout of DIR:
 
 - ``articles/<safe id>.json`` — one parsed article each (the JSON of ``geomap parse --json``);
   it is the unit of resumption: an article whose file exists and parses is not parsed again.
-- ``incidents.geojson``, ``incidents.csv``, ``map.html`` — built at the end by reading the
-  article files back one at a time, in input order, so a resumed run gives the same combined
-  outputs and memory does not grow with the corpus (see ``batch_outputs``); the map shows
-  the first ``map_limit`` articles only.
+- ``incidents.geojson``, ``incidents.csv``, ``map.html`` — built by reading the article files
+  back one at a time, in input order, as soon as each one and all before it are done, so a
+  resumed run gives the same combined outputs and memory does not grow with the corpus (see
+  ``batch_outputs``); the map shows the first ``map_limit`` articles only.
 - ``failures.jsonl`` — one ``{"input", "id", "reason"}`` line per input that gave no article.
 
 Every file is written atomically, so an interrupted run leaves no half-written file.
@@ -276,6 +276,7 @@ def run_batch(
                 bar.update(len(outcomes))
                 run.flush()
         except BaseException:
+            run.seen.close()
             if runner is not None:
                 runner.close()
             raise

@@ -189,14 +189,6 @@ class CombinedWriter:
         return Totals(self._articles, places, self._incidents, len(self._mapped))
 
 
-def write_combined(out: Path, articles: Iterable[ParsedArticle], *, map_limit: int = MAP_LIMIT) -> Totals:
-    """The combined outputs of ``articles`` (read once, one at a time) into ``out``."""
-    with CombinedWriter(out, map_limit) as combined:
-        for article in articles:
-            combined.add(article)
-        return combined.finish()
-
-
 def _copy_part(part, target, first: bool) -> None:
     """The incident features after the places; the first feature of all has no comma before it."""
     part.seek(0)

@@ -327,7 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
     batch.add_argument(
-        "--workers", type=int, default=1, help="parallel worker processes (default 1: parse in this process)"
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that parse: this one, plus a Dask LocalCluster of N-1 (default 1: this one only)",
     )
     batch.add_argument(
         "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
