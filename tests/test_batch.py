@@ -358,3 +358,23 @@ def test_nothing_left_to_parse_never_opens_the_parser(tmp_path, geoparser, monke
     monkeypatch.setattr(batch, "cached_parser", no_parser)
     summary = run_batch(str(folder), out, progress=False)
     assert (summary.parsed, summary.skipped) == (0, len(ARTICLES))
+
+
+def test_with_two_workers_this_process_parses_too(tmp_path, geoparser, monkeypatch):
+    lines = [{"id": f"k{n}", "text": f"Police arrested {n} people in Nairobi, Kenya."} for n in range(64)]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    one = run_batch(str(source), tmp_path / "one", parser=geoparser, progress=False)
+    here = []
+    real = batch.parse_chunk
+
+    def counted(chunk, **kwargs):
+        here.append(len(chunk))
+        return real(chunk, **kwargs)
+
+    monkeypatch.setattr(batch, "parse_chunk", counted)  # this process only: Dask workers import their own
+    two = run_batch(str(source), tmp_path / "two", workers=2, parser=geoparser, progress=False)
+    assert 0 < sum(here) < len(lines)  # the worker took its share, this process the rest
+    assert (two.parsed, two.failures) == (one.parsed, 0) == (len(lines), 0)
+    assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
+    for name in ("incidents.geojson", "incidents.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
