@@ -1,7 +1,7 @@
 """Batch benchmarks: `geomap batch` throughput on 1 and 2 workers, and peak RSS while streaming.
 
 Usage: .venv/bin/python bench/batch_bench.py [--runs 3] [--articles 500] [--chars 2000]
-       [--small 32] [--lines 100000] [--mem-lines 5000] [--skip-throughput] [--skip-memory]
+       [--small 48] [--lines 100000] [--mem-lines 5000] [--skip-throughput] [--skip-memory]
 
 Prints one line per figure: the median over the runs, and every run.
 
@@ -10,7 +10,10 @@ DIR each run, wall time of the whole command (interpreter start, spaCy and gazet
 LocalCluster start for N > 1, parsing, combined outputs). The ``--articles`` texts are the
 ``text`` fields of ../shared/eval/*.jsonl, read at run time, cut at sentence ends, and
 written as JSONL to a temp dir only. A ``--small`` article run of the same command gives
-the fixed cost, which is subtracted for the "excluding start-up" figures.
+the fixed cost, which is subtracted for the "excluding start-up" figures. The CPU time
+(user + system) of each 500-article command, worker processes included, gives the
+efficiency the work allows on 2 cores, CPU(1) / CPU(2): a figure that shared, noisy machines
+disturb far less than wall time.
 
 Memory: ``--lines`` short generated articles (seeded) in one JSONL file. The input stage
 (``iter_inputs`` over every line) runs in a fresh process; ``geomap batch --workers 1`` runs
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -106,10 +110,20 @@ def write_jsonl(path: Path, records) -> int:
     return n
 
 
-def run_batch_cli(source: Path, out: Path, workers: int) -> float:
-    """Wall time of ``geomap batch`` as a subprocess, into a fresh ``out``; fails unless exit 0."""
+def children_cpu() -> float:
+    """User + system CPU seconds of every finished child so far (Dask workers included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_batch_cli(source: Path, out: Path, workers: int, cpu: list[float] | None = None) -> float:
+    """Wall time of ``geomap batch`` as a subprocess, into a fresh ``out``; fails unless exit 0.
+
+    Its CPU time (user + system of the command and its worker processes) goes into ``cpu``.
+    """
     if out.exists():
         shutil.rmtree(out)
+    cpu0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(
         [str(GEOMAP), "batch", str(source), "--out", str(out), "--workers", str(workers)],
@@ -117,6 +131,8 @@ def run_batch_cli(source: Path, out: Path, workers: int) -> float:
         text=True,
     )
     seconds = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(children_cpu() - cpu0)
     if proc.returncode != 0:
         raise SystemExit(f"geomap batch --workers {workers} exited {proc.returncode}:\n{proc.stderr}")
     written = len(list((out / "articles").glob("*.json")))
@@ -138,11 +154,12 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
 
     walls: dict[int, list[float]] = {1: [], 2: []}
     fixed: dict[int, list[float]] = {1: [], 2: []}
+    cpus: dict[int, list[float]] = {1: [], 2: []}
     for run in range(args.runs):
         order = (1, 2) if run % 2 == 0 else (2, 1)  # alternate which goes first
         for workers in order:
             fixed[workers].append(run_batch_cli(small, tmp / "out", workers))
-            walls[workers].append(run_batch_cli(big, tmp / "out", workers))
+            walls[workers].append(run_batch_cli(big, tmp / "out", workers, cpus[workers]))
         print(f"  run {run + 1}: " + ", ".join(f"w{w} {walls[w][-1]:.1f} s" for w in (1, 2)), flush=True)
 
     n, k = len(texts), args.small
@@ -156,6 +173,11 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
         print(median_line(f"batch --workers {w}, articles/s", rate[w], "articles/s", "{:.2f}"))
         print(median_line(f"batch --workers {w}, wall, {k} articles", fixed[w], "s", "{:.2f}"))
         print(median_line(f"batch -w {w}, articles/s excl. start-up", marginal[w], "articles/s", "{:.2f}"))
+    for w in (1, 2):
+        print(median_line(f"batch --workers {w}, CPU (user+sys), {n} articles", cpus[w], "s", "{:.2f}"))
+    # The best efficiency the CPU work allows: both cores busy all the time with 2 workers.
+    bound = [c1 / c2 for c1, c2 in zip(cpus[1], cpus[2], strict=True)]
+    print(median_line("efficiency bound CPU(1) / CPU(2)", bound, "", "{:.3f}"))
     print(median_line("efficiency r(2) / (2 r(1)), whole cmd", eff, "", "{:.3f}"))
     print(median_line("efficiency, excluding start-up", eff_marg, "", "{:.3f}"))
     med = {w: (statistics.median(rate[w]), statistics.median(marginal[w])) for w in (1, 2)}
@@ -211,7 +233,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each kind (default 3)")
     parser.add_argument("--articles", type=int, default=500, help="articles for throughput (default 500)")
     parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
-    parser.add_argument("--small", type=int, default=32, help="articles of the start-up run (default 32)")
+    parser.add_argument("--small", type=int, default=48, help="articles of the start-up run (default 48)")
     parser.add_argument("--lines", type=int, default=100_000, help="memory JSONL lines (default 100000)")
     parser.add_argument(
         "--mem-lines", type=int, default=5000, help="lines the memory batch run parses, 0: all (default 5000)"

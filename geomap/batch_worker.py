@@ -1,7 +1,9 @@
 """Parsing a chunk of articles, in this process or in a Dask worker.
 
-The result of a chunk is plain data (the parsed-article JSON text, or a reason), so it
-crosses process and machine boundaries cheaply and the client only has to write it.
+Given the batch folder (``out_dir``), a chunk writes each article's file itself and returns
+only a small outcome per article, so a worker on this machine leaves the client almost no
+work. Without it (workers on other machines may not see the folder) the outcome carries the
+parsed-article JSON text for the client to write. Either way the result is plain data.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.article import Article
+from geomap.batch_input import safe_name
+from geomap.output import write_text_atomic
 
 if TYPE_CHECKING:
     from geomap.parser import Geoparser
@@ -23,14 +28,31 @@ if TYPE_CHECKING:
 _PARSERS: dict[str | None, Geoparser] = {}
 
 
+ARTICLES_DIR = "articles"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one article: its parsed-article JSON, or why there is none."""
+    """What became of one article: written, its parsed-article JSON to write, or why neither."""
 
     input: str
     id: str
     json: str | None
     reason: str | None = None
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.written or self.json is not None
+
+
+def article_path(out: str | Path, article_id: str) -> Path:
+    return Path(out) / ARTICLES_DIR / f"{safe_name(article_id)}.json"
+
+
+def write_article(out: str | Path, article_id: str, text: str) -> None:
+    # force: DIR/articles belongs to the batch, and a file there is only replaced when torn
+    write_text_atomic(article_path(out, article_id), text, force=True)
 
 
 def cached_parser(index_path: str | None = None) -> Geoparser:
@@ -50,18 +72,34 @@ def to_json(parsed) -> str:
 
 
 def parse_chunk(
-    chunk: Sequence[tuple[str, Article]], index_path: str | None = None, parser: Geoparser | None = None
+    chunk: Sequence[tuple[str, Article]],
+    index_path: str | None = None,
+    parser: Geoparser | None = None,
+    out_dir: str | None = None,
 ) -> list[Outcome]:
     """Parse ``(input, article)`` pairs through spaCy together; one bad article fails alone.
 
-    The Dask task function: it must stay importable at module level and take plain arguments.
+    With ``out_dir`` each article is written to its file here. The Dask task function: it
+    must stay importable at module level and take plain arguments.
     """
     parser = parser if parser is not None else cached_parser(index_path)
     try:
         parsed = list(parser.pipe([a for _, a in chunk], batch_size=max(len(chunk), 1)))
-        return [Outcome(where, p.id, to_json(p)) for (where, _), p in zip(chunk, parsed, strict=True)]
+        outcomes = [Outcome(where, p.id, to_json(p)) for (where, _), p in zip(chunk, parsed, strict=True)]
     except Exception:  # find the culprit: parse each article on its own
-        return [_parse_one(parser, where, article) for where, article in chunk]
+        outcomes = [_parse_one(parser, where, article) for where, article in chunk]
+    return outcomes if out_dir is None else [_write(out_dir, o) for o in outcomes]
+
+
+def _write(out_dir: str, outcome: Outcome) -> Outcome:
+    """The outcome once its JSON is on disk: the JSON text is not sent back."""
+    if outcome.json is None:
+        return outcome
+    try:
+        write_article(out_dir, outcome.id, outcome.json)
+    except OSError as exc:
+        return Outcome(outcome.input, outcome.id, None, f"{outcome.input}: cannot write its file ({exc})")
+    return Outcome(outcome.input, outcome.id, None, written=True)
 
 
 def _parse_one(parser: Geoparser, where: str, article: Article) -> Outcome:

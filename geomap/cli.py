@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from geomap.batch_outputs import MAP_LIMIT
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.normalize import MAX_NAME_LENGTH
 
@@ -254,8 +255,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from geomap.batch import FAILURES_NAME, run_batch
 
-    summary = run_batch(args.input, args.out, workers=args.workers, scheduler=args.scheduler)
+    summary = run_batch(
+        args.input, args.out, workers=args.workers, scheduler=args.scheduler, map_limit=args.map_articles
+    )
     print(f"batch: {summary.line()} -> {args.out}", file=sys.stderr)
+    if summary.map_note():
+        print(f"batch: {summary.map_note()}", file=sys.stderr)
     if summary.failures:
         print(f"batch: failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
         return EXIT_PARTIAL
@@ -322,10 +327,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--out", required=True, metavar="DIR", help="folder for the results")
     batch.add_argument(
-        "--workers", type=int, default=1, help="parallel worker processes (default 1: parse in this process)"
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that parse: this one, plus a Dask LocalCluster of N-1 (default 1: this one only)",
     )
     batch.add_argument(
         "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
+    )
+    batch.add_argument(
+        "--map-articles",
+        type=int,
+        default=MAP_LIMIT,
+        metavar="N",
+        help=f"map.html shows the first N articles (default {MAP_LIMIT}); the GeoJSON and CSV hold all",
     )
     batch.set_defaults(func=cmd_batch)
 

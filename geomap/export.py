@@ -15,7 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 from fastkml import KML, Document, Folder, Placemark
 from shapely.geometry import shape
@@ -47,19 +47,57 @@ def merge_places(articles: Iterable[ParsedArticle]) -> list[ResolvedPlace]:
     return list(merged.values())
 
 
-def to_geojson(articles: Iterable[ParsedArticle]) -> dict[str, Any]:
-    """The GeoJSON FeatureCollection of DESIGN.md §3 for one or many articles."""
+def _features(articles: Iterable[ParsedArticle]) -> list[dict[str, Any]]:
     articles = list(articles)
     features = [rp.__geo_interface__ for rp in merge_places(articles)]
     for article in articles:
         features += [incident.__geo_interface__ for incident in article.incidents]
+    return features
+
+
+def to_geojson(articles: Iterable[ParsedArticle]) -> dict[str, Any]:
+    """The GeoJSON FeatureCollection of DESIGN.md §3 for one or many articles."""
     # "generator" is a foreign member (RFC 7946 §6.1): GIS tools ignore it, geomap
     # uses it to know the file is its own and may be replaced on a rerun.
-    return {"type": "FeatureCollection", "generator": f"{GENERATOR} {__version__}", "features": features}
+    generator = f"{GENERATOR} {__version__}"
+    return {"type": "FeatureCollection", "generator": generator, "features": _features(articles)}
+
+
+# The GeoJSON text is written piece by piece, so a batch can stream a collection of any size.
+# The pieces give exactly ``json.dumps(to_geojson(...), ensure_ascii=False, indent=1) + "\n"``.
+
+
+def geojson_head() -> str:
+    """The collection up to the opening bracket of its features."""
+    generator = json.dumps(f"{GENERATOR} {__version__}", ensure_ascii=False)
+    return f'{{\n "type": "FeatureCollection",\n "generator": {generator},\n "features": ['
+
+
+def geojson_tail(empty: bool) -> str:
+    return "]\n}\n" if empty else "\n ]\n}\n"
+
+
+def feature_text(feature: dict[str, Any], first: bool) -> str:
+    """One feature, laid out two levels in as in the whole collection, after its separator."""
+    text = json.dumps(feature, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    return ("\n  " if first else ",\n  ") + text
+
+
+def write_geojson(f: TextIO, features: Iterable[dict[str, Any]]) -> int:
+    """The collection of ``features`` into ``f``, one feature at a time; returns how many."""
+    f.write(geojson_head())
+    count = 0
+    for feature in features:
+        f.write(feature_text(feature, first=count == 0))
+        count += 1
+    f.write(geojson_tail(empty=count == 0))
+    return count
 
 
 def dumps_geojson(articles: Iterable[ParsedArticle]) -> str:
-    return json.dumps(to_geojson(articles), ensure_ascii=False, indent=1) + "\n"
+    buf = io.StringIO()
+    write_geojson(buf, _features(articles))
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- CSV
@@ -111,10 +149,15 @@ def incident_rows(articles: Iterable[ParsedArticle]) -> Iterator[dict[str, objec
             }
 
 
+def csv_writer(f: TextIO) -> csv.DictWriter:
+    """The CSV dialect of geomap: every field quoted, CRLF rows as RFC 4180 has them."""
+    return csv.DictWriter(f, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+
+
 def dumps_csv(articles: Iterable[ParsedArticle]) -> str:
     """UTF-8 CSV (no BOM), every field quoted, CRLF rows as RFC 4180 has them."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer = csv_writer(buf)
     writer.writeheader()
     writer.writerows(incident_rows(articles))
     text = buf.getvalue()

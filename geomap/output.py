@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from geomap.errors import InputError
 
@@ -31,23 +34,41 @@ def is_geomap_output(path: Path) -> bool:
     return any(mark in head for mark in _MARKS) or head.startswith(CSV_HEADER_START.encode())
 
 
+def _check_replaceable(path: Path, force: bool) -> None:
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name")
+    if path.exists() and not force and not is_geomap_output(path):
+        raise InputError(f"{path} exists and was not written by geomap; use --force to replace it")
+
+
+@contextmanager
+def atomic_writer(
+    path: str | os.PathLike[str], *, force: bool = False, newline: str | None = None
+) -> Iterator[TextIO]:
+    """A text file that appears at ``path`` only once the ``with`` block ends without an error.
+
+    For outputs too large to hold as one string: written piece by piece into a temporary file
+    beside ``path``, then renamed over it, so a reader never sees half a file. An existing file
+    that geomap did not write is kept unless ``force``.
+    """
+    path = Path(path)
+    _check_replaceable(path, force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
     An existing file that geomap did not write is kept unless ``force``.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give a file name")
-    if path.exists() and not force and not is_geomap_output(path):
-        raise InputError(f"{path} exists and was not written by geomap; use --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    with atomic_writer(path, force=force) as f:
+        f.write(text)
+    return Path(path)

@@ -282,7 +282,50 @@ def place_popup(rp: ResolvedPlace, article: ParsedArticle | None = None) -> str:
 # --------------------------------------------------------------------------- elements
 
 
-class GeoJsonLayer(folium.map.Layer):
+class RawText(Element):
+    """Text that goes into the page exactly as given.
+
+    branca's ``Element(text)`` compiles ``text`` as a Jinja template, and every MacroElement
+    passes its rendered output (article data included) through one. An article holding
+    ``{{ … }}`` or ``{% … %}`` would then be run as template code while the map is built:
+    wrong output at best, and template code can reach Python objects. It is also slow (the
+    data of each layer compiled as a template). Everything geomap adds to a page goes in as
+    this instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class PlainMacro(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as ``RawText``.
+
+    The same as ``MacroElement.render`` otherwise; subclasses of folium classes list this one
+    after the folium class, so it sits just before MacroElement in the method order.
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = macros.get(part)
+            if macro is not None:
+                target.add_child(RawText(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+        return f"L.{self._name}"
+
+
+class LayerControl(folium.LayerControl, PlainMacro):
+    """folium's layer control, whose script lists the layer names (article titles) as RawText."""
+
+
+class GeoJsonLayer(folium.map.Layer, PlainMacro):
     """A layer drawn from a GeoJSON FeatureCollection whose properties hold escaped popup HTML."""
 
     _template = Template(
@@ -300,7 +343,7 @@ class GeoJsonLayer(folium.map.Layer):
         self.data = data
 
 
-class IncidentCluster(MacroElement):
+class IncidentCluster(PlainMacro):
     """All incident markers in one marker-cluster group, filtered by the article and type layers."""
 
     _template = Template(
@@ -329,7 +372,7 @@ class IncidentCluster(MacroElement):
         self.type_layers = type_layers
 
 
-class MapControl(MacroElement):
+class MapControl(PlainMacro):
     """A Leaflet control holding fixed, already-escaped HTML (legend)."""
 
     _template = Template(
@@ -354,7 +397,7 @@ class MapControl(MacroElement):
         self.position = position
 
 
-class TimeSlider(MacroElement):
+class TimeSlider(PlainMacro):
     """A range input over the incidents' dates: incidents up to the chosen date are shown.
 
     Undated incidents always stay; month-only dates (``2024-03``) sort before that month's days.
@@ -489,7 +532,7 @@ def add_title(fmap: folium.Map, title: str, note: str | None = None) -> None:
     """A title box over the map (escaped: article titles are untrusted)."""
     small = f"<small>{esc(note)}</small>" if note else ""
     box_html = f'<div class="geomap-title">{esc(title)}{small}</div>'
-    fmap.get_root().html.add_child(Element(box_html))
+    fmap.get_root().html.add_child(RawText(box_html))
 
 
 def fit_to_data(fmap: folium.Map, articles: Sequence[ParsedArticle]) -> None:
@@ -512,8 +555,8 @@ def fit_to_data(fmap: folium.Map, articles: Sequence[ParsedArticle]) -> None:
 def add_offline_assets(fmap: folium.Map) -> None:
     """The generator mark first (so a rerun may replace the file), then Leaflet and plugins inline."""
     header = fmap.get_root().header
-    header.add_child(Element(f'<meta name="generator" content="{GENERATOR} {__version__}">'), index=0)
-    header.add_child(Element(offline_assets()), name="geomap_assets")
+    header.add_child(RawText(f'<meta name="generator" content="{GENERATOR} {__version__}">'), index=0)
+    header.add_child(RawText(offline_assets()), name="geomap_assets")
 
 
 def stabilise_ids(fmap: folium.Map) -> None:
@@ -537,12 +580,17 @@ def _tiles(tiles: str | None) -> dict[str, Any]:
 
 
 def render_map(
-    articles: Sequence[ParsedArticle], *, tiles: str | None = "OpenStreetMap", title: str | None = None
+    articles: Sequence[ParsedArticle],
+    *,
+    tiles: str | None = "OpenStreetMap",
+    title: str | None = None,
+    note: str | None = None,
 ) -> folium.Map:
     """A map of one article, or of many with a layer each; incidents by type, clustered.
 
     ``tiles`` is a folium/xyzservices provider name, a URL template, or None for a plain
-    background (no network at all).
+    background (no network at all). ``note`` goes under the title (e.g. that the map shows
+    only part of a corpus).
     """
     articles = list(articles)
     # maxZoom on the map itself: marker clustering needs it when there is no tile layer to say it.
@@ -556,12 +604,14 @@ def render_map(
     if types:
         add_legend(fmap, types)
     unlocated = sum(1 for a in articles for i in a.incidents if i.place is None)
-    note = f"{unlocated} incident(s) without a known location are not shown" if unlocated else None
+    notes = [note] if note else []
+    if unlocated:
+        notes.append(f"{unlocated} incident(s) without a known location are not shown")
     if title is None:
         title = articles[0].title or articles[0].id if len(articles) == 1 else f"{len(articles)} articles"
-    add_title(fmap, title, note)
+    add_title(fmap, title, "; ".join(notes) or None)
     # Open for a handful of articles; folded (hover to open) for one, or for too many to list.
-    folium.LayerControl(collapsed=not 1 < len(articles) <= 12).add_to(fmap)
+    LayerControl(collapsed=not 1 < len(articles) <= 12).add_to(fmap)
     fit_to_data(fmap, articles)
     stabilise_ids(fmap)
     return fmap

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import socket
+import warnings
 from pathlib import Path
 
 import pytest
@@ -241,14 +244,138 @@ def test_script_payloads_never_run_in_the_map(tmp_path, geoparser):
     assert 'href="javascript:' not in html
 
 
-def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser):
+def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser, capfd):
     folder = write_folder(tmp_path / "in")
     lines = [{"id": f"n{n}", "text": f"Police arrested {n} people in Nairobi, Kenya."} for n in range(20)]
     write_jsonl(folder / "more.jsonl", lines)
     one = run_batch(str(folder), tmp_path / "one", parser=geoparser, progress=False)
-    two = run_batch(str(folder), tmp_path / "two", workers=2, progress=False)
+    # Another cluster's HTTP port (8787, Dask's default) is taken: the batch must not warn about it.
+    with socket.socket() as held, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(OSError):  # already held by someone else: just as good
+            held.bind(("127.0.0.1", 8787))
+            held.listen()
+        two = run_batch(str(folder), tmp_path / "two", workers=2, progress=False)
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert "already in use" not in capfd.readouterr().err
     assert (two.parsed, two.failures) == (one.parsed, 0) == (len(ARTICLES) + 20, 0)
     assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
     assert (tmp_path / "two" / "incidents.geojson").read_text(encoding="utf-8") == (
         tmp_path / "one" / "incidents.geojson"
     ).read_text(encoding="utf-8")
+
+
+def read_back(out: Path, ids: list[str]) -> list:
+    from geomap.batch_worker import article_path
+    from geomap.parsed_io import article_from_dict
+
+    return [article_from_dict(json.loads(article_path(out, i).read_text(encoding="utf-8")), i) for i in ids]
+
+
+def test_streamed_outputs_are_the_exports_of_all_articles(tmp_path, geoparser):
+    from geomap.export import dumps_csv, dumps_geojson
+
+    # the same places in many articles, so the spooled merge pools sentences and ids
+    lines = [
+        {
+            "id": f"n{n}",
+            "text": f"Police arrested {n} people in Nairobi, Kenya. Shelling hit Rafah on Monday.",
+        }
+        for n in range(12)
+    ]
+    lines.insert(5, {"id": "nothing", "text": "Nothing happened anywhere today."})
+    out = tmp_path / "out"
+    summary = run_batch(str(write_jsonl(tmp_path / "in.jsonl", lines)), out, parser=geoparser, progress=False)
+    articles = read_back(out, [line["id"] for line in lines])
+    assert summary.articles == len(lines) and summary.incidents == sum(len(a.incidents) for a in articles)
+    assert (out / "incidents.geojson").read_text(encoding="utf-8") == dumps_geojson(articles)
+    assert (out / "incidents.csv").read_bytes() == dumps_csv(articles).encode("utf-8")
+    nairobi = [
+        f for f in json.loads(dumps_geojson(articles))["features"] if f["properties"].get("name") == "Nairobi"
+    ]
+    assert len(nairobi) == 1 and len(nairobi[0]["properties"]["article_ids"]) == 12
+
+
+def test_geojson_of_a_corpus_without_places_is_an_empty_collection(tmp_path, geoparser):
+    lines = [{"id": f"q{n}", "text": "Nothing happened anywhere today."} for n in range(3)]
+    out = tmp_path / "out"
+    run_batch(str(write_jsonl(tmp_path / "in.jsonl", lines)), out, parser=geoparser, progress=False)
+    collection = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection" and collection["features"] == []
+
+
+def test_ogrinfo_opens_the_streamed_geojson(tmp_path, geoparser):
+    import shutil
+    import subprocess
+
+    ogrinfo = shutil.which("ogrinfo")
+    assert ogrinfo, "ogrinfo (gdal-bin) is installed by scripts/setup.sh"
+    out = tmp_path / "out"
+    summary = run_batch(str(write_folder(tmp_path / "in")), out, parser=geoparser, progress=False)
+    path = out / "incidents.geojson"
+    proc = subprocess.run([ogrinfo, "-ro", "-al", "-so", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "ERROR" not in proc.stderr, proc.stderr
+    assert f"Feature Count: {summary.places + summary.incidents}" in proc.stdout
+
+
+def test_map_shows_at_most_the_cap_and_says_so(tmp_path, local_parser, capsys):
+    lines = [
+        {"id": f"city{n}", "text": f"Police arrested {n + 2} people in Nairobi, Kenya."} for n in range(5)
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "out"
+    assert main(["batch", str(source), "--out", str(out), "--map-articles", "2"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "the map shows the first 2 of 5 articles" in err
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "the map shows the first 2 of 5 articles" in html
+    assert "city0" in html and "city1" in html and "city2" not in html
+    collection = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))
+    incident_articles = {
+        f["properties"]["article_id"] for f in collection["features"] if "article_id" in f["properties"]
+    }
+    assert incident_articles == {line["id"] for line in lines}  # the GeoJSON holds every article
+    with (out / "incidents.csv").open(encoding="utf-8", newline="") as f:
+        assert {row["article_id"] for row in csv.DictReader(f)} == incident_articles
+
+    assert main(["batch", str(source), "--out", str(out)]) == EXIT_OK  # under the default cap
+    assert "map shows" not in capsys.readouterr().err
+    assert "the map shows the first" not in (out / "map.html").read_text(encoding="utf-8")
+
+
+def test_map_cap_must_be_positive(tmp_path, local_parser):
+    with pytest.raises(batch.InputError):
+        run_batch(str(write_folder(tmp_path / "in")), tmp_path / "out", parser=local_parser, map_limit=0)
+
+
+def test_nothing_left_to_parse_never_opens_the_parser(tmp_path, geoparser, monkeypatch):
+    folder = write_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch(str(folder), out, parser=geoparser, progress=False)
+
+    def no_parser(index_path=None):
+        raise AssertionError("the parser was opened with nothing to parse")
+
+    monkeypatch.setattr(batch, "cached_parser", no_parser)
+    summary = run_batch(str(folder), out, progress=False)
+    assert (summary.parsed, summary.skipped) == (0, len(ARTICLES))
+
+
+def test_with_two_workers_this_process_parses_too(tmp_path, geoparser, monkeypatch):
+    lines = [{"id": f"k{n}", "text": f"Police arrested {n} people in Nairobi, Kenya."} for n in range(64)]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    one = run_batch(str(source), tmp_path / "one", parser=geoparser, progress=False)
+    here = []
+    real = batch.parse_chunk
+
+    def counted(chunk, **kwargs):
+        here.append(len(chunk))
+        return real(chunk, **kwargs)
+
+    monkeypatch.setattr(batch, "parse_chunk", counted)  # this process only: Dask workers import their own
+    two = run_batch(str(source), tmp_path / "two", workers=2, parser=geoparser, progress=False)
+    assert 0 < sum(here) < len(lines)  # the worker took its share, this process the rest
+    assert (two.parsed, two.failures) == (one.parsed, 0) == (len(lines), 0)
+    assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
+    for name in ("incidents.geojson", "incidents.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()

@@ -177,3 +177,17 @@ def test_parsed_json_round_trip(example, tmp_path):
     assert again.incidents == example.incidents or len(again.incidents) == len(example.incidents)
     assert any(p.place.bbox for p in again.places)  # seas keep their extent
     assert render_html([again]).count("geomap-incident") == render_html([example]).count("geomap-incident")
+
+
+def test_template_syntax_in_articles_stays_text(geoparser):
+    """branca compiles rendered output as Jinja templates; article text must never run as one."""
+    braces = geoparser.parse(
+        "An airstrike killed 12 people in Rafah {{ 7*7 }} {% if true %}yes{% endif %} on Tuesday.",
+        id="braces {{ 6*7 }}",
+        title="Rafah {{ 5*5 }} {# open comment",
+    )
+    plain = geoparser.parse("Protesters gathered in Cairo, Egypt, on Monday.", id="plain")
+    html = render_html([braces, plain])
+    assert "Rafah {{ 7*7 }} {% if true %}yes" in html  # in the incident popup
+    assert '"Rafah {{ 5*5 }} {# open comment" :' in html  # the layer name, in the layer control
+    assert "Rafah 49" not in html and "Rafah 25" not in html
