@@ -5,6 +5,8 @@ Cues, from strongest to weakest:
 - the countries and admin-1 regions the article names (outright or by demonym);
 - coherence: a story's places cluster, so candidates near the article's
   unambiguous places are preferred;
+- focus: a local story's other places lie mostly in one country and state, so
+  a bare "Paris" among Texas towns is the Texas one;
 - the gazetteer's prior (population, prominence, countries above towns).
 One name keeps one reading throughout the article.
 """
@@ -12,7 +14,7 @@ One name keeps one reading throughout the article.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from geomap.gazetteer import Gazetteer, haversine_km
@@ -27,6 +29,8 @@ ADMIN1_RADIUS_KM = 250.0
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
+FOCUS_COUNTRY_BONUS = 0.2  # times the confidence-weighted share of the other names read in its country
+FOCUS_ADMIN1_BONUS = 0.2  # the same for its state or province
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
 _KIND_SUFFIX = re.compile(
     r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
@@ -157,6 +161,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = _coherence(mentions, firsts)
+    focus = _focus(mentions, firsts)
 
     readings: dict[str, Resolution] = {}
     out = []
@@ -165,15 +170,14 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
         if key in readings and i not in containers:
             out.append(readings[key])
             continue
-        scored = firsts[i]
-        if support[i] is not None:
-            scored = sorted(
-                (
-                    (score + COHERENCE_BONUS * share, match)
-                    for (score, match), share in zip(scored, support[i], strict=True)
-                ),
-                key=lambda sm: -sm[0],
-            )
+        near = support[i] or [0.0] * len(firsts[i])
+        scored = sorted(
+            (
+                (score + COHERENCE_BONUS * share + focus(i, match.place), match)
+                for (score, match), share in zip(firsts[i], near, strict=True)
+            ),
+            key=lambda sm: -sm[0],
+        )
         if not scored:
             res = Resolution(None, 0.0, ())
         else:
@@ -234,6 +238,82 @@ def _coherence(
             near += (km <= NEAR_KM).any(axis=1)
         out[i] = list(near / len(others))
     return out
+
+
+def _region_of(place: Place) -> tuple[str, str] | None:
+    """(country, admin-1 code) of a town or a state, where both are known.
+
+    Only GeoNames towns and US states share admin-1 codes; elsewhere an admin-1
+    region's code is its own and no town's, so it stands for its country alone.
+    """
+    if not place.country_code or not place.admin1:
+        return None
+    if place.feature_type == "admin1" and place.country_code != "US":
+        return None
+    return place.country_code, place.admin1
+
+
+def _focus(
+    mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]
+) -> Callable[[int, Place], float]:
+    """A bonus for a candidate in the country and state where the article's other mentions lie.
+
+    Each mention votes with its current best reading, weighted by how sure that
+    reading is, so "Dallas" counts fully and an ambiguous "Toyota" little; a
+    name said five times votes five times. A country votes for itself only, a
+    town or state also for its state. A name never votes for itself, and
+    demonyms (already context) do not vote.
+    """
+    votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
+    for i, m in enumerate(mentions):
+        if not firsts[i] or m.label == "DEMONYM":
+            continue
+        top = firsts[i][0][1].place
+        if top.feature_type in ("city", "admin1", "admin2"):
+            vote = (top.country_code, _region_of(top), _confidence(firsts[i]))
+        elif top.feature_type in ("country", "territory"):
+            vote = (top.country_code, None, _confidence(firsts[i]))
+        else:
+            continue
+        votes.setdefault(normalize_name(m.text), []).append(vote)
+
+    def tally(exclude: str) -> tuple[float, dict[str | None, float], dict[tuple[str, str] | None, float]]:
+        total, countries, regions = 0.0, {}, {}
+        for key, vs in votes.items():
+            if key == exclude:
+                continue
+            for country, region, weight in vs:
+                total += weight
+                countries[country] = countries.get(country, 0.0) + weight
+                regions[region] = regions.get(region, 0.0) + weight
+        return total, countries, regions
+
+    tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
+
+    def country_by_name(i: int) -> bool:
+        """Whether the mention is, word for word, a country's own name ("Mexico", "Italy")."""
+        top = firsts[i][0][1].place if firsts[i] else None
+        return (
+            top is not None
+            and top.feature_type == "country"
+            and normalize_name(top.name) == normalize_name(mentions[i].text)
+        )
+
+    def bonus(i: int, place: Place) -> float:
+        total, countries, regions = tallies[normalize_name(mentions[i].text)]
+        if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
+            return 0.0
+        if place.feature_type in ("city", "admin2") and country_by_name(i):
+            return 0.0  # a local story's towns do not make "Mexico" a town in their state
+        country_share = countries.get(place.country_code, 0.0) / total
+        if place.feature_type in ("country", "territory"):
+            # A country holds the article's towns: it is at their focus too.
+            return (FOCUS_COUNTRY_BONUS + FOCUS_ADMIN1_BONUS) * country_share
+        region = _region_of(place)
+        region_share = regions.get(region, 0.0) / total if region else 0.0
+        return FOCUS_COUNTRY_BONUS * country_share + FOCUS_ADMIN1_BONUS * region_share
+
+    return bonus
 
 
 def _options(m: RawMention, gazetteer: Gazetteer) -> list[Match]:

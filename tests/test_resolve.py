@@ -48,3 +48,22 @@ def test_containment_forms_in_the_text(geoparser):
     assert place_of(geoparser.parse("Egypt's Rafah was quiet."), "Rafah").country_code == "EG"
     assert place_of(geoparser.parse("Rafah in northern Sinai was quiet."), "Rafah").country_code == "EG"
     assert place_of(geoparser.parse("Rafah in southern Gaza was hit."), "Rafah").country_code == "PS"
+
+
+def test_towns_of_one_state_pull_a_bare_name_there(geoparser):
+    parsed = geoparser.parse(
+        "Volunteers from Lufkin, Tyler and Nacogdoches drove to Palestine to help after the storm."
+    )
+    palestine = place_of(parsed, "Palestine")
+    assert (palestine.country_code, palestine.admin1, palestine.feature_type) == ("US", "TX", "city")
+    suburbs = geoparser.parse(
+        "The mayors of Worthington, Westerville and Hilliard met with Dublin's council on Monday."
+    )
+    assert place_of(suburbs, "Dublin").admin1 == "OH"
+
+
+def test_focus_leaves_countries_and_foreign_capitals_alone(geoparser):
+    parsed = geoparser.parse("Officials in Miami, Orlando and Tampa said shipments from Mexico were delayed.")
+    assert place_of(parsed, "Mexico").feature_type == "country"
+    abroad = geoparser.parse("Ministers met in Berlin, Munich and Hamburg before flying to Paris.")
+    assert place_of(abroad, "Paris").country_code == "FR"
