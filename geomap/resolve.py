@@ -29,8 +29,9 @@ ADMIN1_RADIUS_KM = 250.0
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
-FOCUS_COUNTRY_BONUS = 0.2  # times the confidence-weighted share of the other names read in its country
-FOCUS_ADMIN1_BONUS = 0.2  # the same for its state or province
+FOCUS_COUNTRY_BONUS = 0.15  # times the confidence-weighted share of the other names read in its country
+FOCUS_ADMIN1_BONUS = 0.3  # the same for its state or province
+FOCUS_ROUNDS = 2
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
 _KIND_SUFFIX = re.compile(
     r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
@@ -161,7 +162,23 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = _coherence(mentions, firsts)
-    focus = _focus(mentions, firsts)
+
+    def rescored(focus: Callable[[int, Place], float]) -> list[list[tuple[float, Match]]]:
+        out = []
+        for i, first in enumerate(firsts):
+            near = support[i] or [0.0] * len(first)
+            scored = [
+                (score + COHERENCE_BONUS * share + focus(i, match.place), match)
+                for (score, match), share in zip(first, near, strict=True)
+            ]
+            out.append(sorted(scored, key=lambda sm: -sm[0]))
+        return out
+
+    # The focus is read from the first readings, then once more from the readings it gave:
+    # "Anderson County" settles in Texas beside Texan towns, and then pulls "Palestine" along.
+    current = firsts
+    for _ in range(FOCUS_ROUNDS):
+        current = rescored(_focus(mentions, current))
 
     readings: dict[str, Resolution] = {}
     out = []
@@ -170,14 +187,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
         if key in readings and i not in containers:
             out.append(readings[key])
             continue
-        near = support[i] or [0.0] * len(firsts[i])
-        scored = sorted(
-            (
-                (score + COHERENCE_BONUS * share + focus(i, match.place), match)
-                for (score, match), share in zip(firsts[i], near, strict=True)
-            ),
-            key=lambda sm: -sm[0],
-        )
+        scored = current[i]
         if not scored:
             res = Resolution(None, 0.0, ())
         else:

@@ -67,3 +67,14 @@ def test_focus_leaves_countries_and_foreign_capitals_alone(geoparser):
     assert place_of(parsed, "Mexico").feature_type == "country"
     abroad = geoparser.parse("Ministers met in Berlin, Munich and Hamburg before flying to Paris.")
     assert place_of(abroad, "Paris").country_code == "FR"
+
+
+def test_a_county_settles_in_the_state_of_its_towns(geoparser):
+    parsed = geoparser.parse(
+        "Deputies from Anderson County took the man to the jail in Palestine after a chase near Grapeland."
+    )
+    county = place_of(parsed, "Anderson County")
+    assert (county.feature_type, county.admin1) == ("admin2", "TX")
+    assert place_of(parsed, "Palestine").admin1 == "TX"
+    written = geoparser.parse("Voters in Madison County, Ill., approved the levy.")
+    assert place_of(written, "Madison County").admin1 == "IL"
