@@ -270,6 +270,7 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
     root = resources.files("countrystatecity_countries").joinpath("data", "by-country")
     entries: list[Entry] = []
     dropped = 0
+    better = admin1_points()
     for country_dir in sorted(root.iterdir(), key=lambda p: p.name):
         states_file = country_dir.joinpath("states.json")
         if not states_file.is_file():
@@ -288,6 +289,7 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
                 dropped += 1
                 continue
             code = row.get("iso3166_2") or f"{iso}-{row.get('state_code') or row['id']}"
+            lat, lon = better.get(code, (lat, lon))
             entry = Entry(
                 id=code,
                 name=row["name"],
@@ -306,6 +308,19 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
                 entry.add_name(short, SHORT_FORM_WEIGHT)
             entries.append(entry)
     return entries, dropped
+
+
+def admin1_points(directory: Path | None = None) -> dict[str, tuple[float, float]]:
+    """Curated points for admin-1 regions whose countrystatecity point is a city, by ISO 3166-2 id."""
+    table = (directory or CURATED_DIR) / "admin1_points.tsv"
+    points = {}
+    if table.exists():
+        for line, row in _read_tsv(table, ("admin1_id", "name", "lat", "lon", "source")):
+            try:
+                points[row["admin1_id"]] = (float(row["lat"]), float(row["lon"]))
+            except ValueError:
+                raise CuratedTableError(f"{table.name}:{line}: bad coordinates") from None
+    return points
 
 
 def _inside(geometry, lon: float, lat: float) -> bool:

@@ -203,3 +203,9 @@ def test_us_counties_lie_around_their_seat(gazetteer, county, state, seat):
 def test_a_common_county_name_keeps_every_state(gazetteer):
     states = {p.admin1 for p in gazetteer.candidates("Madison County") if p.feature_type == "admin2"}
     assert {"IL", "AL", "NY", "KY", "TX"} <= states
+
+
+def test_new_york_state_is_not_placed_on_the_city(gazetteer):
+    state = next(p for p in gazetteer.candidates("New York") if p.feature_type == "admin1")
+    city = gazetteer.get("5128581")
+    assert haversine_km(state.lat, state.lon, city.lat, city.lon) > 150
