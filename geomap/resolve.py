@@ -32,6 +32,7 @@ NEAR_KM = 300.0
 FOCUS_COUNTRY_BONUS = 0.15  # times the confidence-weighted share of the other names read in its country
 FOCUS_ADMIN1_BONUS = 0.3  # the same for its state or province
 FOCUS_ROUNDS = 2
+ALTERNATE_NAME_PENALTY = 0.1  # a town matched by an alternate name, where another place bears the name
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
 _KIND_SUFFIX = re.compile(
     r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
@@ -138,12 +139,17 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = normalize_name(mentions[i].text)
+        # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
+        # that bears the name itself.
+        named = any(normalize_name(m.place.name) == own for m in options[i])
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
         scored = []
         for match in options[i]:
             p = match.place
             score = match.score
+            if named and p.feature_type == "city" and normalize_name(p.name) != own:
+                score -= ALTERNATE_NAME_PENALTY
             if countries.intersection(p.country_codes):
                 score += COUNTRY_BONUS
             if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
@@ -301,11 +307,11 @@ def _focus(
     tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
 
     def country_by_name(i: int) -> bool:
-        """Whether the mention is, word for word, a country's own name ("Mexico", "Italy")."""
+        """Whether the mention is, word for word, the name of a country or state ("Mexico", "Kansas")."""
         top = firsts[i][0][1].place if firsts[i] else None
         return (
             top is not None
-            and top.feature_type == "country"
+            and top.feature_type in ("country", "admin1")
             and normalize_name(top.name) == normalize_name(mentions[i].text)
         )
 
@@ -314,7 +320,7 @@ def _focus(
         if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
             return 0.0
         if place.feature_type in ("city", "admin2") and country_by_name(i):
-            return 0.0  # a local story's towns do not make "Mexico" a town in their state
+            return 0.0  # a local story's towns do not make "Mexico" or "Kansas" a town in their state
         country_share = countries.get(place.country_code, 0.0) / total
         if place.feature_type in ("country", "territory"):
             # A country holds the article's towns: it is at their focus too.

@@ -78,3 +78,15 @@ def test_a_county_settles_in_the_state_of_its_towns(geoparser):
     assert place_of(parsed, "Palestine").admin1 == "TX"
     written = geoparser.parse("Voters in Madison County, Ill., approved the levy.")
     assert place_of(written, "Madison County").admin1 == "IL"
+
+
+def test_a_town_that_bears_the_name_beats_one_known_by_it_formerly(geoparser):
+    parsed = geoparser.parse("A new school opened in Shiloh on Monday.")
+    assert place_of(parsed, "Shiloh").name == "Shiloh"
+
+
+def test_a_state_named_outright_stays_the_state_among_towns_of_another(geoparser):
+    parsed = geoparser.parse(
+        "Officials in Peoria, Joliet and Naperville said farmers in Kansas faced the same drought."
+    )
+    assert place_of(parsed, "Kansas").feature_type == "admin1"
