@@ -44,6 +44,10 @@ _CONTAINER_TYPES = frozenset(
     "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
 )
 _COUNTY = re.compile(r"\s+county$", re.IGNORECASE)
+_PARISH = re.compile(r"\s+parish$", re.IGNORECASE)
+_LISTED = r"(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+)[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)*"
+#: "X County", "X Parish", "X, Y and Z counties": the text says X is a county.
+_COUNTY_AFTER = re.compile(rf"(?:\s+([Cc]ounty|[Pp]arish)\b|{_LISTED}\s+(?:and\s+)?(counties|parishes)\b)")
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western)(?:-?(?:east|west)(?:ern)?)?\s+)?"
 )
@@ -111,7 +115,7 @@ def _inside(candidate: Place, container: Place) -> bool:
 
 def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
     """One :class:`Resolution` per mention, in order."""
-    options = [_options(m, gazetteer) for m in mentions]
+    options = [_options(m, gazetteer, text) for m in mentions]
     containers = _containers(text, mentions, gazetteer) if text else {}
 
     # Context: the countries and admin-1 regions each name stands for. A name never
@@ -332,10 +336,32 @@ def _focus(
     return bonus
 
 
-def _options(m: RawMention, gazetteer: Gazetteer) -> list[Match]:
+def _county_word(m: RawMention, text: str) -> str | None:
+    """"County" or "Parish" when the text goes on to call the name one.
+
+    "Madison County Health Department" (where only "Madison" was found) and
+    "Barrow, Jackson and Madison counties" name counties, not towns.
+    """
+    if _COUNTY.search(m.text) or _PARISH.search(m.text):
+        return None
+    found = _COUNTY_AFTER.match(text, m.end)
+    if found is None:
+        return None
+    return "Parish" if (found.group(1) or found.group(2)).lower().startswith("parish") else "County"
+
+
+def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]:
     if m.label == "DEMONYM":
         place = gazetteer.demonym(m.text)
         return [Match(place, 1.0, m.text)] if place is not None else []
+    word = _county_word(m, text)
+    if word is not None:
+        counties = [
+            match for match in gazetteer.search(f"{m.text} {word}", limit=CANDIDATES)
+            if match.place.feature_type == "admin2"
+        ]
+        if counties:
+            return counties
     found = gazetteer.search(m.text, limit=CANDIDATES)
     if not found:
         # "Homs province", "Jenin refugee camp": the name without its place word.

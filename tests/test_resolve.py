@@ -90,3 +90,9 @@ def test_a_state_named_outright_stays_the_state_among_towns_of_another(geoparser
         "Officials in Peoria, Joliet and Naperville said farmers in Kansas faced the same drought."
     )
     assert place_of(parsed, "Kansas").feature_type == "admin1"
+
+
+def test_names_the_text_calls_counties_are_counties(geoparser):
+    parsed = geoparser.parse("Ice closed schools in Jackson and Madison counties, officials in Georgia said.")
+    listed = [m.place for m in parsed.mentions if m.text in ("Jackson", "Madison")]
+    assert len(listed) == 2 and all(p.feature_type == "admin2" and p.admin1 == "GA" for p in listed)
