@@ -187,8 +187,9 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     # The focus is read from the first readings, then once more from the readings it gave:
     # "Anderson County" settles in Texas beside Texan towns, and then pulls "Palestine" along.
     current = firsts
+    protected = _protected(mentions, firsts)
     for _ in range(FOCUS_ROUNDS):
-        current = rescored(_focus(mentions, current))
+        current = rescored(_focus(mentions, current, protected))
 
     readings: dict[str, Resolution] = {}
     out = []
@@ -273,8 +274,19 @@ def _region_of(place: Place) -> tuple[str, str] | None:
     return place.country_code, place.admin1
 
 
+def _protected(mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]) -> set[int]:
+    """Mentions that are, word for word, the name of their best country or state ("Mexico", "Kansas")."""
+    out = set()
+    for i, m in enumerate(mentions):
+        top = firsts[i][0][1].place if firsts[i] else None
+        own = normalize_name(m.text)
+        if top and top.feature_type in ("country", "admin1") and normalize_name(top.name) == own:
+            out.add(i)
+    return out
+
+
 def _focus(
-    mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]
+    mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]], protected: set[int]
 ) -> Callable[[int, Place], float]:
     """A bonus for a candidate in the country and state where the article's other mentions lie.
 
@@ -282,7 +294,8 @@ def _focus(
     reading is, so "Dallas" counts fully and an ambiguous "Toyota" little; a
     name said five times votes five times. A country votes for itself only, a
     town or state also for its state. A name never votes for itself, and
-    demonyms (already context) do not vote.
+    demonyms (already context) do not vote. ``protected`` mentions (a
+    country's or state's own name) get no bonus for towns.
     """
     votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
     for i, m in enumerate(mentions):
@@ -310,20 +323,11 @@ def _focus(
 
     tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
 
-    def country_by_name(i: int) -> bool:
-        """Whether the mention is, word for word, the name of a country or state ("Mexico", "Kansas")."""
-        top = firsts[i][0][1].place if firsts[i] else None
-        return (
-            top is not None
-            and top.feature_type in ("country", "admin1")
-            and normalize_name(top.name) == normalize_name(mentions[i].text)
-        )
-
     def bonus(i: int, place: Place) -> float:
         total, countries, regions = tallies[normalize_name(mentions[i].text)]
         if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
             return 0.0
-        if place.feature_type in ("city", "admin2") and country_by_name(i):
+        if place.feature_type in ("city", "admin2") and i in protected:
             return 0.0  # a local story's towns do not make "Mexico" or "Kansas" a town in their state
         country_share = countries.get(place.country_code, 0.0) / total
         if place.feature_type in ("country", "territory"):
