@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geomap.dates import resolve_date
+from geomap.docs import doc_text, sentences
 from geomap.model import Mention, place_summary
 from geomap.numbers import SCALE, parse_number
 from geomap.place import Place
@@ -205,6 +206,15 @@ def _verb_lexicon() -> dict[str, str]:
 
 
 _VERB_FORM_TO_BASE = _verb_lexicon()
+
+
+def event_words() -> frozenset[str]:
+    """Every lower-case word that can trigger an incident: a sentence without one reports none.
+
+    The pipeline parses only sentences holding one of these words, so this must
+    cover every word ``_trigger_kind`` accepts.
+    """
+    return frozenset(_VERB_FORM_TO_BASE) | frozenset(_NOUN_TYPES)
 
 #: Event-noun types that say how an attack was carried out: they refine a plain "killed".
 _ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
@@ -771,13 +781,10 @@ def extract_incidents(
     doc: Doc, mentions: Sequence[Mention], *, article_id: str, article_date: str | None = None
 ) -> list[Incident]:
     """The incidents of a parsed article, in text order, each with the one place it happened at."""
-    text = doc.text
+    text = doc_text(doc)
     if not text.strip():
         return []
-    try:
-        sents = list(doc.sents)
-    except ValueError:
-        sents = [doc[:]]
+    sents = sentences(doc)
     spans: list[tuple[Mention, Span]] = []
     for m in mentions:
         span = _mention_tokens(doc, m)

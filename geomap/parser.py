@@ -6,11 +6,12 @@ import bisect
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from geomap import pipeline
 from geomap.article import Article
+from geomap.docs import sentences
 from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
-from geomap.nlp import load_pipeline
 from geomap.spacy_components import SPANS_KEY
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, model: str | None = None) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
-        self.nlp = load_pipeline(model) if model else load_pipeline()
-        self.nlp.add_pipe("geomap_places", last=True, config={"index_path": str(self.gazetteer.path)})
-        self.nlp.get_pipe("geomap_places").use(self.gazetteer)
+        self.nlp = pipeline.load(model or pipeline.MODEL, self.gazetteer)
 
     def parse(
         self,
@@ -62,9 +61,9 @@ class Geoparser:
             yield self._build(article, doc)
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
-        sents = list(doc.sents)  # each pass over doc.sents walks every token
+        sents = sentences(doc)
         sentence_starts = [s.start for s in sents]
-        sentences = [s.text.strip() for s in sents]
+        sentence_texts = [s.text.strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
         mentions = tuple(
             Mention(
@@ -98,7 +97,7 @@ class Geoparser:
                     confidence=max(mentions[i].confidence for i in indexes),
                     mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
                     mention_count=len(indexes),
-                    sentences=tuple(sentences[s] for s in sentence_ids),
+                    sentences=tuple(sentence_texts[s] for s in sentence_ids),
                     # a tuple again once a doc has crossed from a worker process (msgpack gives lists)
                     alternatives=tuple(spans[indexes[0]]._.geomap_alternatives),
                     article_ids=(article.id,),

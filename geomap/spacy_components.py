@@ -19,6 +19,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from geomap.docs import doc_text
 from geomap.gazetteer import Gazetteer
 from geomap.nlp import MentionFinder, RawMention
 from geomap.place import Place
@@ -94,7 +95,7 @@ class PlaceResolver:
     def __call__(self, doc: Doc) -> Doc:
         finder = self._ready()
         raw: list[RawMention] = finder(doc)
-        resolutions = resolve(raw, finder.gazetteer, doc.text)
+        resolutions = resolve(raw, finder.gazetteer, doc_text(doc))
         spans = []
         for mention, res in zip(raw, resolutions, strict=True):
             span = doc.char_span(mention.start, mention.end, label=mention.label, alignment_mode="strict")

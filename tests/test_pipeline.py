@@ -1,0 +1,86 @@
+"""geomap's trimmed spaCy pipeline gives the full model's tags and trees where geomap reads them."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from geomap.docs import sentences
+from geomap.events import _trigger_kind, event_words
+from geomap.pipeline import MODEL, UNPARSED_DEP
+
+# Sentences written for these tests: each holds a word that can report an incident.
+EVENT_SENTENCES = [
+    "Houthi forces attacked a cargo ship in the Red Sea on Tuesday, the navy said.",
+    "Three people were killed when an airstrike hit a house in Rafah in southern Gaza.",
+    "Thousands of families fled Khan Younis last month as the fighting moved south.",
+    "Militants kidnapped two aid workers near the border town of Kassala.",
+    "Officials said a car bomb exploded outside a market, wounding at least 14 people.",
+    "The two leaders met at an undisclosed location to discuss a ceasefire.",
+]
+# ...and these hold none.
+QUIET_SENTENCES = [
+    "The weather in Aden was mild for the time of year.",
+    "She has lived in Lisbon since she was a child.",
+    "What that means for the port is not yet clear.",
+]
+
+
+@pytest.fixture(scope="module")
+def full_model():
+    return spacy.load(MODEL, exclude=["lemmatizer"])
+
+
+def test_every_trigger_the_full_parse_finds_is_an_event_word(full_model):
+    # The pipeline parses only sentences holding an event word: a trigger outside the list would be lost.
+    words = event_words()
+    found = [tok for doc in full_model.pipe(EVENT_SENTENCES) for tok in doc if _trigger_kind(tok)]
+    assert len(found) >= len(EVENT_SENTENCES)
+    assert all(tok.lower_ in words for tok in found)
+
+
+def test_event_sentences_get_the_full_models_tree_and_tags(geoparser, full_model):
+    text = " ".join(QUIET_SENTENCES[:1] + EVENT_SENTENCES + QUIET_SENTENCES[1:])
+    ours, theirs = geoparser.nlp(text), full_model(text)
+    assert [t.text for t in ours] == [t.text for t in theirs]
+    checked = 0
+    for sent in sentences(ours):
+        if event_words().isdisjoint(t.lower_ for t in sent):
+            continue
+        for tok in sent:
+            other = theirs[tok.i]
+            assert (tok.head.i, tok.dep_, tok.pos_, tok.tag_) == (
+                other.head.i,
+                other.dep_,
+                other.pos_,
+                other.tag_,
+            ), tok.text
+            checked += 1
+    assert checked > 60
+
+
+def test_quiet_sentences_keep_their_boundaries_and_say_they_were_not_parsed(geoparser):
+    text = " ".join(QUIET_SENTENCES + EVENT_SENTENCES[:1])
+    doc = geoparser.nlp(text)
+    sents = sentences(doc)
+    assert [s.text for s in sents] == [s.text for s in doc.sents]
+    assert [s.text.strip() for s in sents] == QUIET_SENTENCES + EVENT_SENTENCES[:1]
+    for sent in sents[:3]:
+        assert sent.root.i == sent.start and sent.root.dep_ == "ROOT"
+        assert {t.dep_ for t in sent[1:]} == {UNPARSED_DEP}
+    assert "nsubj" in {t.dep_ for t in sents[3]}
+
+
+def test_part_of_speech_matches_the_attribute_ruler_on_nouns_and_names(geoparser, full_model):
+    # Mention finding reads PROPN and NOUN in every sentence, parsed or not.
+    text = " ".join(QUIET_SENTENCES + EVENT_SENTENCES)
+    ours, theirs = geoparser.nlp(text), full_model(text)
+    for a, b in zip(ours, theirs, strict=True):
+        if "PROPN" in (a.pos_, b.pos_) or "NOUN" in (a.pos_, b.pos_):
+            assert a.pos_ == b.pos_, a.text
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "Killed.", "attack " * 300])
+def test_odd_texts_parse_without_error(geoparser, text):
+    doc = geoparser.nlp(text)
+    assert sum(len(s) for s in sentences(doc)) == len(doc)
