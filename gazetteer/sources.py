@@ -332,6 +332,40 @@ def _inside(geometry, lon: float, lat: float) -> bool:
     )
 
 
+def _match_admin1_codes(regions: list[Entry], towns: list[Entry]) -> dict[str | None, int] | None:
+    """Which region (index) each GeoNames admin-1 code of a country's towns is, or ``None``.
+
+    A town's GeoNames admin-1 code says which region holds it, far better than
+    the nearest region point does (Montreal lies nearer New Brunswick's point
+    than Quebec's). Where the codes are the regions' own (US postal codes) they
+    match outright; else, where there are as many codes as regions, each code's
+    towns go to the region point nearest their centre, nearest pairs first.
+    Otherwise the two divisions differ and the caller keeps the nearest points.
+    """
+    points: dict[str | None, list[tuple[float, float]]] = {}
+    for t in towns:
+        points.setdefault(t.admin1, []).append((t.lat, t.lon))
+    own = {r.admin1: i for i, r in enumerate(regions) if r.admin1}
+    if set(points) <= set(own):
+        return {code: own[code] for code in points}
+    if len(points) != len(regions):
+        return None
+    pairs = []
+    for code, pts in points.items():
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        for i, r in enumerate(regions):
+            dlon = (lon - r.lon) * math.cos(math.radians((lat + r.lat) / 2))
+            pairs.append((dlon * dlon + (lat - r.lat) ** 2, str(code), i, code))
+    matched: dict[str | None, int] = {}
+    taken: set[int] = set()
+    for _, _, i, code in sorted(pairs, key=lambda p: p[:3]):
+        if code not in matched and i not in taken:
+            matched[code] = i
+            taken.add(i)
+    return matched
+
+
 def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
     """Give admin-1 regions a population prior: the people of the towns nearest their point.
 
@@ -362,6 +396,9 @@ def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
             # Equirectangular distance is plenty to pick the nearest point.
             d = ((tlon - rlon) * np.cos((tlat + rlat) / 2)) ** 2 + (tlat - rlat) ** 2
             nearest = d.argmin(axis=1)
+            region_of = _match_admin1_codes(regions, here)
+            if region_of is not None:
+                nearest = np.array([region_of[t.admin1] for t in here])
             np.add.at(people, nearest, [t.population or 0 for t in here])
         by_name: dict[str, list[Entry]] = {}
         for t in here:

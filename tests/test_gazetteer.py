@@ -209,3 +209,10 @@ def test_new_york_state_is_not_placed_on_the_city(gazetteer):
     state = next(p for p in gazetteer.candidates("New York") if p.feature_type == "admin1")
     city = gazetteer.get("5128581")
     assert haversine_km(state.lat, state.lon, city.lat, city.lon) > 150
+
+
+def test_a_province_outranks_its_capital_of_the_same_name(gazetteer):
+    # Quebec's towns count for Quebec even where New Brunswick's point is nearer them.
+    assert gazetteer.candidates("Quebec")[0].feature_type == "admin1"
+    ranked = [p.id for p in gazetteer.candidates("Quebec")]
+    assert ranked.index("CA-QC") < ranked.index("6325494")
