@@ -279,8 +279,7 @@ def _protected(mentions: Sequence[RawMention], firsts: list[list[tuple[float, Ma
     out = set()
     for i, m in enumerate(mentions):
         top = firsts[i][0][1].place if firsts[i] else None
-        own = normalize_name(m.text)
-        if top and top.feature_type in ("country", "admin1") and normalize_name(top.name) == own:
+        if top and _is_region_named(top, m.text):
             out.add(i)
     return out
 
@@ -340,8 +339,8 @@ def _focus(
     return bonus
 
 
-def _county_word(m: RawMention, text: str) -> str | None:
-    """"County" or "Parish" when the text goes on to call the name one.
+def _county_word(m: RawMention, text: str) -> tuple[str, bool] | None:
+    """("County" or "Parish", whether plural) when the text goes on to call the name one.
 
     "Madison County Health Department" (where only "Madison" was found) and
     "Barrow, Jackson and Madison counties" name counties, not towns.
@@ -351,28 +350,35 @@ def _county_word(m: RawMention, text: str) -> str | None:
     found = _COUNTY_AFTER.match(text, m.end)
     if found is None:
         return None
-    return "Parish" if (found.group(1) or found.group(2)).lower().startswith("parish") else "County"
+    word = (found.group(1) or found.group(2)).lower()
+    return ("Parish" if word.startswith("parish") else "County"), found.group(2) is not None
 
 
 def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]:
     if m.label == "DEMONYM":
         place = gazetteer.demonym(m.text)
         return [Match(place, 1.0, m.text)] if place is not None else []
-    word = _county_word(m, text)
-    if word is not None:
+    found = gazetteer.search(m.text, limit=CANDIDATES)
+    county = _county_word(m, text)
+    # "Indiana counties" are the counties of Indiana: a state's or country's own name stays itself.
+    if county is not None and not (county[1] and found and _is_region_named(found[0].place, m.text)):
         counties = [
-            match for match in gazetteer.search(f"{m.text} {word}", limit=CANDIDATES)
+            match for match in gazetteer.search(f"{m.text} {county[0]}", limit=CANDIDATES)
             if match.place.feature_type == "admin2"
         ]
         if counties:
             return counties
-    found = gazetteer.search(m.text, limit=CANDIDATES)
     if not found:
         # "Homs province", "Jenin refugee camp": the name without its place word.
         stem = _KIND_SUFFIX.sub("", m.text)
         if stem != m.text:
             found = gazetteer.search(stem, limit=CANDIDATES)
     return found
+
+
+def _is_region_named(place: Place, name: str) -> bool:
+    """Whether ``place`` is a country or state and ``name`` its own name ("Mexico", "Kansas")."""
+    return place.feature_type in ("country", "admin1") and normalize_name(place.name) == normalize_name(name)
 
 
 def _confidence(scored: list[tuple[float, Match]]) -> float:

@@ -96,3 +96,8 @@ def test_names_the_text_calls_counties_are_counties(geoparser):
     parsed = geoparser.parse("Ice closed schools in Jackson and Madison counties, officials in Georgia said.")
     listed = [m.place for m in parsed.mentions if m.text in ("Jackson", "Madison")]
     assert len(listed) == 2 and all(p.feature_type == "admin2" and p.admin1 == "GA" for p in listed)
+
+
+def test_counties_of_a_state_leave_the_state_alone(geoparser):
+    parsed = geoparser.parse("Jobless rates rose in most Indiana counties, the state said from Indianapolis.")
+    assert place_of(parsed, "Indiana").feature_type == "admin1"
