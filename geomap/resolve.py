@@ -26,6 +26,7 @@ CANDIDATES = 25
 COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
 ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 ADMIN1_RADIUS_KM = 250.0
+COUNTY_RADIUS_KM = 80.0
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
@@ -105,6 +106,11 @@ def _in_admin1(candidate: Place, region: Place) -> bool:
 def _inside(candidate: Place, container: Place) -> bool:
     if container.feature_type == "admin1":
         return _in_admin1(candidate, container)
+    if container.feature_type == "admin2" and container.admin1:
+        # A county has no outline here: same state, and no farther than a large county reaches.
+        return candidate.admin1 == container.admin1 and (
+            haversine_km(candidate.lat, candidate.lon, container.lat, container.lon) < COUNTY_RADIUS_KM
+        )
     if container.country_code and candidate.country_code and candidate.country_code != container.country_code:
         return False  # a bounding box is too coarse to tell Egypt's Rafah from Gaza's
     if container.bbox is not None and container.feature_type not in ("country", "admin2"):
@@ -117,6 +123,12 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     """One :class:`Resolution` per mention, in order."""
     options = [_options(m, gazetteer, text) for m in mentions]
     containers = _containers(text, mentions, gazetteer) if text else {}
+    # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
+    for i in list(containers):
+        if options[i] and options[i][0].place.feature_type == "country" and _is_region_named(
+            options[i][0].place, mentions[i].text
+        ):
+            del containers[i]
 
     # Context: the countries and admin-1 regions each name stands for. A name never
     # counts as its own context ("Georgia" does not make itself the country).
@@ -191,22 +203,21 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     for _ in range(FOCUS_ROUNDS):
         current = rescored(_focus(mentions, current, protected))
 
+    # A name placed by the text ("Springfield, Ill.") fixes its reading for the bare mentions
+    # too, even those before it (a headline's "Springfield").
     readings: dict[str, Resolution] = {}
-    out = []
-    for i, m in enumerate(mentions):
-        key = normalize_name(m.text)
+    out: list[Resolution] = [Resolution(None, 0.0, ())] * len(mentions)
+    for i in sorted(range(len(mentions)), key=lambda i: (not containers.get(i), i)):
+        key = normalize_name(mentions[i].text)
         if key in readings and i not in containers:
-            out.append(readings[key])
+            out[i] = readings[key]
             continue
         scored = current[i]
-        if not scored:
-            res = Resolution(None, 0.0, ())
-        else:
-            res = Resolution(
+        if scored:
+            out[i] = Resolution(
                 scored[0][1].place, _confidence(scored), tuple(sm[1].place for sm in scored[1:6])
             )
-        readings.setdefault(key, res)
-        out.append(res)
+        readings.setdefault(key, out[i])
     return out
 
 

@@ -101,3 +101,14 @@ def test_names_the_text_calls_counties_are_counties(geoparser):
 def test_counties_of_a_state_leave_the_state_alone(geoparser):
     parsed = geoparser.parse("Jobless rates rose in most Indiana counties, the state said from Indianapolis.")
     assert place_of(parsed, "Indiana").feature_type == "admin1"
+
+
+def test_a_name_placed_later_in_the_text_fixes_its_earlier_mentions(geoparser):
+    parsed = geoparser.parse("Athens budget. The council in Athens, Henderson County, voted on the budget.")
+    readings = {(m.place.country_code, m.place.admin1) for m in parsed.mentions if m.text == "Athens"}
+    assert readings == {("US", "TX")}
+
+
+def test_a_list_of_countries_is_not_containment(geoparser):
+    parsed = geoparser.parse("Trade between Mexico, the US, and Canada grew last year.")
+    assert place_of(parsed, "Mexico").feature_type == "country"
