@@ -2,13 +2,15 @@
 
 Cues, from strongest to weakest:
 - containment written in the text: "Rafah, Gaza", "Springfield, Ill.", "Gaza's Rafah";
+  a name the text calls a county ("Madison County", "Jackson and Madison counties");
 - the countries and admin-1 regions the article names (outright or by demonym);
 - coherence: a story's places cluster, so candidates near the article's
   unambiguous places are preferred;
 - focus: a local story's other places lie mostly in one country and state, so
   a bare "Paris" among Texas towns is the Texas one;
-- the gazetteer's prior (population, prominence, countries above towns).
-One name keeps one reading throughout the article.
+- the gazetteer's prior (population, prominence, countries above towns), with
+  towns found only by an alternate name below a place that bears the name.
+One name keeps one reading throughout the article, the one the text placed if any.
 """
 
 from __future__ import annotations
