@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gazetteer.sources import CAPITAL_BOOST, city_prior
 from geomap.gazetteer import Gazetteer, haversine_km
 from geomap.nlp import RawMention
 from geomap.normalize import normalize_name
@@ -203,7 +204,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     current = firsts
     protected = _protected(mentions, firsts)
     for _ in range(FOCUS_ROUNDS):
-        current = rescored(_focus(mentions, current, protected))
+        current = rescored(_focus(mentions, current, protected, firsts))
 
     # A name placed by the text ("Springfield, Ill.") fixes its reading for the bare mentions
     # too, even those before it (a headline's "Springfield").
@@ -298,7 +299,10 @@ def _protected(mentions: Sequence[RawMention], firsts: list[list[tuple[float, Ma
 
 
 def _focus(
-    mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]], protected: set[int]
+    mentions: Sequence[RawMention],
+    firsts: list[list[tuple[float, Match]]],
+    protected: set[int],
+    first_readings: list[list[tuple[float, Match]]],
 ) -> Callable[[int, Place], float]:
     """A bonus for a candidate in the country and state where the article's other mentions lie.
 
@@ -309,6 +313,7 @@ def _focus(
     demonyms (already context) do not vote. ``protected`` mentions (a
     country's or state's own name) get no bonus for towns.
     """
+    firsts_top = [f[0][1].place if f else None for f in first_readings]
     votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
     for i, m in enumerate(mentions):
         if not firsts[i] or m.label == "DEMONYM":
@@ -339,6 +344,16 @@ def _focus(
         total, countries, regions = tallies[normalize_name(mentions[i].text)]
         if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
             return 0.0
+        top = firsts_top[i]
+        if (
+            top is not None
+            and place.feature_type == "city"
+            and top.feature_type == "city"
+            and top.country_code == place.country_code
+            and top.id != place.id
+            and _is_capital(top)
+        ):
+            return 0.0  # a story in Iowa does not make "Washington" its small town of that name
         if place.feature_type in ("city", "admin2") and i in protected:
             return 0.0  # a local story's towns do not make "Mexico" or "Kansas" a town in their state
         country_share = countries.get(place.country_code, 0.0) / total
@@ -387,6 +402,11 @@ def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]
         if stem != m.text:
             found = gazetteer.search(stem, limit=CANDIDATES)
     return found
+
+
+def _is_capital(place: Place) -> bool:
+    """Whether a town is its country's capital: the gazetteer raises a capital's prior above its size's."""
+    return place.importance >= city_prior(place.population or 0) + CAPITAL_BOOST - 1e-3
 
 
 def _is_region_named(place: Place, name: str) -> bool:

@@ -112,3 +112,10 @@ def test_a_name_placed_later_in_the_text_fixes_its_earlier_mentions(geoparser):
 def test_a_list_of_countries_is_not_containment(geoparser):
     parsed = geoparser.parse("Trade between Mexico, the US, and Canada grew last year.")
     assert place_of(parsed, "Mexico").feature_type == "country"
+
+
+def test_a_local_story_does_not_turn_the_capital_into_its_namesake_town(geoparser):
+    parsed = geoparser.parse(
+        "Farmers near Ottumwa, Oskaloosa and Iowa City asked Washington for help."
+    )
+    assert place_of(parsed, "Washington").admin1 == "DC"
