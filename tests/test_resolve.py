@@ -48,3 +48,74 @@ def test_containment_forms_in_the_text(geoparser):
     assert place_of(geoparser.parse("Egypt's Rafah was quiet."), "Rafah").country_code == "EG"
     assert place_of(geoparser.parse("Rafah in northern Sinai was quiet."), "Rafah").country_code == "EG"
     assert place_of(geoparser.parse("Rafah in southern Gaza was hit."), "Rafah").country_code == "PS"
+
+
+def test_towns_of_one_state_pull_a_bare_name_there(geoparser):
+    parsed = geoparser.parse(
+        "Volunteers from Lufkin, Tyler and Nacogdoches drove to Palestine to help after the storm."
+    )
+    palestine = place_of(parsed, "Palestine")
+    assert (palestine.country_code, palestine.admin1, palestine.feature_type) == ("US", "TX", "city")
+    suburbs = geoparser.parse(
+        "The mayors of Worthington, Westerville and Hilliard met with Dublin's council on Monday."
+    )
+    assert place_of(suburbs, "Dublin").admin1 == "OH"
+
+
+def test_focus_leaves_countries_and_foreign_capitals_alone(geoparser):
+    parsed = geoparser.parse("Officials in Miami, Orlando and Tampa said shipments from Mexico were delayed.")
+    assert place_of(parsed, "Mexico").feature_type == "country"
+    abroad = geoparser.parse("Ministers met in Berlin, Munich and Hamburg before flying to Paris.")
+    assert place_of(abroad, "Paris").country_code == "FR"
+
+
+def test_a_county_settles_in_the_state_of_its_towns(geoparser):
+    parsed = geoparser.parse(
+        "Deputies from Anderson County took the man to the jail in Palestine after a chase near Grapeland."
+    )
+    county = place_of(parsed, "Anderson County")
+    assert (county.feature_type, county.admin1) == ("admin2", "TX")
+    assert place_of(parsed, "Palestine").admin1 == "TX"
+    written = geoparser.parse("Voters in Madison County, Ill., approved the levy.")
+    assert place_of(written, "Madison County").admin1 == "IL"
+
+
+def test_a_town_that_bears_the_name_beats_one_known_by_it_formerly(geoparser):
+    parsed = geoparser.parse("A new school opened in Shiloh on Monday.")
+    assert place_of(parsed, "Shiloh").name == "Shiloh"
+
+
+def test_a_state_named_outright_stays_the_state_among_towns_of_another(geoparser):
+    parsed = geoparser.parse(
+        "Officials in Peoria, Joliet and Naperville said farmers in Kansas faced the same drought."
+    )
+    assert place_of(parsed, "Kansas").feature_type == "admin1"
+
+
+def test_names_the_text_calls_counties_are_counties(geoparser):
+    parsed = geoparser.parse("Ice closed schools in Jackson and Madison counties, officials in Georgia said.")
+    listed = [m.place for m in parsed.mentions if m.text in ("Jackson", "Madison")]
+    assert len(listed) == 2 and all(p.feature_type == "admin2" and p.admin1 == "GA" for p in listed)
+
+
+def test_counties_of_a_state_leave_the_state_alone(geoparser):
+    parsed = geoparser.parse("Jobless rates rose in most Indiana counties, the state said from Indianapolis.")
+    assert place_of(parsed, "Indiana").feature_type == "admin1"
+
+
+def test_a_name_placed_later_in_the_text_fixes_its_earlier_mentions(geoparser):
+    parsed = geoparser.parse("Athens budget. The council in Athens, Henderson County, voted on the budget.")
+    readings = {(m.place.country_code, m.place.admin1) for m in parsed.mentions if m.text == "Athens"}
+    assert readings == {("US", "TX")}
+
+
+def test_a_list_of_countries_is_not_containment(geoparser):
+    parsed = geoparser.parse("Trade between Mexico, the US, and Canada grew last year.")
+    assert place_of(parsed, "Mexico").feature_type == "country"
+
+
+def test_a_local_story_does_not_turn_the_capital_into_its_namesake_town(geoparser):
+    parsed = geoparser.parse(
+        "Farmers near Ottumwa, Oskaloosa and Iowa City asked Washington for help."
+    )
+    assert place_of(parsed, "Washington").admin1 == "DC"
