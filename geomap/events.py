@@ -26,6 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
+
 from geomap.dates import resolve_date
 from geomap.docs import doc_text, sentences
 from geomap.event_lexicon import (
@@ -679,6 +682,10 @@ MAX_LOCATION_COST = 3.0
 MAX_CONTAINER_COST = MAX_LOCATION_COST + 1.0
 
 
+#: The string ids of the event words, to skip sentences without one from the doc's LOWER array.
+_EVENT_WORD_IDS = frozenset(get_string_id(word) for word in event_words())
+
+
 def extract_incidents(
     doc: Doc, mentions: Sequence[Mention], *, article_id: str, article_date: str | None = None
 ) -> list[Incident]:
@@ -693,9 +700,10 @@ def extract_incidents(
         if span is not None and len(span) and text[m.start : m.end] == m.text:
             spans.append((m, span))
     incidents: list[Incident] = []
+    lower = doc.to_array(LOWER).tolist()
     for sent in sents:
-        if not sent.text.strip():
-            continue
+        if _EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]) or not sent.text.strip():
+            continue  # no word in it can report an incident
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
         sentence = text[s_start:s_end]
         cands = [(m, sp) for m, sp in spans if sent.start <= sp.root.i < sent.end]

