@@ -119,6 +119,13 @@ def event_words() -> frozenset[str]:
     return frozenset(VERB_FORM_TO_BASE) | frozenset(NOUN_TYPES)
 
 
+def event_word_ids() -> frozenset[int]:
+    """The string ids of :func:`event_words`, as a doc's LOWER array holds them."""
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(word) for word in event_words())
+
+
 #: Event-noun types that say how an attack was carried out: they refine a plain "killed".
 ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
 

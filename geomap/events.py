@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import LOWER
-from spacy.strings import get_string_id
 
 from geomap.dates import resolve_date
 from geomap.docs import doc_text, sentences
@@ -48,9 +47,9 @@ from geomap.event_lexicon import (
     UNKNOWN_LOCATION,
     VERB_FORM_TO_BASE,
     VERB_TYPES,
+    event_word_ids,
     words,
 )
-from geomap.event_lexicon import event_words as event_words  # the pipeline imports it from here
 from geomap.model import Mention, place_summary
 from geomap.numbers import SCALE, parse_number
 from geomap.place import Place
@@ -683,7 +682,7 @@ MAX_CONTAINER_COST = MAX_LOCATION_COST + 1.0
 
 
 #: The string ids of the event words, to skip sentences without one from the doc's LOWER array.
-_EVENT_WORD_IDS = frozenset(get_string_id(word) for word in event_words())
+_EVENT_WORD_IDS = event_word_ids()
 
 
 def extract_incidents(

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geomap.docs import doc_text
+from geomap.docs import doc_text, sentences
 from geomap.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
@@ -558,6 +558,6 @@ def _listed_names(doc: Doc, i: int) -> list[Span]:
 def _sentence_index(doc: Doc, token_start: int) -> int:
     starts = doc.user_data.get("geomap_sentence_starts")
     if starts is None:
-        starts = [s.start for s in doc.sents]
+        starts = [s.start for s in sentences(doc)]
         doc.user_data["geomap_sentence_starts"] = starts
     return max(bisect.bisect_right(starts, token_start) - 1, 0)

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from geomap.docs import sentences
-from geomap.events import event_words
+from geomap.event_lexicon import event_word_ids
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
@@ -139,7 +139,7 @@ class EventSentenceParser:
         self._dep_rules: AttributeRuler | None = None
         self.batch_size = batch_size
         strings = nlp.vocab.strings
-        self.words = frozenset(strings.add(w) for w in event_words())
+        self.words = event_word_ids()
         self.root = strings.add("ROOT")
         self.unparsed = strings.add(UNPARSED_DEP)
 

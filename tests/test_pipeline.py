@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 from geomap.docs import sentences
-from geomap.events import _trigger_kind, event_words
+from geomap.event_lexicon import event_words
+from geomap.events import _trigger_kind
 from geomap.pipeline import MODEL, UNPARSED_DEP
 
 # Sentences written for these tests: each holds a word that can report an incident.
