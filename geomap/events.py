@@ -447,7 +447,34 @@ def _locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[
     ranked = _ranked_locations(ev, cands)
     if not ranked:
         return None, 99.0
-    return ranked[0][1], ranked[0][0]
+    cost, best = ranked[0]
+    held = _held_place(best, cands)
+    return (held, cost) if held is not None else (best, cost)
+
+
+def _held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | None:
+    """The place named just before ", in Y" when the event's location is Y: "the X Valley, in Y province".
+
+    The text says Y holds X, so X is where the event was, whichever of the two the
+    parse attached to the event word.
+    """
+    span = next((sp for m, sp in cands if m is loc), None)
+    if span is None:
+        return None
+    tok = span.root
+    # climb "province of Y", "Indonesia's province of Y" to the preposition that opens the phrase
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_NOUNS:
+        tok = tok.head.head
+    if tok.dep_ != "pobj" or tok.head.lower_ not in LOC_PREPS:
+        return None
+    prep = tok.head
+    doc = prep.doc
+    if prep.i < 2 or doc[prep.i - 1].text != ",":
+        return None
+    before = doc[prep.i - 2].i
+    return next(
+        (m for m, sp in cands if m is not loc and sp.end - 1 == before and m.label != "DEMONYM"), None
+    )
 
 
 def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:

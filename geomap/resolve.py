@@ -187,14 +187,17 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = _coherence(mentions, firsts)
+    capitals = _named_capitals(mentions, firsts, context)
 
     def rescored(focus: Callable[[int, Place], float]) -> list[list[tuple[float, Match]]]:
         out = []
         for i, first in enumerate(firsts):
             near = support[i] or [0.0] * len(first)
             scored = [
-                (score + COHERENCE_BONUS * share + focus(i, match.place), match)
-                for (score, match), share in zip(first, near, strict=True)
+                (score, match)
+                if i in capitals and k > 0 and match.place.feature_type in ("city", "admin2")
+                else (score + COHERENCE_BONUS * share + focus(i, match.place), match)
+                for k, ((score, match), share) in enumerate(zip(first, near, strict=True))
             ]
             out.append(sorted(scored, key=lambda sm: -sm[0]))
         return out
@@ -286,6 +289,30 @@ def _region_of(place: Place) -> tuple[str, str] | None:
     if place.feature_type == "admin1" and place.country_code != "US":
         return None
     return place.country_code, place.admin1
+
+
+def _named_capitals(
+    mentions: Sequence[RawMention],
+    firsts: list[list[tuple[float, Match]]],
+    context: dict[str, tuple[set[str], list[Place]]],
+) -> set[int]:
+    """Mentions whose best reading is the capital, by name, of a country the article names elsewhere.
+
+    "Paris" in a story that names France is the French capital, even when the
+    story's other places lie around Paris, Kentucky: nearness and focus do not
+    lift a namesake town over it (a state of the name, "Washington", still may).
+    """
+    out = set()
+    for i, m in enumerate(mentions):
+        top = firsts[i][0][1].place if firsts[i] else None
+        own = normalize_name(m.text)
+        if top is None or top.feature_type != "city" or normalize_name(top.name) != own:
+            continue
+        if not _is_capital(top):
+            continue
+        if any(top.country_code in codes for key, (codes, _) in context.items() if key != own):
+            out.add(i)
+    return out
 
 
 def _protected(mentions: Sequence[RawMention], firsts: list[list[tuple[float, Match]]]) -> set[int]:

@@ -231,3 +231,12 @@ def test_random_text_never_crashes_and_offsets_hold(geoparser, text, date):
         assert event.incident_type in INCIDENT_TYPES
         assert 0.0 <= event.confidence <= 1.0
         assert event.to_dict()["id"] == event.id
+
+
+def test_place_named_before_its_container_is_where_it_happened(geoparser):
+    parsed = geoparser.parse(
+        "Two engineers were kidnapped by gunmen in the Umbra Valley, in Iraq's northern province of Nineveh, "
+        "on Monday."
+    )
+    (inc,) = [i for i in parsed.incidents if i.trigger == "kidnapped"]
+    assert inc.location_name == "Umbra Valley" and inc.place.name == "Nineveh"

@@ -119,3 +119,13 @@ def test_a_local_story_does_not_turn_the_capital_into_its_namesake_town(geoparse
         "Farmers near Ottumwa, Oskaloosa and Iowa City asked Washington for help."
     )
     assert place_of(parsed, "Washington").admin1 == "DC"
+
+
+def test_capital_of_a_named_country_beats_a_local_namesake(geoparser):
+    text = (
+        "GEORGETOWN, Ky. — A Georgetown couple flew home from France on Friday. "
+        "They had planned to stay in Paris until Saturday, the Kentucky pair said."
+    )
+    assert place_of(geoparser.parse(text), "Paris").country_code == "FR"
+    local = "GEORGETOWN, Ky. — A Georgetown couple drove to Paris on Friday, the Kentucky pair said."
+    assert place_of(geoparser.parse(local), "Paris").admin1 == "KY"
