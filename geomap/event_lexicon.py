@@ -70,7 +70,8 @@ VERB_TYPES: dict[str, str] = {
 NOUN_TYPES: dict[str, str] = {
     "attack": "armed_attack", "attacks": "armed_attack", "assault": "armed_attack",
     "ambush": "armed_attack", "shooting": "armed_attack", "shootings": "armed_attack",
-    "shootout": "armed_attack", "explosion": "armed_attack", "blast": "armed_attack",
+    "shootout": "armed_attack", "gunfire": "armed_attack", "explosion": "armed_attack",
+    "blast": "armed_attack",
     "bombing": "armed_attack", "bombings": "armed_attack", "clash": "armed_attack",
     "clashes": "armed_attack", "fighting": "armed_attack", "battle": "armed_attack",
     "massacre": "armed_attack", "killing": "casualties", "killings": "casualties",

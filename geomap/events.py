@@ -169,11 +169,18 @@ def _trigger_kind(tok: Token) -> str | None:
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         if word == "dead" and tok.pos_ != "ADJ":
             return None
+        if word == "fire":
+            return "armed_attack" if _opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
             return VERB_TYPES[VERB_FORM_TO_BASE[word]]
         return kind
     return None
+
+
+def _opened_fire(tok: Token) -> bool:
+    """Whether ``tok`` is the "fire" of "opened fire": the verb then reports the attack."""
+    return tok.dep_ == "dobj" and tok.head.lower_ in ("open", "opens", "opened", "opening")
 
 
 def _is_figurative(tok: Token) -> bool:
@@ -245,7 +252,10 @@ def _find_events(sent: Span) -> list[_Event]:
     for tok in sent:
         kind = _trigger_kind(tok)
         if kind is not None and not _is_figurative(tok):
-            found.append(_Event(tok, kind, [tok]))
+            if tok.lower_ == "fire" and _opened_fire(tok):
+                found.append(_Event(tok.head, kind, [tok.head, tok]))  # "opened fire on the convoy"
+            else:
+                found.append(_Event(tok, kind, [tok]))
     by_index = {e.trigger.i: e for e in found}
     host_of = {}
     for ev in found:

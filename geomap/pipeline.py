@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.pipeline import AttributeRuler
@@ -55,6 +55,7 @@ def load(model: str = MODEL, gazetteer: Gazetteer | None = None) -> Language:
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     nlp.add_pipe("geomap_tag_pos", after="tagger")
+    nlp.add_pipe("geomap_bracket_sentences", after="senter")
     index_path = str(gazetteer.path) if gazetteer is not None else ""
     nlp.add_pipe("geomap_places", last=True, config={"index_path": index_path})
     if gazetteer is not None:
@@ -112,6 +113,44 @@ class TagToPos:
             for tag, lower, is_space in doc.to_array([TAG, LOWER, IS_SPACE]).tolist()
         ]
         doc.from_array([POS], numpy.asarray(pos, dtype="uint64"))
+        return doc
+
+
+class BracketSentences:
+    """No sentence starts inside a short parenthesis: "at 10:30 a.m. (0830 GMT) near the base".
+
+    The sentence recogniser sometimes splits after a time or an abbreviation
+    inside brackets, which cuts an incident off from the place that follows.
+    A start is dropped when a "(" opened within the last few tokens of the
+    sentence before it and a ")" closes soon after.
+    """
+
+    def __init__(self, name: str, reach: int = 12) -> None:
+        self.name = name
+        self.reach = reach
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 3:
+            return doc
+        sent_start = doc.to_array(SENT_START).astype("int64")
+        starts = numpy.flatnonzero(sent_start[1:] == 1) + 1
+        if not len(starts):
+            return doc
+        orth = doc.to_array(ORTH).tolist()
+        opening, closing = doc.vocab.strings["("], doc.vocab.strings[")"]
+        changed = False
+        for start in starts.tolist():
+            before = orth[max(0, start - self.reach) : start]
+            after = orth[start : start + self.reach]
+            if opening not in before or closing not in after:
+                continue
+            last_open = len(before) - 1 - before[::-1].index(opening)
+            if closing in before[last_open:] or opening in after[: after.index(closing)]:
+                continue  # the bracket closed before the start, or another opens after it
+            sent_start[start] = -1
+            changed = True
+        if changed:
+            doc.from_array([SENT_START], sent_start.astype("uint64")[:, None])
         return doc
 
 
@@ -211,6 +250,14 @@ def _dep_rules(nlp: Language, name: str) -> AttributeRuler:
 def make_tag_to_pos(nlp: Language, name: str, rules_from: str) -> TagToPos:
     """spaCy factory of :class:`TagToPos`: ``rules_from`` names the (disabled) attribute ruler to read."""
     return TagToPos(nlp, name, rules_from)
+
+
+@Language.factory(
+    "geomap_bracket_sentences", default_config={"reach": 12}, requires=["token.is_sent_start"]
+)
+def make_bracket_sentences(nlp: Language, name: str, reach: int) -> BracketSentences:
+    """spaCy factory of :class:`BracketSentences`: ``reach`` is how many tokens a bracket may span."""
+    return BracketSentences(name, reach)
 
 
 @Language.factory(

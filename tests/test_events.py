@@ -240,3 +240,10 @@ def test_place_named_before_its_container_is_where_it_happened(geoparser):
     )
     (inc,) = [i for i in parsed.incidents if i.trigger == "kidnapped"]
     assert inc.location_name == "Umbra Valley" and inc.place.name == "Nineveh"
+
+
+def test_opened_fire_is_an_attack_and_a_house_fire_is_not(geoparser):
+    parsed = geoparser.parse("Gunmen opened fire on a bus near the market in Umbra on Sunday.")
+    (attack,) = parsed.incidents
+    assert (attack.incident_type, attack.trigger, attack.location_name) == ("armed_attack", "opened", "Umbra")
+    assert geoparser.parse("A fire broke out at a warehouse in Leeds on Sunday.").incidents == ()

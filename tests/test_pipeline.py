@@ -85,3 +85,15 @@ def test_part_of_speech_matches_the_attribute_ruler_on_nouns_and_names(geoparser
 def test_odd_texts_parse_without_error(geoparser, text):
     doc = geoparser.nlp(text)
     assert sum(len(s) for s in sentences(doc)) == len(doc)
+
+
+def test_no_sentence_starts_inside_a_short_bracket(geoparser):
+    text = (
+        "Gunmen opened fire at 7 a.m. (0400 GMT) on a bus in the town of Umbra. "
+        "(Reporting by the desk.) Police came."
+    )
+    parsed = geoparser.parse(text)
+    (attack,) = [i for i in parsed.incidents if i.trigger == "opened"]
+    assert attack.sentence.endswith("in the town of Umbra.") and attack.location_name == "Umbra"
+    starts = [s.text for s in sentences(geoparser.nlp(text))]
+    assert starts[1:] == ["(Reporting by the desk.)", "Police came."]
