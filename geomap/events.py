@@ -472,8 +472,8 @@ def _held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | No
     if span is None:
         return None
     tok = span.root
-    # climb "province of Y", "Indonesia's province of Y" to the preposition that opens the phrase
-    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in PLACE_NOUNS:
+    # climb "the province of Y", "the central sector of Y" to the preposition that opens the phrase
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
         tok = tok.head.head
     if tok.dep_ != "pobj" or tok.head.lower_ not in LOC_PREPS:
         return None
@@ -481,10 +481,14 @@ def _held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | No
     doc = prep.doc
     if prep.i < 2 or doc[prep.i - 1].text != ",":
         return None
-    before = doc[prep.i - 2].i
-    return next(
-        (m for m, sp in cands if m is not loc and sp.end - 1 == before and m.label != "DEMONYM"), None
-    )
+    before = doc[prep.i - 2]
+    for m, sp in cands:
+        if m is loc or m.label == "DEMONYM":
+            continue
+        named = sp.root.head if sp.root.dep_ == "compound" else sp.root
+        if sp.end - 1 == before.i or (named.i == before.i and before.lower_ in PLACE_NOUNS):
+            return m  # "the X Valley, in Y", "the X area, in Y"
+    return None
 
 
 def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
@@ -527,7 +531,10 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
             if lca_at == 0:
                 # "Iraq, whose targets were bombed": the trigger hangs under the place
                 steps = anc_t[: ids_t.index(root.i)]
-                cost = 0.5 + sum(_edge_cost(t, t.head, triggers) for t in steps)
+                cost = 0.5 + sum(
+                    0.0 if t.dep_ == "relcl" and t.head.i == root.i else _edge_cost(t, t.head, triggers)
+                    for t in steps
+                )
             else:
                 c = first
                 for k in range(1, lca_at):

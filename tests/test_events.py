@@ -247,3 +247,12 @@ def test_opened_fire_is_an_attack_and_a_house_fire_is_not(geoparser):
     (attack,) = parsed.incidents
     assert (attack.incident_type, attack.trigger, attack.location_name) == ("armed_attack", "opened", "Umbra")
     assert geoparser.parse("A fire broke out at a warehouse in Leeds on Sunday.").incidents == ()
+
+
+def test_a_relative_clause_on_a_place_happens_there(geoparser):
+    parsed = geoparser.parse(
+        "Kharkiv, whose power plants have been repeatedly shelled by Russian forces since the spring, "
+        "asked Kyiv for more generators on Monday."
+    )
+    (shelling,) = [i for i in parsed.incidents if i.trigger == "shelled"]
+    assert shelling.location_name == "Kharkiv"
