@@ -532,8 +532,7 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
                 # "Iraq, whose targets were bombed": the trigger hangs under the place
                 steps = anc_t[: ids_t.index(root.i)]
                 cost = 0.5 + sum(
-                    0.0 if t.dep_ == "relcl" and t.head.i == root.i else _edge_cost(t, t.head, triggers)
-                    for t in steps
+                    0.0 if _relative_on(t, root) else _edge_cost(t, t.head, triggers) for t in steps
                 )
             else:
                 c = first
@@ -545,6 +544,13 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
         keys.append(key)
     keys.sort(key=lambda k: k[:3])
     return [(k[0], k[3]) for k in keys]
+
+
+def _relative_on(clause: Token, place: Token) -> bool:
+    """Whether ``clause`` is a relative clause on ``place`` opened by "whose", "where" or "which"."""
+    if clause.dep_ != "relcl" or clause.head.i != place.i:
+        return False
+    return any(t.lower_ in ("whose", "where", "which") for left in clause.lefts for t in left.subtree)
 
 
 def _container(loc: Mention, ev: _Event, cands: list[tuple[Mention, Span]]) -> Mention | None:
