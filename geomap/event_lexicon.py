@@ -130,6 +130,14 @@ def event_word_ids() -> frozenset[int]:
 #: Event-noun types that say how an attack was carried out: they refine a plain "killed".
 ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
 
+#: Subjects that make "hit", "struck", "battered" a natural hazard, not an attack: "storms hit Alabama".
+HAZARD_WORDS = words(
+    "storm storms hurricane hurricanes typhoon typhoons cyclone cyclones tornado tornadoes twister "
+    "earthquake earthquakes quake quakes tremor tremors aftershock aftershocks flood floods flooding "
+    "floodwaters wildfire wildfires bushfire bushfires blaze blazes drought landslide landslides mudslide "
+    "mudslides avalanche avalanches tsunami heatwave rain rains downpour downpours snow snowstorm blizzard "
+    "winds wind hail lightning eruption outbreak epidemic"
+)
 SHIP_WORDS = words(
     "ship ships vessel vessels tanker tankers freighter boat boats carrier ferry cargo sea seas "
     "waters strait gulf"

@@ -37,6 +37,7 @@ from geomap.event_lexicon import (
     ATTACK_TYPES,
     EVENT_CONTEXT,
     HAPPEN_VERBS,
+    HAZARD_WORDS,
     LOC_PREPS,
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
@@ -294,6 +295,9 @@ def _refine_kind(ev: _Event) -> str:
     words: set[str] = set()
     for a in args:
         words.update(t.lower_ for t in a.subtree)
+    if kind in ATTACK_TYPES and _hazard_subject(ev):
+        casualty = any(VERB_TYPES.get(VERB_FORM_TO_BASE.get(t.lower_, "")) == "casualties" for t in ev.tokens)
+        return "casualties" if casualty else "other"  # "a storm hit the coast, killing three"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
@@ -309,6 +313,16 @@ def _refine_kind(ev: _Event) -> str:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
+
+
+def _hazard_subject(ev: _Event) -> bool:
+    """Whether a storm, quake, flood or fire is what struck: "Storms hit Alabama", "the quake struck Java"."""
+    for t in ev.tokens:
+        subjects = [c for c in t.children if c.dep_ in ("nsubj", "agent")]
+        subjects += [g for c in subjects if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if any(w.lower_ in HAZARD_WORDS for c in subjects for w in (c, *c.children) if w.dep_ != "agent"):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- location

@@ -30,6 +30,7 @@ COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
 ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 ADMIN1_RADIUS_KM = 250.0
 COUNTY_RADIUS_KM = 80.0
+LIST_BONUS = 0.3  # the candidate is the kind of place the names listed with it are
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 NEAR_KM = 300.0
@@ -57,6 +58,9 @@ _DIRECTION = (
 )
 #: "X, Y" / "X in southern Y": Y holds X.
 _CONTAINER_AFTER = re.compile(rf"\s*,\s*(?:the\s+)?|\s+in\s+(?:the\s+)?{_DIRECTION}", re.IGNORECASE)
+#: What joins the names of a list: "X, Y and Z", "X or Y".
+_LIST_JOINT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 #: "Y's X": Y holds X.
 _POSSESSIVE = re.compile(r"['’]s\s+" + _DIRECTION, re.IGNORECASE)
 
@@ -91,6 +95,51 @@ def _containers(text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer)
         elif _POSSESSIVE.fullmatch(between):
             out.setdefault(i + 1, []).extend(regions(a.text))
     return out
+
+
+def _lists(text: str, mentions: Sequence[RawMention]) -> list[list[int]]:
+    """Runs of mentions the text lists: "Oregon and Washington", "Alberta, Saskatchewan and Manitoba".
+
+    Two names joined by a comma alone are left out: "Tripoli, Lebanon" places one in the other.
+    """
+    runs: list[list[int]] = []
+    run: list[int] = []
+    commas_only = True
+    for i, m in enumerate(mentions):
+        if run:
+            between = text[mentions[i - 1].end : m.start]
+            if _LIST_JOINT.fullmatch(between):
+                run.append(i)
+                commas_only = commas_only and "," in between and not _CONJUNCTION.search(between)
+                continue
+            if len(run) >= 3 or (len(run) == 2 and not commas_only):
+                runs.append(run)
+        run, commas_only = [i], True
+    if len(run) >= 3 or (len(run) == 2 and not commas_only):
+        runs.append(run)
+    return runs
+
+
+def _list_kinds(
+    runs: list[list[int]], mentions: Sequence[RawMention], options: list[list[Match]]
+) -> dict[int, str]:
+    """For a listed name, the kind of place the list is made of, where its other names agree.
+
+    Only names that are, word for word, a country's or state's own name set the kind:
+    in "Oregon and Washington" both are states; in "Georgia and Armenia" both are countries.
+    """
+    kinds: dict[int, str] = {}
+    for run in runs:
+        named = {
+            i: options[i][0].place.feature_type
+            for i in run
+            if options[i] and _is_region_named(options[i][0].place, mentions[i].text)
+        }
+        for i in run:
+            others = {kind for j, kind in named.items() if j != i}
+            if len(others) == 1 and sum(1 for j in named if j != i) >= 1:
+                kinds[i] = others.pop()
+    return kinds
 
 
 def _in_admin1(candidate: Place, region: Place) -> bool:
@@ -156,6 +205,8 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
         for m, opts in zip(mentions, options, strict=True)
     ]
 
+    listed = _list_kinds(_lists(text, mentions), mentions, options) if text else {}
+
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = normalize_name(mentions[i].text)
         # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
@@ -171,6 +222,8 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
                 score -= ALTERNATE_NAME_PENALTY
             if countries.intersection(p.country_codes):
                 score += COUNTRY_BONUS
+            if listed.get(i) == p.feature_type:
+                score += LIST_BONUS
             if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
                 score += ADMIN1_BONUS
             located = False

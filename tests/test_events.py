@@ -256,3 +256,10 @@ def test_a_relative_clause_on_a_place_happens_there(geoparser):
     )
     (shelling,) = [i for i in parsed.incidents if i.trigger == "shelled"]
     assert shelling.location_name == "Kharkiv"
+
+
+def test_a_storm_that_hits_is_no_attack(geoparser):
+    (storm,) = geoparser.parse("Storms hit Alabama overnight, the weather service said.").incidents
+    assert storm.incident_type == "other"
+    (raid,) = geoparser.parse("Militants hit a checkpoint in Kandahar overnight.").incidents
+    assert raid.incident_type == "armed_attack"

@@ -129,3 +129,12 @@ def test_capital_of_a_named_country_beats_a_local_namesake(geoparser):
     assert place_of(geoparser.parse(text), "Paris").country_code == "FR"
     local = "GEORGETOWN, Ky. — A Georgetown couple drove to Paris on Friday, the Kentucky pair said."
     assert place_of(geoparser.parse(local), "Paris").admin1 == "KY"
+
+
+def test_listed_names_read_as_the_same_kind_of_place(geoparser):
+    laws = geoparser.parse("The bill copies Oregon and Washington laws.")
+    assert place_of(laws, "Washington").admin1 == "WA"
+    states = geoparser.parse("Storms hit Alabama, Georgia and Florida.")
+    assert place_of(states, "Georgia").country_code == "US"
+    countries = geoparser.parse("Envoys from Georgia, Armenia and Azerbaijan met in Vienna.")
+    assert place_of(countries, "Georgia").country_code == "GE"
