@@ -156,6 +156,15 @@ _NEVER_PLACES = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
      "WORK_OF_ART"}
 )  # fmt: skip
+#: Words that make a capitalised name a date: months, weekdays, holidays, seasons.
+_CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue tues wed thu thurs fri sat sun christmas easter ramadan eid hanukkah "
+    "diwali passover thanksgiving new year year years day days week weeks month months spring "
+    "summer autumn fall winter today tonight yesterday tomorrow morning afternoon evening night "
+    "noon midnight".split()
+)
 #: A lower-case Arabic article inside a name: "Tal al-Abyad", "Kafr al Hamra".
 _NAME_PARTICLES = frozenset("al el ad ar as an at az bin ibn abu".split())
 
@@ -252,6 +261,8 @@ class MentionFinder:
                 continue
             for span in _listed_names(doc, prep.i + 1):
                 labels = {t.ent_type_ for t in span}
+                if labels & {"DATE", "TIME"} and not _dated(span):
+                    labels -= {"DATE", "TIME"}  # "in Manbij" is no date, whatever the model says
                 if labels & _NEVER_PLACES or (not spatial and "ORG" in labels):
                     continue  # "in January", "in Congress", "the attack on Google"
                 if aimed and "PERSON" in labels:
@@ -553,6 +564,11 @@ def _listed_names(doc: Doc, i: int) -> list[Span]:
         elif not comma:
             break
     return names if closed else names[:1]
+
+
+def _dated(span: Span) -> bool:
+    """Whether a span the model calls a date holds a number or a calendar word."""
+    return any(t.like_num or t.lower_.rstrip(".") in _CALENDAR_WORDS for t in span)
 
 
 def _sentence_index(doc: Doc, token_start: int) -> int:

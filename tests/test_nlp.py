@@ -115,3 +115,10 @@ def test_a_named_institution_is_a_site_unless_named_for_a_town(geoparser):
         "Qumrayn School"
     ]
     assert texts(geoparser, "Students at Paris High School protested on Friday.") == ["Paris"]
+
+
+def test_a_name_after_in_is_no_date_without_a_calendar_word(geoparser):
+    # The small model calls this "Manbij" a date.
+    text = "The SAS soldier had been embedded with US Special Forces in Manbij near the Turkish border."
+    assert "Manbij" in texts(geoparser, text)
+    assert texts(geoparser, "The vote was held in May and again in Ramadan.") == []
