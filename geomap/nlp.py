@@ -396,7 +396,7 @@ class MentionFinder:
             tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
         }
         found: list[tuple[int, int, str]] = [
-            (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS
+            part for e in doc.ents if e.label_ in PLACE_LABELS for part in _entity_names(e)
         ]
         found += [(s, e, "GAZ") for s, e in self.features(doc)]
         for ent in doc.ents:
@@ -486,6 +486,27 @@ class MentionFinder:
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _entity_names(ent: Span) -> list[tuple[int, int, str]]:
+    """The place names of a model entity, without a possessive ending, split at commas.
+
+    The model often takes in the "'s" ("South Korea's pollution") and runs a
+    town and its county together ("Thruxton, Hampshire"): each name is a
+    mention of its own.
+    """
+    out = []
+    group: list[Token] = []
+    for tok in [*ent, None]:
+        if tok is not None and tok.text != ",":
+            group.append(tok)
+            continue
+        while group and (group[-1].tag_ == "POS" or group[-1].text in ("'", "’")):
+            group.pop()
+        if group and any(t.text[:1].isupper() for t in group):
+            out.append((group[0].idx, group[-1].idx + len(group[-1].text), ent.label_))
+        group = []
+    return out
 
 
 def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:

@@ -122,3 +122,12 @@ def test_a_name_after_in_is_no_date_without_a_calendar_word(geoparser):
     text = "The SAS soldier had been embedded with US Special Forces in Manbij near the Turkish border."
     assert "Manbij" in texts(geoparser, text)
     assert texts(geoparser, "The vote was held in May and again in Ramadan.") == []
+
+
+def test_possessive_and_comma_joined_entities_become_plain_names(geoparser):
+    parsed = geoparser.parse(
+        "Officials blamed China for South Korea's smog. The race is at Thruxton, Hampshire."
+    )
+    resolved = {m.text: m.place.country_code for m in parsed.mentions if m.place is not None}
+    assert resolved["South Korea"] == "KR"
+    assert resolved["Thruxton"] == "GB" and resolved["Hampshire"] == "GB"
