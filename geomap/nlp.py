@@ -381,6 +381,15 @@ class MentionFinder:
                 return [(start, end, "EMBEDDED")]
         return []
 
+    def _demonym_or_place(self, text: str, found: tuple[int, int, str]) -> tuple[int, int, str]:
+        """A place entity that is a demonym ("Sri Lankan") is a demonym."""
+        start, end, _ = found
+        return (start, end, "DEMONYM") if self._only_demonym(text[start:end]) else found
+
+    def _only_demonym(self, name: str) -> bool:
+        """Whether ``name`` is a demonym and no place's name."""
+        return self.gazetteer.demonym(name) is not None and not self.gazetteer.search(name, limit=1)
+
     def _well_known(self, text: str) -> bool:
         """A country, region or curated feature, or a city of about 100,000 people or more."""
         best = self.gazetteer.search(text, limit=1)
@@ -396,7 +405,10 @@ class MentionFinder:
             tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
         }
         found: list[tuple[int, int, str]] = [
-            part for e in doc.ents if e.label_ in PLACE_LABELS for part in _entity_names(e)
+            self._demonym_or_place(text, part)
+            for e in doc.ents
+            if e.label_ in PLACE_LABELS
+            for part in _entity_names(e)
         ]
         found += [(s, e, "GAZ") for s, e in self.features(doc)]
         for ent in doc.ents:
@@ -409,6 +421,9 @@ class MentionFinder:
             if ent.label_ == "NORP":
                 if self.gazetteer.demonym(ent.text) is not None:
                     found.append((ent.start_char, ent.end_char, "DEMONYM"))
+                continue
+            if ent.label_ == "PERSON" and self._only_demonym(ent.text):
+                found.append((ent.start_char, ent.end_char, "DEMONYM"))  # "Sri Lankan officials"
                 continue
             if ent.label_ == "ORG":
                 found += self._embedded(ent)

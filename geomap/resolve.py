@@ -39,11 +39,20 @@ FOCUS_ADMIN1_BONUS = 0.3  # the same for its state or province
 FOCUS_ROUNDS = 2
 ALTERNATE_NAME_PENALTY = 0.1  # a town matched by an alternate name, where another place bears the name
 CONTEXT_READINGS = 3  # readings of each other name that count as its possible places
+STRONG_STEM_SCORE = 0.45  # a town named only inside a longer name must be a sizeable one ("west London")
 _KIND_SUFFIX = re.compile(
     r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
-    r"county)$",
+    r"county|state)$",
     re.IGNORECASE,
 )
+#: "north west London", "Northeast Georgia", "Western US": a part of the place that follows.
+_DIRECTION_PREFIX = re.compile(
+    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|inner|outer)"
+    r"(?:[\s-]?(?:east|west|eastern|western))?\s+)+",
+    re.IGNORECASE,
+)
+#: Features too small to have parts worth a name of their own.
+_POINT_FEATURES = frozenset({"landmark", "cape", "strait", "canal"})
 #: Features that hold towns: "in northern Sinai", "Tripoli, Lebanon", "Aden's Crater".
 _CONTAINER_TYPES = frozenset(
     "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
@@ -477,10 +486,19 @@ def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]
         if counties:
             return counties
     if not found:
-        # "Homs province", "Jenin refugee camp": the name without its place word.
-        stem = _KIND_SUFFIX.sub("", m.text)
-        if stem != m.text:
-            found = gazetteer.search(stem, limit=CANDIDATES)
+        # "Homs province", "Jenin refugee camp": the name without its place word;
+        # "west London", "North Texas": the place a direction word narrows.
+        for stem in (_KIND_SUFFIX.sub("", m.text), _DIRECTION_PREFIX.sub("", m.text)):
+            if stem != m.text and stem:
+                found = [
+                    match
+                    for match in gazetteer.search(stem, limit=CANDIDATES)
+                    if match.place.feature_type not in _POINT_FEATURES
+                    and normalize_name(match.place.name) == normalize_name(stem)
+                    and (match.place.feature_type != "city" or match.score >= STRONG_STEM_SCORE)
+                ]
+                if found:
+                    break
     return found
 
 

@@ -131,3 +131,11 @@ def test_possessive_and_comma_joined_entities_become_plain_names(geoparser):
     resolved = {m.text: m.place.country_code for m in parsed.mentions if m.place is not None}
     assert resolved["South Korea"] == "KR"
     assert resolved["Thruxton"] == "GB" and resolved["Hampshire"] == "GB"
+
+
+def test_a_demonym_the_model_calls_a_place_is_a_demonym(geoparser):
+    # The small model calls the first "Sri Lankan" a place and the second a person.
+    parsed = geoparser.parse("The Sri Lankan army said. He met Sri Lankan officials in Colombo.")
+    demonyms = [m for m in parsed.mentions if m.text == "Sri Lankan"]
+    assert len(demonyms) == 2
+    assert all(m.label == "DEMONYM" and m.place.country_code == "LK" for m in demonyms)

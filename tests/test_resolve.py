@@ -138,3 +138,15 @@ def test_listed_names_read_as_the_same_kind_of_place(geoparser):
     assert place_of(states, "Georgia").country_code == "US"
     countries = geoparser.parse("Envoys from Georgia, Armenia and Azerbaijan met in Vienna.")
     assert place_of(countries, "Georgia").country_code == "GE"
+
+
+def test_a_direction_word_narrows_the_place_that_follows(geoparser):
+    parsed = geoparser.parse("Storms swept North Texas, and police in north west London made arrests.")
+    assert place_of(parsed, "North Texas").admin1 == "TX"
+    assert place_of(parsed, "west London").country_code == "GB"
+    assert place_of(geoparser.parse("Protests spread to Oaxaca State."), "Oaxaca State").country_code == "MX"
+
+
+def test_a_direction_word_does_not_make_a_small_town_of_a_name(geoparser):
+    parsed = geoparser.parse("Aides in the West Wing said the president was angry.")
+    assert all(m.place is None for m in parsed.mentions if "Wing" in m.text)
