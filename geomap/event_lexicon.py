@@ -138,6 +138,8 @@ HAZARD_WORDS = words(
     "mudslides avalanche avalanches tsunami heatwave rain rains downpour downpours snow snowstorm blizzard "
     "winds wind hail lightning eruption outbreak epidemic"
 )
+#: Subjects that make "hit" or "struck" a road accident: "an SUV hit a fence".
+VEHICLE_WORDS = words("car cars suv truck trucks lorry van bus train vehicle vehicles motorcycle pickup taxi")
 SHIP_WORDS = words(
     "ship ships vessel vessels tanker tankers freighter boat boats carrier ferry cargo sea seas "
     "waters strait gulf"

@@ -46,6 +46,7 @@ from geomap.event_lexicon import (
     PLACE_NOUNS,
     SHIP_WORDS,
     UNKNOWN_LOCATION,
+    VEHICLE_WORDS,
     VERB_FORM_TO_BASE,
     VERB_TYPES,
     event_word_ids,
@@ -316,11 +317,15 @@ def _refine_kind(ev: _Event) -> str:
 
 
 def _hazard_subject(ev: _Event) -> bool:
-    """Whether a storm, quake, flood or fire is what struck: "Storms hit Alabama", "the quake struck Java"."""
+    """Whether a storm, quake or flood struck, or a vehicle hit: "Storms hit Alabama", "an SUV hit a wall"."""
     for t in ev.tokens:
         subjects = [c for c in t.children if c.dep_ in ("nsubj", "agent")]
         subjects += [g for c in subjects if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        if any(w.lower_ in HAZARD_WORDS for c in subjects for w in (c, *c.children) if w.dep_ != "agent"):
+        heads = [c for c in subjects if c.dep_ != "agent"]
+        if any(w.lower_ in HAZARD_WORDS for c in heads for w in (c, *c.children)):
+            return True
+        struck = VERB_FORM_TO_BASE.get(t.lower_) in ("hit", "strike")
+        if struck and any(c.lower_ in VEHICLE_WORDS for c in heads):
             return True
     return False
 

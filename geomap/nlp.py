@@ -13,10 +13,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from geomap.docs import doc_text, sentences
 from geomap.gazetteer import Gazetteer
+from geomap.normalize import normalize_name
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -168,6 +170,10 @@ _CALENDAR_WORDS = frozenset(
 #: A lower-case Arabic article inside a name: "Tal al-Abyad", "Kafr al Hamra".
 _NAME_PARTICLES = frozenset("al el ad ar as an at az bin ibn abu".split())
 
+#: A leading Arabic article, which transliterations keep or drop: "Ar Raqqah", "Raqqa".
+_ARTICLE = re.compile(r"^(?:a[lrsdtnz]|el)[\s-]+")
+#: How alike two spellings of one name are at least ("Hama", "Hamah").
+SPELLING_RATIO = 0.88
 #: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
 STRONG_NAME_SCORE = 0.45
 #: A town the model called a person or organisation is taken as a place only from this
@@ -196,6 +202,27 @@ class MentionFinder:
         best = self.gazetteer.search(text, limit=1)
         return bool(best) and best[0].score >= threshold
 
+    def _named_here(self, text: str, start: int, end: int) -> bool:
+        """Whether the best place for ``text[start:end]`` bears that name, as written there.
+
+        A name the model did not tag as a place is taken on the gazetteer's word
+        alone, so a town's foreign or former names ("Julia" for Plovdiv) do not
+        count, and a state's abbreviation counts only where it is written as one
+        ("Barrie, Ont.", "EDMONTON, Ky"), not as a word ("Mass was held").
+        Countries and curated features count by any of their names.
+        """
+        best = self.gazetteer.search(text[start:end], limit=3)
+        if not best:
+            return False
+        if _abbreviated(text, start, end) and any(m.place.feature_type == "admin1" for m in best):
+            return True
+        place = best[0].place
+        if place.feature_type not in ("city", "admin1", "admin2"):
+            return True
+        own, name = (_ARTICLE.sub("", normalize_name(n)) for n in (place.name, text[start:end]))
+        # "Raqqa" for Ar Raqqah, "Hama" for Ḩamāh: the same name in another spelling
+        return own == name or (len(name) >= 4 and SequenceMatcher(None, own, name).ratio() >= SPELLING_RATIO)
+
     def _untagged_names(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Well-known places the model left untagged: capitalised noun runs outside any entity."""
         out = []
@@ -216,7 +243,8 @@ class MentionFinder:
                 # A proper noun is a name already: a town of some 30,000 people will do.
                 # A capitalised common noun ("Reading") must be a large place.
                 proper = all(t.pos_ == "PROPN" for t in run)
-                if self._strong(name) if proper else self._well_known(name):
+                named = self._named_here(doc_text(doc), start, end)
+                if named and (self._strong(name) if proper else self._well_known(name)):
                     out.append((start, end, "GAZ"))
                 run = []
         for match in _HYPHENATED.finditer(doc_text(doc)):
@@ -429,7 +457,8 @@ class MentionFinder:
                 found += self._embedded(ent)
             if words & _ORG_WORDS or (ent.label_ == "PERSON" and ent.text.lower() in person_tokens):
                 continue
-            if self._well_known(ent.text):
+            named = self._named_here(text, ent.start_char, ent.end_char)
+            if named and self._well_known(ent.text):
                 found.append((ent.start_char, ent.end_char, "GAZ"))
         found += self._introduced(doc)
         found += self._after_preposition(doc)
@@ -501,6 +530,14 @@ class MentionFinder:
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _abbreviated(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is written as an abbreviation: "Barrie, Ont.", "EDMONTON, Ky", "KY 52"."""
+    name = text[start:end]
+    if len(name) == 2 and name.isupper():
+        return True
+    return len(name) <= 5 and (text[end : end + 1] == "." or text[:start].rstrip().endswith(","))
 
 
 def _entity_names(ent: Span) -> list[tuple[int, int, str]]:

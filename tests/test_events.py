@@ -263,3 +263,5 @@ def test_a_storm_that_hits_is_no_attack(geoparser):
     assert storm.incident_type == "other"
     (raid,) = geoparser.parse("Militants hit a checkpoint in Kandahar overnight.").incidents
     assert raid.incident_type == "armed_attack"
+    (crash,) = geoparser.parse("An SUV hit a fence in Leeds on Sunday.").incidents
+    assert crash.incident_type == "other"

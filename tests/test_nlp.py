@@ -139,3 +139,11 @@ def test_a_demonym_the_model_calls_a_place_is_a_demonym(geoparser):
     demonyms = [m for m in parsed.mentions if m.text == "Sri Lankan"]
     assert len(demonyms) == 2
     assert all(m.label == "DEMONYM" and m.place.country_code == "LK" for m in demonyms)
+
+
+def test_a_towns_foreign_or_former_name_is_not_taken_from_the_gazetteer_alone(geoparser):
+    # GeoNames lists "Julia" among Plovdiv's old names; state abbreviations need their dot.
+    assert texts(geoparser, "His wife, Julia, has since taken over the shop.") == []
+    assert texts(geoparser, "Part of that is turnover. Mass was held at nine.") == []
+    born = geoparser.parse("She was born in Churchill, Man. in 1990.")
+    assert any(m.place is not None and m.place.name == "Manitoba" for m in born.mentions)
