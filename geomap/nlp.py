@@ -170,6 +170,12 @@ _CALENDAR_WORDS = frozenset(
 #: A lower-case Arabic article inside a name: "Tal al-Abyad", "Kafr al Hamra".
 _NAME_PARTICLES = frozenset("al el ad ar as an at az bin ibn abu".split())
 
+#: Words that are a region's whole name somewhere ("Centre" in France, "West" in Cameroon)
+#: but in news almost always something else: "the Centre" (India's government), "the West".
+_GENERIC_WORDS = frozenset(
+    "centre center central west east north south western eastern northern southern coast capital "
+    "lakes upper lower middle interior city metro".split()
+)
 #: A leading Arabic article, which transliterations keep or drop: "Ar Raqqah", "Raqqa".
 _ARTICLE = re.compile(r"^(?:a[lrsdtnz]|el)[\s-]+")
 #: How alike two spellings of one name are at least ("Hama", "Hamah").
@@ -201,6 +207,18 @@ class MentionFinder:
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
         return bool(best) and best[0].score >= threshold
+
+    def _could_be_named(self, name: str) -> bool:
+        """False for a word alone that only a region far away bears ("Centre", "West"), and for
+        a mixed-case acronym that is no place's own name ("MoD" for Maud)."""
+        key = normalize_name(name)
+        if key in _GENERIC_WORDS:
+            return False
+        acronym = 2 <= len(name) <= 5 and sum(c.isupper() for c in name) >= 2
+        if acronym and "." not in name and not name.isupper():
+            best = self.gazetteer.search(name, limit=1)
+            return not best or normalize_name(best[0].place.name) == key
+        return True
 
     def _named_here(self, text: str, start: int, end: int) -> bool:
         """Whether the best place for ``text[start:end]`` bears that name, as written there.
@@ -478,6 +496,7 @@ class MentionFinder:
             for f in found
             if text[f[0] : f[1]].lower() not in person_tokens or self._well_known(text[f[0] : f[1]])
         ]
+        found = [f for f in found if f[2] == "DEMONYM" or self._could_be_named(text[f[0] : f[1]])]
         chosen: list[tuple[int, int, str]] = []
         # Longest first, so "Gaza Strip" wins over "Gaza"; model entities before the rest.
         trust = {"GAZ": 1, "PATTERN": 2}

@@ -147,3 +147,10 @@ def test_a_towns_foreign_or_former_name_is_not_taken_from_the_gazetteer_alone(ge
     assert texts(geoparser, "Part of that is turnover. Mass was held at nine.") == []
     born = geoparser.parse("She was born in Churchill, Man. in 1990.")
     assert any(m.place is not None and m.place.name == "Manitoba" for m in born.mentions)
+
+
+def test_generic_words_and_stray_acronyms_are_not_places(geoparser):
+    text = "The Ministry of Defence (MoD) named the soldier. The Centre asked the court to wait."
+    assert texts(geoparser, text) == []
+    dotted = geoparser.parse("She moved to Washington, D.C., from Charleston, W.Va., in 2001.")
+    assert {"D.C.", "W.Va."} <= {m.text for m in dotted.mentions if m.place is not None}
