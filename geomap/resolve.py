@@ -235,15 +235,15 @@ def _coherence(
     """
     import numpy as np
 
-    names = {}
+    names: dict[str, int] = {}
     for i, m in enumerate(mentions):
         if firsts[i] and m.label != "DEMONYM":
             names.setdefault(normalize_name(m.text), i)
     out: list[list[float] | None] = [None] * len(mentions)
     if len(names) < 2:
         return out
-    refs = {
-        key: np.radians(
+    refs = [
+        np.radians(
             [
                 (sm[1].place.lat, sm[1].place.lon)
                 for sm in firsts[i][:CONTEXT_READINGS]
@@ -251,27 +251,29 @@ def _coherence(
             ]
             or [(0.0, 0.0)]
         )[:CONTEXT_READINGS]
-        for key, i in names.items()
-    }
-    for i, m in enumerate(mentions):
-        if len(firsts[i]) < 2 or m.label == "DEMONYM":
-            continue
-        own = normalize_name(m.text)
-        others = [refs[k] for k in names if k != own and refs[k].size]
-        if not others:
-            continue
-        cand = np.radians([(sm[1].place.lat, sm[1].place.lon) for sm in firsts[i]])
-        near = np.zeros(len(cand))
-        for ref in others:
-            dlat = cand[:, None, 0] - ref[None, :, 0]
-            dlon = cand[:, None, 1] - ref[None, :, 1]
-            a = (
-                np.sin(dlat / 2) ** 2
-                + np.cos(cand[:, None, 0]) * np.cos(ref[None, :, 0]) * np.sin(dlon / 2) ** 2
-            )
-            km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-            near += (km <= NEAR_KM).any(axis=1)
-        out[i] = list(near / len(others))
+        for i in names.values()
+    ]
+    column = {key: k for k, key in enumerate(names)}
+    # Every name's readings side by side, so that one array operation serves all the candidates.
+    ref = np.concatenate(refs)
+    ref_starts = np.cumsum([0] + [len(r) for r in refs[:-1]])
+    rows = [i for i, m in enumerate(mentions) if len(firsts[i]) >= 2 and m.label != "DEMONYM"]
+    if not rows:
+        return out
+    cand = np.radians([(sm[1].place.lat, sm[1].place.lon) for i in rows for sm in firsts[i]])
+    dlat = cand[:, None, 0] - ref[None, :, 0]
+    dlon = cand[:, None, 1] - ref[None, :, 1]
+    a = np.sin(dlat / 2) ** 2 + np.cos(cand[:, None, 0]) * np.cos(ref[None, :, 0]) * np.sin(dlon / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    # near[c, k]: whether candidate c lies near one of name k's readings
+    near = np.logical_or.reduceat(km <= NEAR_KM, ref_starts, axis=1)
+    others = len(names) - 1
+    start = 0
+    for i in rows:
+        block = near[start : start + len(firsts[i])]
+        start += len(firsts[i])
+        own = column[normalize_name(mentions[i].text)]
+        out[i] = list((block.sum(axis=1) - block[:, own]) / others)
     return out
 
 
