@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -380,15 +381,14 @@ class MentionFinder:
 
     def __call__(self, doc: Doc) -> list[RawMention]:
         text = doc_text(doc)
-        lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
-        person_tokens = {
-            tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
-        }
+        ents = doc.ents  # built anew at each read
+        lookalikes = [(e.start_char, e.end_char) for e in ents if e.label_ in LOOKALIKE_LABELS]
+        person_tokens = {tok.text.lower() for e in ents if e.label_ == "PERSON" and len(e) > 1 for tok in e}
         found: list[tuple[int, int, str]] = [
-            (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS
+            (e.start_char, e.end_char, e.label_) for e in ents if e.label_ in PLACE_LABELS
         ]
         found += [(s, e, "GAZ") for s, e in self.features(doc)]
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "EVENT":
                 found += self._embedded(ent)
                 continue
@@ -453,9 +453,7 @@ class MentionFinder:
         names = {n for n in names if self._strong(n)}
         out = list(chosen)
         for name in names:
-            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(doc_text(doc)):
-                s, e = m.span()
+            for s, e in _whole_word_occurrences(doc_text(doc), name):
                 if any(s < ce and cs < e for cs, ce, _ in out):
                     continue
                 if any(ls <= s and e <= le and (ls, le) != (s, e) for ls, le in lookalikes):
@@ -475,6 +473,27 @@ class MentionFinder:
         if surface.lower().startswith("the ") and len(surface) > 4:
             start, surface = start + 4, surface[4:]
         return RawMention(start, end, surface, label, index)
+
+
+def _whole_word_occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` stands in ``text`` as whole words, left to right and not overlapping.
+
+    What ``(?<![\\w-])name(?![\\w-])`` finds, without trying a regex at every character:
+    ``str.find`` jumps from one occurrence to the next.
+    """
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
+            yield at, end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+
+
+def _joins_word(char: str) -> bool:
+    """Whether a character continues a word (``\\w`` or a hyphen), so a name beside it is no whole word."""
+    return char.isalnum() or char in "_-"
 
 
 def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:
