@@ -196,12 +196,13 @@ def _path_up(tok: Token, stop: Token) -> list[Token] | None:
     path = []
     cur = tok
     for _ in range(60):
-        if cur.head is cur:
-            return None
-        cur = cur.head
-        path.append(cur)
-        if cur is stop or cur.i == stop.i:
+        head = cur.head
+        path.append(head)
+        if head.i == stop.i:
             return path
+        if head.i == cur.i:
+            return None  # the root, and stop was not on the way (spaCy makes a new Token each time: no `is`)
+        cur = head
     return None
 
 
@@ -657,7 +658,8 @@ def _actors(ev: _Event) -> tuple[str, ...]:
                 continue
         # a named group, or a state as the subject ("Iran threatened…")
         labels = _ACTOR_ENTS | ({"GPE"} if a.dep_ == "nsubj" else set())
-        found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
+        if a.ent_type_ in labels:  # building doc.ents is dear: look only when a is in such an entity
+            found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
     names = list(dict.fromkeys(t.strip() for _, t in sorted(found) if t.strip()))
     # "Israeli" adds nothing next to "Israeli airstrikes"
     return tuple(n for n in names if not any(n != o and n in o.split() for o in names))
