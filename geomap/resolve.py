@@ -160,22 +160,21 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
         own = normalize_name(mentions[i].text)
         # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
         # that bears the name itself.
-        named = any(normalize_name(m.place.name) == own for m in options[i])
+        bears = [normalize_name(m.place.name) == own for m in options[i]]
+        named = any(bears)
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
         scored = []
-        for match in options[i]:
+        for match, bears_name in zip(options[i], bears, strict=True):
             p = match.place
             score = match.score
-            if named and p.feature_type == "city" and normalize_name(p.name) != own:
+            if named and p.feature_type == "city" and not bears_name:
                 score -= ALTERNATE_NAME_PENALTY
             if countries.intersection(p.country_codes):
                 score += COUNTRY_BONUS
-            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
+            located = p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins)
+            if located:
                 score += ADMIN1_BONUS
-            located = False
-            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
-                located = True
             if i in containers and any(_inside(p, c) for c in containers[i]):
                 score += CONTAINER_BONUS
                 located = True
@@ -235,10 +234,11 @@ def _coherence(
     """
     import numpy as np
 
+    keys = [normalize_name(m.text) for m in mentions]
     names: dict[str, int] = {}
     for i, m in enumerate(mentions):
         if firsts[i] and m.label != "DEMONYM":
-            names.setdefault(normalize_name(m.text), i)
+            names.setdefault(keys[i], i)
     out: list[list[float] | None] = [None] * len(mentions)
     if len(names) < 2:
         return out
@@ -272,7 +272,7 @@ def _coherence(
     for i in rows:
         block = near[start : start + len(firsts[i])]
         start += len(firsts[i])
-        own = column[normalize_name(mentions[i].text)]
+        own = column[keys[i]]
         out[i] = list((block.sum(axis=1) - block[:, own]) / others)
     return out
 
@@ -316,6 +316,7 @@ def _focus(
     country's or state's own name) get no bonus for towns.
     """
     firsts_top = [f[0][1].place if f else None for f in first_readings]
+    keys = [normalize_name(m.text) for m in mentions]  # the bonus asks for each candidate
     votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
     for i, m in enumerate(mentions):
         if not firsts[i] or m.label == "DEMONYM":
@@ -327,7 +328,7 @@ def _focus(
             vote = (top.country_code, None, _confidence(firsts[i]))
         else:
             continue
-        votes.setdefault(normalize_name(m.text), []).append(vote)
+        votes.setdefault(keys[i], []).append(vote)
 
     def tally(exclude: str) -> tuple[float, dict[str | None, float], dict[tuple[str, str] | None, float]]:
         total, countries, regions = 0.0, {}, {}
@@ -340,10 +341,10 @@ def _focus(
                 regions[region] = regions.get(region, 0.0) + weight
         return total, countries, regions
 
-    tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
+    tallies = {key: tally(key) for key in set(keys)}
 
     def bonus(i: int, place: Place) -> float:
-        total, countries, regions = tallies[normalize_name(mentions[i].text)]
+        total, countries, regions = tallies[keys[i]]
         if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
             return 0.0
         top = firsts_top[i]
