@@ -91,7 +91,8 @@ class Gazetteer:
         cache_size: int = 65536,
     ) -> None:
         self.path = Path(path) if path is not None else default_index_path()
-        self._cache: OrderedDict[tuple[str, int], tuple[Match, ...]] = OrderedDict()
+        # name → (the limit it was fetched at, its matches)
+        self._cache: OrderedDict[str, tuple[int, tuple[Match, ...]]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._con = self._open(auto_build=auto_build, progress=progress)
@@ -165,24 +166,29 @@ class Gazetteer:
         """Scored candidates for ``name``, best first (empty when nothing matches)."""
         if not isinstance(name, str) or limit <= 0:
             return []
-        cache_key = (name, limit)
-        cached = self._cache.get(cache_key)
+        # One entry per name, fetched at DEFAULT_LIMIT at least: the order is total, so a
+        # smaller limit is a prefix of it ("is it a strong name?" asks for one, resolution for 25).
+        cached = self._cache.get(name)
         if cached is not None:
-            self._cache.move_to_end(cache_key)
-            return list(cached)
+            fetched, result = cached
+            if limit <= fetched or len(result) < fetched:
+                self._cache.move_to_end(name)
+                return list(result[:limit])
+        fetch = max(limit, DEFAULT_LIMIT)
         key = normalize_name(name)
-        result: tuple[Match, ...] = ()
+        result = ()
         if key:
             rows = self._query(
                 f"SELECT n.score, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.rowid = n.place "
                 "WHERE n.key = ? ORDER BY n.score DESC, p.importance DESC, p.rowid LIMIT ?",
-                (key, limit),
+                (key, fetch),
             )
             result = tuple(Match(_place(row[1:]), row[0], name) for row in rows)
-        self._cache[cache_key] = result
+        self._cache[name] = (fetch, result)
+        self._cache.move_to_end(name)
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return list(result)
+        return list(result[:limit])
 
     def candidates(self, name: str, limit: int = DEFAULT_LIMIT) -> list[Place]:
         """Places that ``name`` may denote, most likely first."""
