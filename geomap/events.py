@@ -241,9 +241,14 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
     return None
 
 
-def _find_events(sent: Span) -> list[_Event]:
+def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
+    """The sentence's events; ``lower`` is the doc's LOWER array, as a list."""
     found: list[_Event] = []
-    for tok in sent:
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        if lower[i] not in _EVENT_WORD_IDS:
+            continue  # only a word of the lexicon can be a trigger
+        tok = doc[i]
         kind = _trigger_kind(tok)
         if kind is not None and not _is_figurative(tok):
             found.append(_Event(tok, kind, [tok]))
@@ -701,16 +706,19 @@ def extract_incidents(
         if span is not None and len(span) and text[m.start : m.end] == m.text:
             spans.append((m, span))
     incidents: list[Incident] = []
+    roots = [sp.root.i for _, sp in spans]
     lower = doc.to_array(LOWER).tolist()
     for sent in sents:
-        if _EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]) or not sent.text.strip():
+        if _EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
             continue  # no word in it can report an incident
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
+        if s_start == s_end:
+            continue  # only white space
         sentence = text[s_start:s_end]
-        cands = [(m, sp) for m, sp in spans if sent.start <= sp.root.i < sent.end]
+        cands = [pair for pair, root in zip(spans, roots, strict=True) if sent.start <= root < sent.end]
         unknown = UNKNOWN_LOCATION.search(sentence) is not None
         when = resolve_date(sentence, article_date)
-        for ev in _find_events(sent):
+        for ev in _find_events(sent, lower):
             kind = _refine_kind(ev)
             loc, cost = (None, 99.0) if unknown else _locate(ev, sent, cands)
             if loc is not None and cost > MAX_LOCATION_COST:
