@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from spacy.attrs import LOWER
 
 from geomap.docs import doc_text, sentences
 from geomap.gazetteer import Gazetteer
@@ -146,12 +148,10 @@ _LANDFORM_HEADS = frozenset(
     "valley river mountains mountain hills lake island islands desert plain plateau gorge pass "
     "canyon bay peninsula".split()
 )
-#: Where a preposition stands before a capitalised word: the only tokens worth a look.
-_PREP_BEFORE_NAME = re.compile(
-    r"\b((?i:" + "|".join(sorted(_LOCATIVE_PREPS | {"of", "on", "against"})) + r"))\s+"
-    r"(?=[^\W\d_a-z]|(?:al|el|ad|ar|as|an|at|az)-)"  # a capital, also "Ž"; or "al-"
-)
-_SITE_WORD = re.compile(r"\b(?i:" + "|".join(sorted(_SITE_NOUNS | _LANDFORM_HEADS)) + r")\b")
+#: Prepositions that can introduce a place: the tokens worth a look when a capitalised word follows.
+_PLACE_PREPS = _LOCATIVE_PREPS | {"of", "on", "against"}
+#: Lower-case Arabic articles a name may start with: "near al-Bayaa".
+_NAME_PREFIXES = ("al-", "el-", "ad-", "ar-", "as-", "an-", "at-", "az-")
 #: Entity labels that never name a place, whatever the preposition before them.
 _NEVER_PLACES = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
@@ -183,6 +183,8 @@ class MentionFinder:
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.features = FeatureMatcher(nlp, gazetteer)
+        self._prep_ids = _string_ids(_PLACE_PREPS)
+        self._site_ids = _string_ids(_SITE_NOUNS | _LANDFORM_HEADS)
 
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
@@ -242,7 +244,9 @@ class MentionFinder:
         before any dependency parse, so this reads the words in order.
         """
         out = []
-        for prep in _tokens_at(doc, _PREP_BEFORE_NAME):
+        text = doc_text(doc)
+        preps = (t for t in _whole_words(doc, self._prep_ids) if _name_follows(text, t.idx + len(t.text)))
+        for prep in preps:
             if prep.pos_ != "ADP" and prep.lower_ not in _LOCATIVE_PREPS:
                 continue
             word = prep.lower_
@@ -281,7 +285,7 @@ class MentionFinder:
         landform word closing it, says the name is somewhere on the map.
         """
         out = []
-        for tok in _tokens_at(doc, _SITE_WORD):
+        for tok in _whole_words(doc, self._site_ids):
             if tok.lower_ in _SITE_NOUNS and tok.text.islower() and tok.i > 0:
                 name = doc[tok.i - 1]
                 if name.pos_ != "PROPN":
@@ -493,18 +497,51 @@ def _whole_word_occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
 
 def _joins_word(char: str) -> bool:
     """Whether a character continues a word (``\\w`` or a hyphen), so a name beside it is no whole word."""
-    return char.isalnum() or char in "_-"
+    return _word_char(char) or char == "-"
 
 
-def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:
-    """The tokens ``pattern`` (its first group) matches: one regex pass instead of a loop over tokens."""
+def _string_ids(words: Iterable[str]) -> frozenset[int]:
+    """The ids of ``words`` in a doc's LOWER array."""
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(word) for word in words)
+
+
+def _whole_words(doc: Doc, ids: frozenset[int]) -> list[Token]:
+    """The tokens whose lower-case form is one of ``ids`` and that stand as whole words in the text.
+
+    Read from the LOWER array: a loop over every Token, or a case-blind regex tried at
+    every character, costs more than the rest of the search.
+    """
+    text = doc_text(doc)
     out = []
-    for match in pattern.finditer(doc_text(doc)):
-        group = 1 if pattern.groups else 0
-        span = doc.char_span(match.start(group), match.end(group))
-        if span is not None and len(span) == 1:
-            out.append(span[0])
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+        if lower not in ids:
+            continue
+        tok = doc[i]
+        start, end = tok.idx, tok.idx + len(tok.text)
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not _word_char(before) and not _word_char(after):
+            out.append(tok)
     return out
+
+
+def _word_char(char: str) -> bool:
+    """What a regex's ``\\w`` matches."""
+    return char.isalnum() or char == "_"
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """Whether white space and then a capital ("Ž" too) or an Arabic article ("al-") come at ``end``."""
+    at = end
+    while at < len(text) and text[at].isspace():
+        at += 1
+    if at == end or at == len(text):
+        return False
+    char = text[at]
+    capital = char.isalnum() and not char.isdecimal() and not "a" <= char <= "z"
+    return capital or text.startswith(_NAME_PREFIXES, at)
 
 
 def _name_run(doc: Doc, tok: Token) -> Span | None:
