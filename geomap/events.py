@@ -560,6 +560,7 @@ _HURT_WORDS = words(
     "wounded wounding injured injuring injuries hurt displaced fled fleeing evacuated arrested "
     "detained captured abducted kidnapped"
 )
+_COUNTED_WORDS = _KILL_WORDS | _HURT_WORDS
 
 
 def _count_of(noun: Token) -> int | None:
@@ -587,8 +588,8 @@ def _counts(tokens: list[Token]) -> tuple[int | None, int | None]:
     seen: set[int] = set()
     queue = list(tokens)
     for t in tokens:
-        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _KILL_WORDS | _HURT_WORDS]
-        queue += [c for c in t.subtree if c.lower_ in _KILL_WORDS | _HURT_WORDS and c.i not in seen]
+        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _COUNTED_WORDS]
+        queue += [c for c in t.subtree if c.lower_ in _COUNTED_WORDS and c.i not in seen]
     for t in queue:
         if t.i in seen:
             continue
@@ -714,11 +715,14 @@ def extract_incidents(
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
         if s_start == s_end:
             continue  # only white space
+        events = _find_events(sent, lower)
+        if not events:
+            continue
         sentence = text[s_start:s_end]
         cands = [pair for pair, root in zip(spans, roots, strict=True) if sent.start <= root < sent.end]
         unknown = UNKNOWN_LOCATION.search(sentence) is not None
         when = resolve_date(sentence, article_date)
-        for ev in _find_events(sent, lower):
+        for ev in events:
             kind = _refine_kind(ev)
             loc, cost = (None, 99.0) if unknown else _locate(ev, sent, cands)
             if loc is not None and cost > MAX_LOCATION_COST:
