@@ -11,12 +11,14 @@ look-alikes: place words inside a person's or group's name ("Israel Katz",
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spacy.attrs import LOWER
+from spacy.attrs import ENT_TYPE, IDX, LOWER, POS
+from spacy.symbols import NOUN, PROPN
 
 from geomap.docs import doc_text, sentences
 from geomap.gazetteer import Gazetteer
@@ -192,27 +194,25 @@ class MentionFinder:
 
     def _untagged_names(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Well-known places the model left untagged: capitalised noun runs outside any entity."""
+        text = doc_text(doc)
         out = []
-        run: list = []
-        for tok in [*doc, None]:
-            # The small tagger calls a sentence-opening "Rafah" a common noun.
-            if (
-                tok is not None
-                and tok.pos_ in ("PROPN", "NOUN")
-                and not tok.ent_type_
-                and tok.text[:1].isupper()
-            ):
-                run.append(tok)
-                continue
-            if run:
-                start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                name = doc_text(doc)[start:end]
+        # Read from arrays: this looks at every token, and a Token object costs more than the test.
+        rows = doc.to_array([POS, ENT_TYPE, IDX]).tolist()
+        # The small tagger calls a sentence-opening "Rafah" a common noun.
+        named = [pos in (PROPN, NOUN) and not ent and text[idx].isupper() for pos, ent, idx in rows]
+        first = 0
+        for is_name, group in itertools.groupby(named):
+            after = first + sum(1 for _ in group)
+            if is_name:
+                last = doc[after - 1]
+                start, end = rows[first][2], last.idx + len(last.text)
+                name = text[start:end]
                 # A proper noun is a name already: a town of some 30,000 people will do.
                 # A capitalised common noun ("Reading") must be a large place.
-                proper = all(t.pos_ == "PROPN" for t in run)
+                proper = all(row[0] == PROPN for row in rows[first:after])
                 if self._strong(name) if proper else self._well_known(name):
                     out.append((start, end, "GAZ"))
-                run = []
+            first = after
         for match in _HYPHENATED.finditer(doc_text(doc)):
             start, end = match.span()
             span = doc.char_span(start, end)
