@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.pipeline import AttributeRuler
@@ -166,17 +166,21 @@ class EventSentenceParser:
         """Flat trees for a doc's sentences, and a doc to parse for each sentence with an incident word."""
         if not len(doc) or doc.tensor.size == 0:
             return None
-        array = doc.to_array([HEAD, DEP, POS, LOWER, TAG])
+        array = doc.to_array([HEAD, DEP, POS, LOWER, TAG, ORTH, SPACY])
         lower = array[:, 3].tolist()
+        bounds = [(s.start, s.end) for s in sentences(doc)]
+        # Each token an unclassified dependent of its sentence's first token, in one pass over the array.
+        starts = numpy.array([start for start, _ in bounds], dtype="int64")
+        lengths = numpy.array([end - start for start, end in bounds], dtype="int64")
+        array[:, 0] = (numpy.repeat(starts, lengths) - numpy.arange(len(doc))).astype("uint64")
+        array[:, 1] = self.unparsed
+        array[starts, 1] = self.root
+        strings = doc.vocab.strings
         subs = []
-        for sent in sentences(doc):
-            start, end = sent.start, sent.end
-            array[start, 0], array[start, 1] = 0, self.root
-            array[start + 1 : end, 0] = (start - numpy.arange(start + 1, end)).astype("uint64")
-            array[start + 1 : end, 1] = self.unparsed
+        for start, end in bounds:
             if not self.words.isdisjoint(lower[start:end]):
-                words = [t.text for t in sent]
-                spaces = [bool(t.whitespace_) for t in sent]
+                words = [strings[orth] for orth in array[start:end, 5].tolist()]
+                spaces = [bool(space) for space in array[start:end, 6].tolist()]
                 sub = Doc(doc.vocab, words=words, spaces=spaces)
                 sub.tensor = doc.tensor[start:end]
                 preset = numpy.full(len(sub), -1, dtype="int64")
