@@ -122,8 +122,17 @@ def _inside(candidate: Place, container: Place) -> bool:
     return bool(set(candidate.country_codes) & set(container.country_codes))
 
 
+class _NameKeys(dict[str, str]):
+    """The lookup key of each name asked for, worked out once: a name's candidates recur with each mention."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = normalize_name(name)
+        return key
+
+
 def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
     """One :class:`Resolution` per mention, in order."""
+    keys = _NameKeys()
     options = [_options(m, gazetteer, text) for m in mentions]
     containers = _containers(text, mentions, gazetteer) if text else {}
     # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
@@ -157,10 +166,10 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     ]
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
-        own = normalize_name(mentions[i].text)
+        own = keys[mentions[i].text]
         # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
         # that bears the name itself.
-        bears = [normalize_name(m.place.name) == own for m in options[i]]
+        bears = [keys[m.place.name] == own for m in options[i]]
         named = any(bears)
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
