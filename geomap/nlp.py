@@ -98,19 +98,25 @@ _KIND = (
 #: "the town of Bakwa", "the cities of Palmyra and Quaryatayn": a name that a place word
 #: introduces is a place even when the model and the gazetteer do not know it.
 _KIND_OF = re.compile(rf"\b(?:{_KIND}) of ({_NAME})(?:,? and ({_NAME}))?")
-#: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
-_NAME_KIND = re.compile(
-    rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
+_KIND_AFTER = (
+    r"(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
     r"villages?|towns?|regions?|municipality|refugee camp|suburbs?|quarter|area)\b"
 )
+#: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
+_NAME_KIND = re.compile(rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+{_KIND_AFTER}")
+#: What every match of _NAME_KIND holds: a text without it needs no slower search for names.
+_NAME_KIND_HINT = re.compile(rf"\s{_KIND_AFTER}")
 _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 _DISTANCE = r"[\d.,]+\s*-?\s*(?:km|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^()]{0,30}\)\s*)?"
 #: A name placed by what follows it: "Kakata, 60 km northeast of Monrovia", "Umbrazi, a
 #: village near the border", "Xoqarbel, the district's main town".
-_PLACED = re.compile(
-    rf"({_NAME}),\s+(?:(?:(?:just|about|some|around|roughly|nearly|approximately)\s+)?(?:{_DISTANCE})?"
+_PLACING = (
+    rf",\s+(?:(?:(?:just|about|some|around|roughly|nearly|approximately)\s+)?(?:{_DISTANCE})?"
     rf"{_DIRECTION}\s+of\b|(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{_KIND})\b)"
 )
+_PLACED = re.compile(rf"({_NAME}){_PLACING}")
+#: What every match of _PLACED holds (it starts with a comma, which a search finds fast).
+_PLACED_HINT = re.compile(_PLACING)
 #: Hyphenated compounds the tokenizer splits: "Mazar-e-Sharif", "Waku-Congo", "Khan-Yunis".
 _HYPHENATED = re.compile(r"\b[A-Z][\w'’]+(?:-[a-z]{1,3})?(?:-[A-Z][\w'’]+)+\b")
 _NOT_A_NAME = frozenset(
@@ -223,12 +229,14 @@ class MentionFinder:
     def _introduced(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Names a place word introduces ("the district of X", "the X district")."""
         out = []
-        for pattern in (_KIND_OF, _NAME_KIND):
-            for match in pattern.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        patterns = (_KIND_OF, _NAME_KIND) if _NAME_KIND_HINT.search(text) else (_KIND_OF,)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
                 for group in range(1, (match.re.groups or 0) + 1):
                     if match.group(group) is None:
                         continue
-                    start, end = self._trim_name(doc_text(doc), match.start(group), match.end(group))
+                    start, end = self._trim_name(text, match.start(group), match.end(group))
                     if end > start and doc.char_span(start, end) is not None:
                         out.append((start, end, "PATTERN"))
         return out
@@ -271,7 +279,10 @@ class MentionFinder:
     def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Names an apposition places: "Kakata, 60 km northeast of Monrovia", "X, a town in Y"."""
         out = []
-        for match in _PLACED.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        if not _PLACED_HINT.search(text):
+            return []
+        for match in _PLACED.finditer(text):
             last = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             span = _name_run(doc, last[-1]) if last is not None else None
             if span is not None and span[-1].ent_type_ not in _NEVER_PLACES | {"PERSON", "NORP"}:
