@@ -205,12 +205,13 @@ def _path_up(tok: Token, stop: Token) -> list[Token] | None:
     path = []
     cur = tok
     for _ in range(60):
-        if cur.head is cur:
-            return None
-        cur = cur.head
-        path.append(cur)
-        if cur is stop or cur.i == stop.i:
+        head = cur.head
+        path.append(head)
+        if head.i == stop.i:
             return path
+        if head.i == cur.i:
+            return None  # the root, and stop was not on the way (spaCy makes a new Token each time: no `is`)
+        cur = head
     return None
 
 
@@ -249,9 +250,14 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
     return None
 
 
-def _find_events(sent: Span) -> list[_Event]:
+def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
+    """The sentence's events; ``lower`` is the doc's LOWER array, as a list."""
     found: list[_Event] = []
-    for tok in sent:
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        if lower[i] not in _EVENT_WORD_IDS:
+            continue  # only a word of the lexicon can be a trigger
+        tok = doc[i]
         kind = _trigger_kind(tok)
         if kind is not None and not _is_figurative(tok):
             if tok.lower_ == "fire" and _opened_fire(tok):
@@ -623,6 +629,7 @@ _HURT_WORDS = words(
     "wounded wounding injured injuring injuries hurt displaced fled fleeing evacuated arrested "
     "detained captured abducted kidnapped"
 )
+_COUNTED_WORDS = _KILL_WORDS | _HURT_WORDS
 
 
 def _count_of(noun: Token) -> int | None:
@@ -650,8 +657,8 @@ def _counts(tokens: list[Token]) -> tuple[int | None, int | None]:
     seen: set[int] = set()
     queue = list(tokens)
     for t in tokens:
-        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _KILL_WORDS | _HURT_WORDS]
-        queue += [c for c in t.subtree if c.lower_ in _KILL_WORDS | _HURT_WORDS and c.i not in seen]
+        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _COUNTED_WORDS]
+        queue += [c for c in t.subtree if c.lower_ in _COUNTED_WORDS and c.i not in seen]
     for t in queue:
         if t.i in seen:
             continue
@@ -726,7 +733,8 @@ def _actors(ev: _Event) -> tuple[str, ...]:
                 continue
         # a named group, or a state as the subject ("Iran threatened…")
         labels = _ACTOR_ENTS | ({"GPE"} if a.dep_ == "nsubj" else set())
-        found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
+        if a.ent_type_ in labels:  # building doc.ents is dear: look only when a is in such an entity
+            found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
     names = list(dict.fromkeys(t.strip() for _, t in sorted(found) if t.strip()))
     # "Israeli" adds nothing next to "Israeli airstrikes"
     return tuple(n for n in names if not any(n != o and n in o.split() for o in names))
@@ -768,16 +776,22 @@ def extract_incidents(
         if span is not None and len(span) and text[m.start : m.end] == m.text:
             spans.append((m, span))
     incidents: list[Incident] = []
+    roots = [sp.root.i for _, sp in spans]
     lower = doc.to_array(LOWER).tolist()
     for sent in sents:
-        if _EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]) or not sent.text.strip():
+        if _EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
             continue  # no word in it can report an incident
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
+        if s_start == s_end:
+            continue  # only white space
+        events = _find_events(sent, lower)
+        if not events:
+            continue
         sentence = text[s_start:s_end]
-        cands = [(m, sp) for m, sp in spans if sent.start <= sp.root.i < sent.end]
+        cands = [pair for pair, root in zip(spans, roots, strict=True) if sent.start <= root < sent.end]
         unknown = UNKNOWN_LOCATION.search(sentence) is not None
         when = resolve_date(sentence, article_date)
-        for ev in _find_events(sent):
+        for ev in events:
             kind = _refine_kind(ev)
             loc, cost = (None, 99.0) if unknown else _locate(ev, sent, cands)
             if loc is not None and cost > MAX_LOCATION_COST:

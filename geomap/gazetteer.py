@@ -91,7 +91,9 @@ class Gazetteer:
         cache_size: int = 65536,
     ) -> None:
         self.path = Path(path) if path is not None else default_index_path()
-        self._cache: OrderedDict[tuple[str, int], tuple[Match, ...]] = OrderedDict()
+        # name → (the limit it was fetched at, its matches)
+        self._cache: OrderedDict[str, tuple[int, tuple[Match, ...]]] = OrderedDict()
+        self._demonyms: OrderedDict[str, Place | None] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._con = self._open(auto_build=auto_build, progress=progress)
@@ -165,24 +167,33 @@ class Gazetteer:
         """Scored candidates for ``name``, best first (empty when nothing matches)."""
         if not isinstance(name, str) or limit <= 0:
             return []
-        cache_key = (name, limit)
-        cached = self._cache.get(cache_key)
+        # One entry per name, fetched at DEFAULT_LIMIT at least: the order is total, so a
+        # smaller limit is a prefix of it ("is it a strong name?" asks for one, resolution for 25).
+        cached = self._cache.get(name)
         if cached is not None:
-            self._cache.move_to_end(cache_key)
-            return list(cached)
+            fetched, result = cached
+            if limit <= fetched or len(result) < fetched:
+                self._cache.move_to_end(name)
+                return list(result[:limit])
+        fetch = max(limit, DEFAULT_LIMIT)
         key = normalize_name(name)
-        result: tuple[Match, ...] = ()
+        result = ()
         if key:
             rows = self._query(
                 f"SELECT n.score, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.rowid = n.place "
                 "WHERE n.key = ? ORDER BY n.score DESC, p.importance DESC, p.rowid LIMIT ?",
-                (key, limit),
+                (key, fetch),
             )
             result = tuple(Match(_place(row[1:]), row[0], name) for row in rows)
-        self._cache[cache_key] = result
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return list(result)
+        self._remember(self._cache, name, (fetch, result))
+        return list(result[:limit])
+
+    def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+        """Keep ``value`` as the most recent entry of ``cache``, dropping the oldest beyond the size."""
+        cache[key] = value
+        cache.move_to_end(key)
+        if len(cache) > self._cache_size:
+            cache.popitem(last=False)
 
     def candidates(self, name: str, limit: int = DEFAULT_LIMIT) -> list[Place]:
         """Places that ``name`` may denote, most likely first."""
@@ -203,14 +214,19 @@ class Gazetteer:
 
     def demonym(self, word: str) -> Place | None:
         """The country or region a demonym points to ("Yemeni" → Yemen), or ``None``."""
+        if word in self._demonyms:  # mention finding asks about the same few words again and again
+            self._demonyms.move_to_end(word)
+            return self._demonyms[word]
         key = normalize_name(word)
-        if not key:
-            return None
-        rows = self._query(
-            f"SELECT {_PLACE_COLUMNS} FROM demonyms d JOIN places p ON p.rowid = d.place WHERE d.key = ?",
-            (key,),
-        )
-        return _place(rows[0]) if rows else None
+        place = None
+        if key:
+            rows = self._query(
+                f"SELECT {_PLACE_COLUMNS} FROM demonyms d JOIN places p ON p.rowid = d.place WHERE d.key = ?",
+                (key,),
+            )
+            place = _place(rows[0]) if rows else None
+        self._remember(self._demonyms, word, place)
+        return place
 
     def nearest(self, lat: float, lon: float, *, within_km: float = 5.0) -> tuple[Place, float] | None:
         """The populated place that names a point, and its distance in km.

@@ -11,10 +11,15 @@ look-alikes: place words inside a person's or group's name ("Israel Katz",
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
+
+from spacy.attrs import ENT_TYPE, IDX, LOWER, POS
+from spacy.symbols import NOUN, PROPN
 
 from geomap.docs import doc_text, sentences
 from geomap.gazetteer import Gazetteer
@@ -95,19 +100,25 @@ _KIND = (
 #: "the town of Bakwa", "the cities of Palmyra and Quaryatayn": a name that a place word
 #: introduces is a place even when the model and the gazetteer do not know it.
 _KIND_OF = re.compile(rf"\b(?:{_KIND}) of ({_NAME})(?:,? and ({_NAME}))?")
-#: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
-_NAME_KIND = re.compile(
-    rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
+_KIND_AFTER = (
+    r"(?:districts?|neighbou?rhoods?|provinces?|governorates?|camps?|"
     r"villages?|towns?|regions?|municipality|refugee camp|suburbs?|quarter|area)\b"
 )
+#: "the Aziziyah district", "Shati camp": a lower-case place word after a name.
+_NAME_KIND = re.compile(rf"({_NAME})(?:\s+and\s+({_NAME}))?\s+{_KIND_AFTER}")
+#: What every match of _NAME_KIND holds: a text without it needs no slower search for names.
+_NAME_KIND_HINT = re.compile(rf"\s{_KIND_AFTER}")
 _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 _DISTANCE = r"[\d.,]+\s*-?\s*(?:km|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^()]{0,30}\)\s*)?"
 #: A name placed by what follows it: "Kakata, 60 km northeast of Monrovia", "Umbrazi, a
 #: village near the border", "Xoqarbel, the district's main town".
-_PLACED = re.compile(
-    rf"({_NAME}),\s+(?:(?:(?:just|about|some|around|roughly|nearly|approximately)\s+)?(?:{_DISTANCE})?"
+_PLACING = (
+    rf",\s+(?:(?:(?:just|about|some|around|roughly|nearly|approximately)\s+)?(?:{_DISTANCE})?"
     rf"{_DIRECTION}\s+of\b|(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?:{_KIND})\b)"
 )
+_PLACED = re.compile(rf"({_NAME}){_PLACING}")
+#: What every match of _PLACED holds (it starts with a comma, which a search finds fast).
+_PLACED_HINT = re.compile(_PLACING)
 #: Hyphenated compounds the tokenizer splits: "Mazar-e-Sharif", "Waku-Congo", "Khan-Yunis".
 _HYPHENATED = re.compile(r"\b[A-Z][\w'’]+(?:-[a-z]{1,3})?(?:-[A-Z][\w'’]+)+\b")
 _NOT_A_NAME = frozenset(
@@ -147,12 +158,10 @@ _LANDFORM_HEADS = frozenset(
     "valley river mountains mountain hills lake island islands desert plain plateau gorge pass "
     "canyon bay peninsula".split()
 )
-#: Where a preposition stands before a capitalised word: the only tokens worth a look.
-_PREP_BEFORE_NAME = re.compile(
-    r"\b((?i:" + "|".join(sorted(_LOCATIVE_PREPS | {"of", "on", "against"})) + r"))\s+"
-    r"(?=[^\W\d_a-z]|(?:al|el|ad|ar|as|an|at|az)-)"  # a capital, also "Ž"; or "al-"
-)
-_SITE_WORD = re.compile(r"\b(?i:" + "|".join(sorted(_SITE_NOUNS | _LANDFORM_HEADS)) + r")\b")
+#: Prepositions that can introduce a place: the tokens worth a look when a capitalised word follows.
+_PLACE_PREPS = _LOCATIVE_PREPS | {"of", "on", "against"}
+#: Lower-case Arabic articles a name may start with: "near al-Bayaa".
+_NAME_PREFIXES = ("al-", "el-", "ad-", "ar-", "as-", "an-", "at-", "az-")
 #: Entity labels that never name a place, whatever the preposition before them.
 _NEVER_PLACES = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE", "LAW", "EVENT",
@@ -203,6 +212,8 @@ class MentionFinder:
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.features = FeatureMatcher(nlp, gazetteer)
+        self._prep_ids = _string_ids(_PLACE_PREPS)
+        self._site_ids = _string_ids(_SITE_NOUNS | _LANDFORM_HEADS)
 
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
@@ -243,28 +254,26 @@ class MentionFinder:
 
     def _untagged_names(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Well-known places the model left untagged: capitalised noun runs outside any entity."""
+        text = doc_text(doc)
         out = []
-        run: list = []
-        for tok in [*doc, None]:
-            # The small tagger calls a sentence-opening "Rafah" a common noun.
-            if (
-                tok is not None
-                and tok.pos_ in ("PROPN", "NOUN")
-                and not tok.ent_type_
-                and tok.text[:1].isupper()
-            ):
-                run.append(tok)
-                continue
-            if run:
-                start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-                name = doc_text(doc)[start:end]
+        # Read from arrays: this looks at every token, and a Token object costs more than the test.
+        rows = doc.to_array([POS, ENT_TYPE, IDX]).tolist()
+        # The small tagger calls a sentence-opening "Rafah" a common noun.
+        named = [pos in (PROPN, NOUN) and not ent and text[idx].isupper() for pos, ent, idx in rows]
+        first = 0
+        for is_name, group in itertools.groupby(named):
+            after = first + sum(1 for _ in group)
+            if is_name:
+                last = doc[after - 1]
+                start, end = rows[first][2], last.idx + len(last.text)
+                name = text[start:end]
                 # A proper noun is a name already: a town of some 30,000 people will do.
                 # A capitalised common noun ("Reading") must be a large place.
-                proper = all(t.pos_ == "PROPN" for t in run)
-                named = self._named_here(doc_text(doc), start, end)
+                proper = all(row[0] == PROPN for row in rows[first:after])
+                named = self._named_here(text, start, end)
                 if named and (self._strong(name) if proper else self._well_known(name)):
                     out.append((start, end, "GAZ"))
-                run = []
+            first = after
         for match in _HYPHENATED.finditer(doc_text(doc)):
             start, end = match.span()
             span = doc.char_span(start, end)
@@ -275,12 +284,14 @@ class MentionFinder:
     def _introduced(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Names a place word introduces ("the district of X", "the X district")."""
         out = []
-        for pattern in (_KIND_OF, _NAME_KIND):
-            for match in pattern.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        patterns = (_KIND_OF, _NAME_KIND) if _NAME_KIND_HINT.search(text) else (_KIND_OF,)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
                 for group in range(1, (match.re.groups or 0) + 1):
                     if match.group(group) is None:
                         continue
-                    start, end = self._trim_name(doc_text(doc), match.start(group), match.end(group))
+                    start, end = self._trim_name(text, match.start(group), match.end(group))
                     if end > start and doc.char_span(start, end) is not None:
                         out.append((start, end, "PATTERN"))
         return out
@@ -296,7 +307,9 @@ class MentionFinder:
         before any dependency parse, so this reads the words in order.
         """
         out = []
-        for prep in _tokens_at(doc, _PREP_BEFORE_NAME):
+        text = doc_text(doc)
+        preps = (t for t in _whole_words(doc, self._prep_ids) if _name_follows(text, t.idx + len(t.text)))
+        for prep in preps:
             if prep.pos_ != "ADP" and prep.lower_ not in _LOCATIVE_PREPS:
                 continue
             word = prep.lower_
@@ -323,7 +336,10 @@ class MentionFinder:
     def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Names an apposition places: "Kakata, 60 km northeast of Monrovia", "X, a town in Y"."""
         out = []
-        for match in _PLACED.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        if not _PLACED_HINT.search(text):
+            return []
+        for match in _PLACED.finditer(text):
             last = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             span = _name_run(doc, last[-1]) if last is not None else None
             if span is not None and span[-1].ent_type_ not in _NEVER_PLACES | {"PERSON", "NORP"}:
@@ -337,7 +353,7 @@ class MentionFinder:
         landform word closing it, says the name is somewhere on the map.
         """
         out = []
-        for tok in _tokens_at(doc, _SITE_WORD):
+        for tok in _whole_words(doc, self._site_ids):
             if tok.lower_ in _SITE_NOUNS and tok.text.islower() and tok.i > 0:
                 name = doc[tok.i - 1]
                 if name.pos_ != "PROPN":
@@ -446,18 +462,17 @@ class MentionFinder:
 
     def __call__(self, doc: Doc) -> list[RawMention]:
         text = doc_text(doc)
-        lookalikes = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in LOOKALIKE_LABELS]
-        person_tokens = {
-            tok.text.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for tok in e
-        }
+        ents = doc.ents  # built anew at each read
+        lookalikes = [(e.start_char, e.end_char) for e in ents if e.label_ in LOOKALIKE_LABELS]
+        person_tokens = {tok.text.lower() for e in ents if e.label_ == "PERSON" and len(e) > 1 for tok in e}
         found: list[tuple[int, int, str]] = [
             self._demonym_or_place(text, part)
-            for e in doc.ents
+            for e in ents
             if e.label_ in PLACE_LABELS
             for part in _entity_names(e)
         ]
         found += [(s, e, "GAZ") for s, e in self.features(doc)]
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "EVENT":
                 found += self._embedded(ent)
                 continue
@@ -527,9 +542,7 @@ class MentionFinder:
         names = {n for n in names if self._strong(n)}
         out = list(chosen)
         for name in names:
-            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(doc_text(doc)):
-                s, e = m.span()
+            for s, e in _whole_word_occurrences(doc_text(doc), name):
                 if any(s < ce and cs < e for cs, ce, _ in out):
                     continue
                 if any(ls <= s and e <= le and (ls, le) != (s, e) for ls, le in lookalikes):
@@ -580,15 +593,69 @@ def _entity_names(ent: Span) -> list[tuple[int, int, str]]:
     return out
 
 
-def _tokens_at(doc: Doc, pattern: re.Pattern[str]) -> list[Token]:
-    """The tokens ``pattern`` (its first group) matches: one regex pass instead of a loop over tokens."""
+def _whole_word_occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` stands in ``text`` as whole words, left to right and not overlapping.
+
+    What ``(?<![\\w-])name(?![\\w-])`` finds, without trying a regex at every character:
+    ``str.find`` jumps from one occurrence to the next.
+    """
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
+            yield at, end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+
+
+def _joins_word(char: str) -> bool:
+    """Whether a character continues a word (``\\w`` or a hyphen), so a name beside it is no whole word."""
+    return _word_char(char) or char == "-"
+
+
+def _string_ids(words: Iterable[str]) -> frozenset[int]:
+    """The ids of ``words`` in a doc's LOWER array."""
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(word) for word in words)
+
+
+def _whole_words(doc: Doc, ids: frozenset[int]) -> list[Token]:
+    """The tokens whose lower-case form is one of ``ids`` and that stand as whole words in the text.
+
+    Read from the LOWER array: a loop over every Token, or a case-blind regex tried at
+    every character, costs more than the rest of the search.
+    """
+    text = doc_text(doc)
     out = []
-    for match in pattern.finditer(doc_text(doc)):
-        group = 1 if pattern.groups else 0
-        span = doc.char_span(match.start(group), match.end(group))
-        if span is not None and len(span) == 1:
-            out.append(span[0])
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+        if lower not in ids:
+            continue
+        tok = doc[i]
+        start, end = tok.idx, tok.idx + len(tok.text)
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not _word_char(before) and not _word_char(after):
+            out.append(tok)
     return out
+
+
+def _word_char(char: str) -> bool:
+    """What a regex's ``\\w`` matches."""
+    return char.isalnum() or char == "_"
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """Whether white space and then a capital ("Ž" too) or an Arabic article ("al-") come at ``end``."""
+    at = end
+    while at < len(text) and text[at].isspace():
+        at += 1
+    if at == end or at == len(text):
+        return False
+    char = text[at]
+    capital = char.isalnum() and not char.isdecimal() and not "a" <= char <= "z"
+    return capital or text.startswith(_NAME_PREFIXES, at)
 
 
 def _name_run(doc: Doc, tok: Token) -> Span | None:

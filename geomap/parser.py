@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from geomap import pipeline
 from geomap.article import Article
-from geomap.docs import sentences
+from geomap.docs import doc_text, sentences
 from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
@@ -63,7 +63,8 @@ class Geoparser:
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
         sents = sentences(doc)
         sentence_starts = [s.start for s in sents]
-        sentence_texts = [s.text.strip() for s in sents]
+        text = doc_text(doc)  # Span.text would walk every token of the doc again
+        sentence_texts = [text[s.start_char : s.end_char].strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
         mentions = tuple(
             Mention(

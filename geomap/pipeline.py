@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.pipeline import AttributeRuler
@@ -176,6 +176,7 @@ class EventSentenceParser:
         self.parser = parser
         self.ruler = ruler
         self._dep_rules: AttributeRuler | None = None
+        self._array_rules: ArrayRules | None = None
         self.batch_size = batch_size
         strings = nlp.vocab.strings
         self.words = event_word_ids()
@@ -189,13 +190,18 @@ class EventSentenceParser:
         parser = self.nlp.get_pipe(self.parser)
         if self._dep_rules is None:
             self._dep_rules = _dep_rules(self.nlp, self.ruler)
-        ruler = self._dep_rules
+            self._array_rules = ArrayRules.compile(self._dep_rules.patterns)
+        ruler, array_rules = self._dep_rules, self._array_rules
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             plans = [self._plan(doc) for doc in batch]
             subdocs = [sub for plan in plans if plan is not None for _, sub in plan[1]]
             # The ruler's part-of-speech rules that read the parse apply where there is one.
-            for _ in ruler.pipe(parser.pipe(subdocs, batch_size=len(subdocs) or 1)):
-                pass
+            parsed = parser.pipe(subdocs, batch_size=len(subdocs) or 1)
+            if array_rules is not None:
+                array_rules(list(parsed))
+            else:
+                for _ in ruler.pipe(parsed):
+                    pass
             for doc, plan in zip(batch, plans, strict=True):
                 if plan is not None:
                     self._write(doc, *plan)
@@ -205,17 +211,21 @@ class EventSentenceParser:
         """Flat trees for a doc's sentences, and a doc to parse for each sentence with an incident word."""
         if not len(doc) or doc.tensor.size == 0:
             return None
-        array = doc.to_array([HEAD, DEP, POS, LOWER, TAG])
+        array = doc.to_array([HEAD, DEP, POS, LOWER, TAG, ORTH, SPACY])
         lower = array[:, 3].tolist()
+        bounds = [(s.start, s.end) for s in sentences(doc)]
+        # Each token an unclassified dependent of its sentence's first token, in one pass over the array.
+        starts = numpy.array([start for start, _ in bounds], dtype="int64")
+        lengths = numpy.array([end - start for start, end in bounds], dtype="int64")
+        array[:, 0] = (numpy.repeat(starts, lengths) - numpy.arange(len(doc))).astype("uint64")
+        array[:, 1] = self.unparsed
+        array[starts, 1] = self.root
+        strings = doc.vocab.strings
         subs = []
-        for sent in sentences(doc):
-            start, end = sent.start, sent.end
-            array[start, 0], array[start, 1] = 0, self.root
-            array[start + 1 : end, 0] = (start - numpy.arange(start + 1, end)).astype("uint64")
-            array[start + 1 : end, 1] = self.unparsed
+        for start, end in bounds:
             if not self.words.isdisjoint(lower[start:end]):
-                words = [t.text for t in sent]
-                spaces = [bool(t.whitespace_) for t in sent]
+                words = [strings[orth] for orth in array[start:end, 5].tolist()]
+                spaces = [bool(space) for space in array[start:end, 6].tolist()]
                 sub = Doc(doc.vocab, words=words, spaces=spaces)
                 sub.tensor = doc.tensor[start:end]
                 preset = numpy.full(len(sub), -1, dtype="int64")
@@ -230,6 +240,88 @@ class EventSentenceParser:
         for start, sub in subs:
             array[start : start + len(sub)] = sub.to_array([HEAD, DEP, POS])
         doc.from_array([HEAD, DEP, POS], array)
+
+
+#: A token test of an :class:`ArrayRules` pattern: (column, string ids, whether the value must be one).
+_Test = tuple[int, numpy.ndarray, bool]
+#: The columns of the array :class:`ArrayRules` reads, by the pattern key that tests them.
+_RULE_COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2}
+
+
+class ArrayRules:
+    """Attribute-ruler rules that set POS, applied as array masks over many docs at once.
+
+    The ruler's Matcher tests every token against every rule, which costs more than
+    the rest of the event parser's own work; these few rules (the ones that read the
+    parse) are plain tests on TAG, LOWER and DEP, which the docs' arrays answer in a
+    handful of operations. Later rules win where two set the same token, as in the ruler.
+    """
+
+    def __init__(self, rules: list[tuple[list[list[list[_Test]]], int, int]]) -> None:
+        self.rules = rules  # per rule: its patterns (per token, its tests), the index it sets, the POS id
+
+    @classmethod
+    def compile(cls, patterns: list[dict[str, Any]]) -> ArrayRules | None:
+        """The rules of ``AttributeRuler.patterns``, or None when one of them is beyond plain token tests."""
+        rules = []
+        for rule in patterns:
+            if set(rule["attrs"]) != {"POS"}:
+                return None
+            compiled = []
+            for pattern in rule["patterns"]:
+                tokens = [_token_tests(token) for token in pattern]
+                if not tokens or any(tests is None for tests in tokens):
+                    return None
+                compiled.append(tokens)
+            rules.append((compiled, rule.get("index", 0), POS_IDS[rule["attrs"]["POS"]]))
+        return cls(rules)
+
+    def __call__(self, docs: list[Doc]) -> None:
+        """Set POS in ``docs`` where a rule matches; a match never runs from one doc into the next."""
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        table = numpy.concatenate([doc.to_array([TAG, LOWER, DEP, POS]) for doc in docs])
+        lengths = [len(doc) for doc in docs]
+        owner = numpy.repeat(numpy.arange(len(docs)), lengths)
+        size = len(table)
+        for patterns, index, pos in self.rules:
+            for tokens in patterns:
+                width = len(tokens)
+                if width > size:
+                    continue
+                starts = numpy.ones(size - width + 1, dtype=bool)
+                if width > 1:
+                    starts &= owner[: size - width + 1] == owner[width - 1 :]
+                for k, tests in enumerate(tokens):
+                    for column, ids, wanted in tests:
+                        starts &= numpy.isin(table[k : size - width + 1 + k, column], ids) == wanted
+                table[numpy.flatnonzero(starts) + (index if index >= 0 else width + index), 3] = pos
+        end = 0
+        for doc, length in zip(docs, lengths, strict=True):
+            doc.from_array([POS], numpy.ascontiguousarray(table[end : end + length, 3:4]))
+            end += length
+
+
+def _token_tests(token: dict[str, Any]) -> list[_Test] | None:
+    """A pattern token's tests (``{"TAG": "IN"}``, ``{"DEP": {"NOT_IN": [...]}}``), or None for others."""
+    from spacy.strings import get_string_id
+
+    tests = []
+    for key, value in token.items():
+        if key not in _RULE_COLUMNS:
+            return None
+        if isinstance(value, str):
+            values, wanted = [value], True
+        elif isinstance(value, dict) and len(value) == 1 and set(value) <= {"IN", "NOT_IN"}:
+            values, wanted = next(iter(value.values())), "IN" in value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                return None
+        else:
+            return None
+        ids = numpy.array([get_string_id(v) for v in values], dtype="uint64")
+        tests.append((_RULE_COLUMNS[key], ids, wanted))
+    return tests
 
 
 def _dep_rules(nlp: Language, name: str) -> AttributeRuler:

@@ -180,8 +180,17 @@ def _inside(candidate: Place, container: Place) -> bool:
     return bool(set(candidate.country_codes) & set(container.country_codes))
 
 
+class _NameKeys(dict[str, str]):
+    """The lookup key of each name asked for, worked out once: a name's candidates recur with each mention."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = normalize_name(name)
+        return key
+
+
 def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
     """One :class:`Resolution` per mention, in order."""
+    keys = _NameKeys()
     options = [_options(m, gazetteer, text) for m in mentions]
     containers = _containers(text, mentions, gazetteer) if text else {}
     # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
@@ -217,27 +226,26 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     listed = _list_kinds(_lists(text, mentions), mentions, options) if text else {}
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
-        own = normalize_name(mentions[i].text)
+        own = keys[mentions[i].text]
         # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
         # that bears the name itself.
-        named = any(normalize_name(m.place.name) == own for m in options[i])
+        bears = [keys[m.place.name] == own for m in options[i]]
+        named = any(bears)
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
         scored = []
-        for match in options[i]:
+        for match, bears_name in zip(options[i], bears, strict=True):
             p = match.place
             score = match.score
-            if named and p.feature_type == "city" and normalize_name(p.name) != own:
+            if named and p.feature_type == "city" and not bears_name:
                 score -= ALTERNATE_NAME_PENALTY
             if countries.intersection(p.country_codes):
                 score += COUNTRY_BONUS
             if listed.get(i) == p.feature_type:
                 score += LIST_BONUS
-            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
+            located = p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins)
+            if located:
                 score += ADMIN1_BONUS
-            located = False
-            if p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins):
-                located = True
             if i in containers and any(_inside(p, c) for c in containers[i]):
                 score += CONTAINER_BONUS
                 located = True
@@ -300,15 +308,16 @@ def _coherence(
     """
     import numpy as np
 
-    names = {}
+    keys = [normalize_name(m.text) for m in mentions]
+    names: dict[str, int] = {}
     for i, m in enumerate(mentions):
         if firsts[i] and m.label != "DEMONYM":
-            names.setdefault(normalize_name(m.text), i)
+            names.setdefault(keys[i], i)
     out: list[list[float] | None] = [None] * len(mentions)
     if len(names) < 2:
         return out
-    refs = {
-        key: np.radians(
+    refs = [
+        np.radians(
             [
                 (sm[1].place.lat, sm[1].place.lon)
                 for sm in firsts[i][:CONTEXT_READINGS]
@@ -316,27 +325,29 @@ def _coherence(
             ]
             or [(0.0, 0.0)]
         )[:CONTEXT_READINGS]
-        for key, i in names.items()
-    }
-    for i, m in enumerate(mentions):
-        if len(firsts[i]) < 2 or m.label == "DEMONYM":
-            continue
-        own = normalize_name(m.text)
-        others = [refs[k] for k in names if k != own and refs[k].size]
-        if not others:
-            continue
-        cand = np.radians([(sm[1].place.lat, sm[1].place.lon) for sm in firsts[i]])
-        near = np.zeros(len(cand))
-        for ref in others:
-            dlat = cand[:, None, 0] - ref[None, :, 0]
-            dlon = cand[:, None, 1] - ref[None, :, 1]
-            a = (
-                np.sin(dlat / 2) ** 2
-                + np.cos(cand[:, None, 0]) * np.cos(ref[None, :, 0]) * np.sin(dlon / 2) ** 2
-            )
-            km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-            near += (km <= NEAR_KM).any(axis=1)
-        out[i] = list(near / len(others))
+        for i in names.values()
+    ]
+    column = {key: k for k, key in enumerate(names)}
+    # Every name's readings side by side, so that one array operation serves all the candidates.
+    ref = np.concatenate(refs)
+    ref_starts = np.cumsum([0] + [len(r) for r in refs[:-1]])
+    rows = [i for i, m in enumerate(mentions) if len(firsts[i]) >= 2 and m.label != "DEMONYM"]
+    if not rows:
+        return out
+    cand = np.radians([(sm[1].place.lat, sm[1].place.lon) for i in rows for sm in firsts[i]])
+    dlat = cand[:, None, 0] - ref[None, :, 0]
+    dlon = cand[:, None, 1] - ref[None, :, 1]
+    a = np.sin(dlat / 2) ** 2 + np.cos(cand[:, None, 0]) * np.cos(ref[None, :, 0]) * np.sin(dlon / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    # near[c, k]: whether candidate c lies near one of name k's readings
+    near = np.logical_or.reduceat(km <= NEAR_KM, ref_starts, axis=1)
+    others = len(names) - 1
+    start = 0
+    for i in rows:
+        block = near[start : start + len(firsts[i])]
+        start += len(firsts[i])
+        own = column[keys[i]]
+        out[i] = list((block.sum(axis=1) - block[:, own]) / others)
     return out
 
 
@@ -403,6 +414,7 @@ def _focus(
     country's or state's own name) get no bonus for towns.
     """
     firsts_top = [f[0][1].place if f else None for f in first_readings]
+    keys = [normalize_name(m.text) for m in mentions]  # the bonus asks for each candidate
     votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
     for i, m in enumerate(mentions):
         if not firsts[i] or m.label == "DEMONYM":
@@ -414,7 +426,7 @@ def _focus(
             vote = (top.country_code, None, _confidence(firsts[i]))
         else:
             continue
-        votes.setdefault(normalize_name(m.text), []).append(vote)
+        votes.setdefault(keys[i], []).append(vote)
 
     def tally(exclude: str) -> tuple[float, dict[str | None, float], dict[tuple[str, str] | None, float]]:
         total, countries, regions = 0.0, {}, {}
@@ -427,10 +439,10 @@ def _focus(
                 regions[region] = regions.get(region, 0.0) + weight
         return total, countries, regions
 
-    tallies = {key: tally(key) for key in {normalize_name(m.text) for m in mentions}}
+    tallies = {key: tally(key) for key in set(keys)}
 
     def bonus(i: int, place: Place) -> float:
-        total, countries, regions = tallies[normalize_name(mentions[i].text)]
+        total, countries, regions = tallies[keys[i]]
         if total <= 0 or mentions[i].label == "DEMONYM" or not place.country_code:
             return 0.0
         top = firsts_top[i]

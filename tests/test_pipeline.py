@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.tokens import Doc
 
 from geomap.docs import sentences
 from geomap.event_lexicon import event_words
 from geomap.events import _trigger_kind
-from geomap.pipeline import MODEL, UNPARSED_DEP
+from geomap.pipeline import MODEL, UNPARSED_DEP, ArrayRules, _dep_rules
 
 # Sentences written for these tests: each holds a word that can report an incident.
 EVENT_SENTENCES = [
@@ -97,3 +98,31 @@ def test_no_sentence_starts_inside_a_short_bracket(geoparser):
     assert attack.sentence.endswith("in the town of Umbra.") and attack.location_name == "Umbra"
     starts = [s.text for s in sentences(geoparser.nlp(text))]
     assert starts[1:] == ["(Reporting by the desk.)", "Police came."]
+
+
+# Written to meet each of the parse-reading part-of-speech rules: an expletive "there", "did" as
+# a main verb, auxiliaries, a subordinating "because", a pronoun "that", a "but" that is an adverb.
+RULE_SENTENCES = [
+    "There were clashes near the port, but the town did its best to stay calm.",
+    "Rebels have shelled the airport because the talks that the envoy had sought collapsed.",
+    "It was all but over when the convoy, which had been delayed, reached the city.",
+]
+
+
+def test_array_rules_set_the_part_of_speech_the_attribute_ruler_sets(full_model):
+    ruler = _dep_rules(full_model, "attribute_ruler")
+    rules = ArrayRules.compile(ruler.patterns)
+    assert rules is not None
+    with full_model.select_pipes(disable=["attribute_ruler"]):
+        docs = list(full_model.pipe(RULE_SENTENCES))
+    by_ruler = [ruler(Doc(doc.vocab).from_bytes(doc.to_bytes())) for doc in docs]
+    before = [[t.pos_ for t in doc] for doc in docs]
+    rules(docs)
+    assert [[t.pos_ for t in doc] for doc in docs] == [[t.pos_ for t in doc] for doc in by_ruler]
+    assert [[t.pos_ for t in doc] for doc in docs] != before
+
+
+def test_array_rules_leave_rules_beyond_token_tests_to_the_ruler():
+    assert ArrayRules.compile([{"patterns": [[{"POS": "NOUN"}]], "attrs": {"POS": "PROPN"}}]) is None
+    assert ArrayRules.compile([{"patterns": [[{"DEP": "nsubj", "OP": "+"}]], "attrs": {"POS": "X"}}]) is None
+    assert ArrayRules.compile([{"patterns": [[{"DEP": "nsubj"}]], "attrs": {"TAG": "NN"}}]) is None
