@@ -185,6 +185,11 @@ _GENERIC_WORDS = frozenset(
     "centre center central west east north south western eastern northern southern coast capital "
     "lakes upper lower middle interior city metro".split()
 )
+#: Verbs whose object is a place more often than not: "shelled Umbrazi", "captured Tel Umbra".
+_SIEGE_VERB_FORMS = frozenset(
+    "bombed shelled bombarded captured recaptured seized overran overrun stormed besieged encircled "
+    "liberated retook retaken invaded occupied raided".split()
+)
 #: A leading Arabic article, which transliterations keep or drop: "Ar Raqqah", "Raqqa".
 _ARTICLE = re.compile(r"^(?:a[lrsdtnz]|el)[\s-]+")
 #: How alike two spellings of one name are at least ("Hama", "Hamah").
@@ -214,6 +219,7 @@ class MentionFinder:
         self.features = FeatureMatcher(nlp, gazetteer)
         self._prep_ids = _string_ids(_PLACE_PREPS)
         self._site_ids = _string_ids(_SITE_NOUNS | _LANDFORM_HEADS)
+        self._siege_ids = _string_ids(_SIEGE_VERB_FORMS)
 
     def _strong(self, text: str, threshold: float = STRONG_NAME_SCORE) -> bool:
         best = self.gazetteer.search(text, limit=1)
@@ -331,6 +337,27 @@ class MentionFinder:
                 if "NORP" in labels and self.gazetteer.demonym(span.text) is not None:
                     continue  # "in Arabic", "among Kurds"
                 out.append((span.start_char, span.end_char, "PATTERN"))
+        return out
+
+    def _after_siege_verb(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Unknown names right after a verb that takes a place: "shelled Umbrazi", "captured Tel Umbra".
+
+        Only a verb in the past tense counts ("bombed", not "bombs"). The model often
+        calls such a village an organisation; a name it calls a person or nationality,
+        or one with a company word, is left alone ("captured Saddam", "raided Acme Corp").
+        """
+        out = []
+        text = doc_text(doc)
+        for verb in _whole_words(doc, self._siege_ids):
+            if verb.tag_ not in ("VBD", "VBN") or not _name_follows(text, verb.idx + len(verb.text)):
+                continue
+            span = _name_at(doc, verb.i + 1)
+            if span is None or self.gazetteer.search(span.text, limit=1):
+                continue  # a known name is found by the gazetteer
+            labels = {t.ent_type_ for t in span} - {""}
+            if labels - {"ORG"} or {t.lower_ for t in span} & _ORG_WORDS:
+                continue  # "captured Saddam", "raided Acme Corp"
+            out.append((span.start_char, span.end_char, "PATTERN"))
         return out
 
     def _placed(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -495,6 +522,7 @@ class MentionFinder:
                 found.append((ent.start_char, ent.end_char, "GAZ"))
         found += self._introduced(doc)
         found += self._after_preposition(doc)
+        found += self._after_siege_verb(doc)
         found += self._placed(doc)
         found += self._sites(doc)
         found += self._untagged_names(doc)

@@ -154,3 +154,11 @@ def test_generic_words_and_stray_acronyms_are_not_places(geoparser):
     assert texts(geoparser, text) == []
     dotted = geoparser.parse("She moved to Washington, D.C., from Charleston, W.Va., in 2001.")
     assert {"D.C.", "W.Va."} <= {m.text for m in dotted.mentions if m.place is not None}
+
+
+def test_an_unknown_name_a_siege_verb_takes_is_a_place(geoparser):
+    parsed = geoparser.parse("An air force plane bombed Waku-Umbra, in Cuanza-Sul, in a raid.")
+    assert "Waku-Umbra" in [m.text for m in parsed.mentions]
+    (raid,) = parsed.incidents
+    assert raid.location_name == "Waku-Umbra" and raid.place.country_code == "AO"
+    assert texts(geoparser, "Police raided Acme Corp offices on Monday.") == []
