@@ -30,6 +30,8 @@ COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
 ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 ADMIN1_RADIUS_KM = 250.0
 COUNTY_RADIUS_KM = 80.0
+NAMESAKE_TOWN_KM = 100.0
+REGION_WORD_BONUS = 0.3  # the words around the name say it is a region ("eastern Washington")
 LIST_BONUS = 0.3  # the candidate is the kind of place the names listed with it are
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
@@ -45,6 +47,11 @@ _KIND_SUFFIX = re.compile(
     r"county|state)$",
     re.IGNORECASE,
 )
+#: "Washington state", "Oaxaca state": the name is a state's.
+_STATE_AFTER = re.compile(r"\s+state\b(?!\s+(?:of|department|university|police|media|television|tv|news)\b)")
+#: "eastern Washington", "in northern Georgia": a lower-case compass adjective names part of a region.
+_PART_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")
+_REGION_TYPES = frozenset({"country", "admin1", "admin2", "region", "territory"})
 #: "north west London", "Northeast Georgia", "Western US": a part of the place that follows.
 _DIRECTION_PREFIX = re.compile(
     r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|inner|outer)"
@@ -224,6 +231,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     ]
 
     listed = _list_kinds(_lists(text, mentions), mentions, options) if text else {}
+    regional = [bool(text) and _region_worded(m, text) for m in mentions]
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = keys[mentions[i].text]
@@ -243,6 +251,8 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
                 score += COUNTRY_BONUS
             if listed.get(i) == p.feature_type:
                 score += LIST_BONUS
+            if regional[i] and p.feature_type in _REGION_TYPES and not _has_namesake_town(p, options[i]):
+                score += REGION_WORD_BONUS
             located = p.feature_type != "admin1" and any(_in_admin1(p, a) for a in admins)
             if located:
                 score += ADMIN1_BONUS
@@ -481,6 +491,20 @@ def _county_word(m: RawMention, text: str) -> tuple[str, bool] | None:
         return None
     word = (found.group(1) or found.group(2)).lower()
     return ("Parish" if word.startswith("parish") else "County"), found.group(2) is not None
+
+
+def _has_namesake_town(region: Place, options: list[Match]) -> bool:
+    """Whether a town of the region's name lies in it: "northern Baghdad" is the city's north."""
+    return any(
+        m.place.feature_type == "city"
+        and haversine_km(m.place.lat, m.place.lon, region.lat, region.lon) < NAMESAKE_TOWN_KM
+        for m in options
+    )
+
+
+def _region_worded(m: RawMention, text: str) -> bool:
+    """Whether the words around a name say it is a region: "Washington state", "eastern Washington"."""
+    return bool(_STATE_AFTER.match(text, m.end) or _PART_BEFORE.search(text, 0, m.start))
 
 
 def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]:

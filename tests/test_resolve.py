@@ -150,3 +150,12 @@ def test_a_direction_word_narrows_the_place_that_follows(geoparser):
 def test_a_direction_word_does_not_make_a_small_town_of_a_name(geoparser):
     parsed = geoparser.parse("Aides in the West Wing said the president was angry.")
     assert all(m.place is None for m in parsed.mentions if "Wing" in m.text)
+
+
+def test_words_that_make_a_name_a_region(geoparser):
+    assert place_of(geoparser.parse("A fire burned in Washington state."), "Washington").admin1 == "WA"
+    eastern = geoparser.parse("Wildfires spread across eastern Washington.")
+    assert place_of(eastern, "Washington").admin1 == "WA"
+    # A city's own districts: "northern Baghdad" is still the city.
+    baghdad = place_of(geoparser.parse("Militants attacked a base in northern Baghdad."), "Baghdad")
+    assert baghdad.feature_type == "city"
