@@ -31,6 +31,7 @@ ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 ADMIN1_RADIUS_KM = 250.0
 COUNTY_RADIUS_KM = 80.0
 NAMESAKE_TOWN_KM = 100.0
+CITY_RADIUS_KM = 40.0  # how far a city's districts, airports and suburbs reach
 REGION_WORD_BONUS = 0.3  # the words around the name say it is a region ("eastern Washington")
 LIST_BONUS = 0.3  # the candidate is the kind of place the names listed with it are
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
@@ -109,7 +110,9 @@ def _containers(text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer)
         if _CONTAINER_AFTER.fullmatch(between):
             out.setdefault(i, []).extend(regions(b.text))
         elif _POSSESSIVE.fullmatch(between):
-            out.setdefault(i + 1, []).extend(regions(a.text))
+            # "Gaza's Rafah", and "London's Heathrow": a city holds its districts and sites
+            town = [p for p in gazetteer.candidates(a.text, limit=1) if p.feature_type == "city"]
+            out.setdefault(i + 1, []).extend(regions(a.text) + town)
     return out
 
 
@@ -172,6 +175,8 @@ def _in_admin1(candidate: Place, region: Place) -> bool:
 
 
 def _inside(candidate: Place, container: Place) -> bool:
+    if container.feature_type == "city":
+        return haversine_km(candidate.lat, candidate.lon, container.lat, container.lon) < CITY_RADIUS_KM
     if container.feature_type == "admin1":
         return _in_admin1(candidate, container)
     if container.feature_type == "admin2" and container.admin1:
@@ -232,6 +237,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     listed = _list_kinds(_lists(text, mentions), mentions, options) if text else {}
     regional = [bool(text) and _region_worded(m, text) for m in mentions]
+    held_by_town = [any(c.feature_type == "city" for c in containers.get(i, ())) for i in range(len(options))]
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
         own = keys[mentions[i].text]
@@ -261,6 +267,8 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
                 located = True
             if county[i] and not located:
                 continue
+            if held_by_town[i] and not located and p.feature_type in ("city", "landmark"):
+                continue  # "London's Heathrow" is no Heathrow in Florida: better none than that
             scored.append((score, match))
         scored.sort(key=lambda sm: -sm[0])
         return scored

@@ -159,3 +159,11 @@ def test_words_that_make_a_name_a_region(geoparser):
     # A city's own districts: "northern Baghdad" is still the city.
     baghdad = place_of(geoparser.parse("Militants attacked a base in northern Baghdad."), "Baghdad")
     assert baghdad.feature_type == "city"
+
+
+def test_a_city_holds_what_the_text_gives_it(geoparser):
+    # No Heathrow lies in London in the gazetteer: better no place than the one in Florida.
+    strike = geoparser.parse("Workers at London's Heathrow went on strike on Monday.")
+    assert place_of(strike, "Heathrow") is None
+    donors = geoparser.parse("Few of Toronto's Ontario health-card holders are donors.")
+    assert place_of(donors, "Ontario").feature_type == "admin1"
