@@ -410,7 +410,10 @@ class MentionFinder:
         return out
 
     def _trim_name(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Drop leading words that are no part of the name: "The", "Kurdish-majority"."""
+        """Drop leading words that are no part of the name: "The", "Kurdish-majority", "Kyiv's"."""
+        owner = max(text.rfind("'s ", start, end), text.rfind("’s ", start, end))
+        if owner != -1:
+            start = owner + 3  # "Kyiv's Podil district": Kyiv is a place of its own
         words = list(re.finditer(r"\S+", text[start:end]))
         keep = 0
         for w in words:

@@ -162,3 +162,8 @@ def test_an_unknown_name_a_siege_verb_takes_is_a_place(geoparser):
     (raid,) = parsed.incidents
     assert raid.location_name == "Waku-Umbra" and raid.place.country_code == "AO"
     assert texts(geoparser, "Police raided Acme Corp offices on Monday.") == []
+
+
+def test_a_place_word_name_after_a_possessive_is_two_places(geoparser):
+    parsed = geoparser.parse("Kyiv's Podil district flooded overnight.")
+    assert {m.text: m.place.country_code for m in parsed.mentions if m.place} == {"Kyiv": "UA", "Podil": "UA"}
