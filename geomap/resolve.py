@@ -530,19 +530,22 @@ def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]
         if counties:
             return counties
     if not found:
-        # "Homs province", "Jenin refugee camp": the name without its place word;
-        # "west London", "North Texas": the place a direction word narrows.
-        for stem in (_KIND_SUFFIX.sub("", m.text), _DIRECTION_PREFIX.sub("", m.text)):
-            if stem != m.text and stem:
-                found = [
-                    match
-                    for match in gazetteer.search(stem, limit=CANDIDATES)
-                    if match.place.feature_type not in _POINT_FEATURES
-                    and normalize_name(match.place.name) == normalize_name(stem)
-                    and (match.place.feature_type != "city" or match.score >= STRONG_STEM_SCORE)
-                ]
-                if found:
-                    break
+        # "Homs province", "Jenin refugee camp": the name without its place word.
+        stem = _KIND_SUFFIX.sub("", m.text)
+        if stem != m.text:
+            found = gazetteer.search(stem, limit=CANDIDATES)
+    if not found:
+        # "west London", "North Texas": the place a direction word narrows, by its own name
+        # and, for a town, a sizeable one ("West Wing" is no part of Wing).
+        stem = _DIRECTION_PREFIX.sub("", m.text)
+        if stem and stem != m.text:
+            found = [
+                match
+                for match in gazetteer.search(stem, limit=CANDIDATES)
+                if match.place.feature_type not in _POINT_FEATURES
+                and normalize_name(match.place.name) == normalize_name(stem)
+                and (match.place.feature_type != "city" or match.score >= STRONG_STEM_SCORE)
+            ]
     return found
 
 
