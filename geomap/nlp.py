@@ -209,9 +209,10 @@ class MentionFinder:
     whole text is a well-known place ("Mauritius", "Tamil Nadu", "DPRK");
     all-capitals datelines; names the words around them make places, known to the
     gazetteer or not (label ``PATTERN``: "the town of X", "in X", "X, 60 km north of
-    Y", "the X hospital", "the X Valley"); demonyms ("Yemeni", label ``DEMONYM``),
-    which are evidence of a country but not a place of their own. A name taken as a
-    place once is a place wherever else it recurs in the article.
+    Y", "the X hospital", "the X Valley", "shelled X"); demonyms ("Yemeni", label
+    ``DEMONYM``), which are evidence of a country but not a place of their own. A
+    name taken as a place once is a place wherever else it recurs in the article.
+    Generic words alone ("the Centre") and stray acronyms ("MoD") are no places.
     """
 
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
