@@ -37,6 +37,8 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "plan": ("planned", "planning"),
     "divert": ("diverted", "diverting"),
     "riot": ("rioted", "rioting"),
+    "withdraw": ("withdrew", "withdrawn"),
+    "retake": ("retook", "retaken"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -65,6 +67,9 @@ VERB_TYPES: dict[str, str] = {
     "protest": "protest_unrest", "march": "protest_unrest", "demonstrate": "protest_unrest",
     "rally": "protest_unrest", "riot": "protest_unrest",
     "plan": "military_plan",
+    # only in the senses ``geomap.events._trigger_kind`` checks: "blew himself up", "a rocket landed",
+    # "protesters gathered"
+    "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -148,6 +153,13 @@ AIR_WORDS = words(
     "airstrike airstrikes aircraft warplane warplanes jets jet drone drones missile missiles "
     "rocket rockets mortar mortars shell shells artillery helicopter helicopters bombers"
 )
+#: What is fired and comes down: "a rocket landed in X" reports a strike, "the plane landed" does not.
+MUNITION_WORDS = words(
+    "rocket rockets missile missiles shell shells mortar mortars projectile projectiles bomb bombs "
+    "grenade grenades"
+)
+#: Subjects that make "gathered" a protest: "thousands of protesters gathered", not "mourners".
+PROTEST_WORDS = words("protesters protestors demonstrators marchers rioters crowd crowds activists")
 PERSON_WORDS = words(
     "man men woman women people person civilians civilian soldier soldiers militant militants "
     "fighters fighter suspect suspects leader commander journalist reporter children child "

@@ -23,7 +23,7 @@ guess); ``last month`` and month names without a day give ``YYYY-MM``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import LOWER
@@ -39,11 +39,13 @@ from geomap.event_lexicon import (
     HAPPEN_VERBS,
     HAZARD_WORDS,
     LOC_PREPS,
+    MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
     NOUN_TYPES,
     PERSON_WORDS,
     PLACE_NOUNS,
+    PROTEST_WORDS,
     SHIP_WORDS,
     UNKNOWN_LOCATION,
     VEHICLE_WORDS,
@@ -144,6 +146,7 @@ class _Event:
     trigger: Token
     kind: str
     tokens: list[Token]  # the trigger and the triggers folded into it
+    support: list[Token] = field(default_factory=list)  # light verbs that carry it: "occurred", "came under"
 
 
 def _trigger_kind(tok: Token) -> str | None:
@@ -167,6 +170,8 @@ def _trigger_kind(tok: Token) -> str | None:
             c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
         ):
             return None
+        if base in _SENSE_CHECKS and not _SENSE_CHECKS[base](tok):
+            return None
         return VERB_TYPES[base]
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         if word == "dead" and tok.pos_ != "ADJ":
@@ -178,6 +183,30 @@ def _trigger_kind(tok: Token) -> str | None:
             return VERB_TYPES[VERB_FORM_TO_BASE[word]]
         return kind
     return None
+
+
+def _blown_up(tok: Token) -> bool:
+    """ "blew himself up", "blew up a bridge": "blow" is an attack only with its particle."""
+    return any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children)
+
+
+def _subject_words(tok: Token) -> set[str]:
+    """The words of the verb's subject phrase: "thousands of protesters" for "gathered"."""
+    return {w.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree}
+
+
+def _munition_landed(tok: Token) -> bool:
+    """ "a rocket landed in X" is a strike; "the plane landed in X" is not."""
+    return bool(_subject_words(tok) & MUNITION_WORDS)
+
+
+def _protesters_gathered(tok: Token) -> bool:
+    """ "protesters gathered in the square" is a protest; "mourners gathered", "data gathered" are not."""
+    return bool(_subject_words(tok) & PROTEST_WORDS)
+
+
+#: Trigger verbs that report an incident only in one sense, and the test of that sense.
+_SENSE_CHECKS = {"blow": _blown_up, "land": _munition_landed, "gather": _protesters_gathered}
 
 
 def _opened_fire(tok: Token) -> bool:
@@ -285,7 +314,33 @@ def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
         root.tokens.append(ev.trigger)
         if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
             root.kind = ev.kind
+    for ev in kept:
+        verb = _support_verb(ev.trigger)
+        if verb is not None and verb.i not in by_index:
+            ev.support.append(verb)
     return kept
+
+
+_COME_FORMS = words("come comes came coming")
+
+
+def _support_verb(tok: Token) -> Token | None:
+    """The light verb that says where an event noun happened, if any.
+
+    "the explosion occurred near X", "fighting erupted in X", "the attack took place in X":
+    the noun is the subject of a verb of happening, whose place phrases are the event's.
+    "X came under heavy shelling": the subject of "came under" is where the event hit.
+    """
+    head = tok.head
+    if tok.pos_ not in ("NOUN", "PROPN") or head.i == tok.i:
+        return None
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in HAPPEN_VERBS:
+        if head.lower_ == "took" and not any(c.dep_ == "dobj" and c.lower_ == "place" for c in head.children):
+            return None
+        return head
+    if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.lower_ in _COME_FORMS:
+        return head.head
+    return None
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -361,7 +416,8 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
     national = place is not None and place.feature_type in ("country", "continent")
     if head.i in triggers:
         if dep == "nsubj":
-            return 9.0  # "India captured…": the place is the actor
+            # "India captured…": the place is the actor; "Kharkiv came under shelling": the target
+            return 0.0 if head.lower_ in _COME_FORMS else 9.0
         if dep in ("nsubjpass", "dobj", "attr", "npadvmod", "oprd"):
             return 0.0  # "captured Palmyra", "Kabul was shelled", "captured off Mogadishu"
         if dep in ("compound", "amod", "nmod"):
@@ -373,6 +429,8 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
         word = head.lower_
         owner = head.head
         if word == "from":
+            if owner.i in triggers and _is_departure(owner):
+                return 0.5  # "troops withdrew from Kherson": the place left is where it happened
             return 2.5 if owner.pos_ in ("VERB", "AUX") else 9.0  # "a driver from Abidjan"
         if word in ("to", "towards", "toward", "for"):
             return 0.5 if owner.i in triggers and word != "for" and _is_motion(owner) else 2.5
@@ -440,6 +498,11 @@ def _is_motion(tok: Token) -> bool:
     return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol")
 
 
+def _is_departure(tok: Token) -> bool:
+    """Verbs of leaving a place: their "from X" names where the event happened, not an origin."""
+    return VERB_FORM_TO_BASE.get(tok.lower_) in ("withdraw", "flee", "evacuate", "displace")
+
+
 def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
     """Cost of climbing from ``child`` (already inside the path) to its syntactic head."""
     dep = child.dep_
@@ -448,7 +511,7 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
     if dep == "prep":
         word = child.lower_
         if word == "from":
-            return 2.5
+            return 0.0 if head.i in triggers and _is_departure(head) else 2.5
         if word in ("to", "towards", "toward"):
             return 0.5 if head.i in triggers and _is_motion(head) else 2.0
         if word == "by":
@@ -518,7 +581,7 @@ def _held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | No
 
 def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
     """Every mention the parse links to the event, with its cost, best first."""
-    triggers = {t.i for t in ev.tokens}
+    triggers = {t.i for t in (*ev.tokens, *ev.support)}
     place_ids = {span.root.i for _, span in cands}
     keys: list[tuple[float, int, int, Mention]] = []
     for m, span in cands:
@@ -533,7 +596,7 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
             continue
         first = _first_edge_cost(root, m.place, triggers, place_ids)
         cost = None
-        for target in ev.tokens:
+        for target in (*ev.tokens, *ev.support):
             path = _path_up(root, target)
             if path is None:
                 continue
@@ -542,7 +605,7 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
             for node in path[1:]:
                 c += _edge_cost(prev, node, triggers)
                 prev = node
-            if target is not ev.trigger:
+            if target in ev.tokens[1:]:
                 c += 0.3 if target.pos_ in ("NOUN", "PROPN") else 1.5
             cost = c if cost is None else min(cost, c)
         if cost is None:

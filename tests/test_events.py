@@ -265,3 +265,42 @@ def test_a_storm_that_hits_is_no_attack(geoparser):
     assert raid.incident_type == "armed_attack"
     (crash,) = geoparser.parse("An SUV hit a fence in Leeds on Sunday.").incidents
     assert crash.incident_type == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind", "location"),
+    [
+        ("A suicide bomber blew himself up at a market in Kirkuk.", "blew", "armed_attack", "Kirkuk"),
+        ("Thousands of protesters gathered in Tbilisi on Friday.", "gathered", "protest_unrest", "Tbilisi"),
+        ("A rocket landed in Sderot, damaging a house.", "landed", "airstrike_shelling", "Sderot"),
+        ("Troops withdrew from Kherson last week.", "withdrew", "ground_operation", "Kherson"),
+        ("Families fled from Mosul as the battle began.", "fled", "displacement_humanitarian", "Mosul"),
+    ],
+)
+def test_trigger_verbs_of_common_newswire_phrasings(geoparser, text, trigger, kind, location):
+    hit = by_trigger(incidents(geoparser, text), trigger)
+    assert hit.incident_type == kind and hit.location_name == location
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plane landed in Nairobi on time.",
+        "Mourners gathered in Kampala for the funeral.",
+        "The wind blew across the plains of Kansas.",
+    ],
+)
+def test_everyday_senses_of_those_verbs_are_no_incidents(geoparser, text):
+    assert incidents(geoparser, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "location"),
+    [
+        ("The explosion occurred near Jalalabad.", "explosion", "Jalalabad"),
+        ("Kharkiv came under heavy shelling overnight.", "shelling", "Kharkiv"),
+        ("The attack took place in Mogadishu late on Friday.", "attack", "Mogadishu"),
+    ],
+)
+def test_a_verb_of_happening_carries_the_place_of_its_event(geoparser, text, trigger, location):
+    assert by_trigger(incidents(geoparser, text), trigger).location_name == location
