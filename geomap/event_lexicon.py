@@ -99,6 +99,11 @@ NOUN_TYPES: dict[str, str] = {
 }  # fmt: skip
 
 
+#: Forms of the sense-checked verbs that are mostly nouns or other senses ("the land", "a blow to"):
+#: left out so that the sentences holding them are not parsed for nothing.
+UNLISTED_FORMS = words("land landing blow blowed gather")
+
+
 def _verb_lexicon() -> dict[str, str]:
     forms: dict[str, str] = {}
     for base in VERB_TYPES:
@@ -108,7 +113,7 @@ def _verb_lexicon() -> dict[str, str]:
             regular.add(f"{base}es")
         if base.endswith("y"):
             regular |= {f"{base[:-1]}ies", f"{base[:-1]}ied"}
-        for form in regular | set(VERB_FORMS.get(base, ())):
+        for form in (regular | set(VERB_FORMS.get(base, ()))) - UNLISTED_FORMS:
             forms[form] = base
     return forms
 

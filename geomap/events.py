@@ -180,7 +180,10 @@ def _trigger_kind(tok: Token) -> str | None:
             return "armed_attack" if _opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
-            return VERB_TYPES[VERB_FORM_TO_BASE[word]]
+            base = VERB_FORM_TO_BASE[word]
+            if base in _SENSE_CHECKS and not _SENSE_CHECKS[base](tok):
+                return None
+            return VERB_TYPES[base]
         return kind
     return None
 
