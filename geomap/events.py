@@ -263,6 +263,13 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
             if marks & {"when", "as", "after", "while"}:
                 return host  # "were killed when a missile struck"
+        unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
+        if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
+            return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
+    if tok.dep_ == "acl" and tok.head.dep_ in ("nsubj", "nsubjpass"):
+        host = by_index.get(tok.head.head.i)
+        if host is not None and _same_family(host.kind, kind):
+            return host  # "rockets fired from Gaza hit Ashkelon": the firing is the strike
     if tok.pos_ == "NOUN":
         for c in tok.children:
             if c.dep_ == "acl" and c.i in by_index and any(g.dep_ == "dobj" for g in c.children):
@@ -370,8 +377,9 @@ def _refine_kind(ev: _Event) -> str:
         and not patrol
     ):
         return "maritime_attack"
-    if kind == "armed_attack" and tok.lower_ in ("fired", "fire", "firing", "fires") and words & AIR_WORDS:
-        return "airstrike_shelling"
+    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target")
+    if kind == "armed_attack" and ranged and (words | _subject_words(tok)) & AIR_WORDS:
+        return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
     if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         for o in objs:

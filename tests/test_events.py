@@ -304,3 +304,25 @@ def test_everyday_senses_of_those_verbs_are_no_incidents(geoparser, text):
 )
 def test_a_verb_of_happening_carries_the_place_of_its_event(geoparser, text, trigger, location):
     assert by_trigger(incidents(geoparser, text), trigger).location_name == location
+
+
+def test_a_participle_telling_the_toll_is_the_same_incident(geoparser):
+    text = "A roadside bomb exploded in Helmand, killing two soldiers and wounding three."
+    found = incidents(geoparser, text)
+    assert [i.trigger for i in found] == ["exploded"]
+    (blast,) = found
+    assert blast.incident_type == "armed_attack" and blast.location_name == "Helmand"
+    assert (blast.fatalities, blast.affected) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("Rockets fired from Gaza hit Ashkelon on Saturday.", "Ashkelon"),
+        ("Kyiv was hit by a wave of missiles on Monday.", "Kyiv"),
+    ],
+)
+def test_munitions_that_hit_are_a_strike_where_they_hit(geoparser, text, location):
+    found = incidents(geoparser, text)
+    assert len(found) == 1
+    assert found[0].incident_type == "airstrike_shelling" and found[0].location_name == location
