@@ -594,6 +594,7 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
     """Every mention the parse links to the event, with its cost, best first."""
     triggers = {t.i for t in (*ev.tokens, *ev.support)}
     place_ids = {span.root.i for _, span in cands}
+    header_end = _dateline_end(ev.trigger.sent, cands)
     keys: list[tuple[float, int, int, Mention]] = []
     for m, span in cands:
         if m.label == "DEMONYM":
@@ -604,6 +605,12 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
             continue  # "eastern coast": a description, not a name
         root = span.root
         if root.i in triggers:
+            continue
+        if span.end <= header_end:
+            # the dateline says where the story was filed: the place of an event the sentence
+            # does not place itself, whatever the parse made of the header
+            specificity = _specificity(m.place, root)
+            keys.append((round(DATELINE_COST + 0.1 * specificity, 3), specificity, 0, m))
             continue
         first = _first_edge_cost(root, m.place, triggers, place_ids)
         cost = None
@@ -643,6 +650,27 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
         keys.append(key)
     keys.sort(key=lambda k: k[:3])
     return [(k[0], k[3]) for k in keys]
+
+
+#: Cost of the dateline's place ("KABUL (AP) — A bomb exploded…"): below the limit, above any
+#: place the sentence itself attaches to the event.
+DATELINE_COST = 2.0
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _dateline_end(sent: Span, cands: list[tuple[Mention, Span]]) -> int:
+    """The token index just past the dash of a dateline opening ``sent``, or -1 when there is none.
+
+    "KABUL, Afghanistan (AP) — A bomb…": the header is the dateline place, its country
+    and agency, closed by a dash.
+    """
+    opening = [sp for m, sp in cands if m.label == "DATELINE" and sp.start == sent.start]
+    if not opening:
+        return -1
+    for tok in sent.doc[opening[0].end : min(sent.end, opening[0].end + 12)]:
+        if tok.text in _DASHES:
+            return tok.i + 1
+    return -1
 
 
 def _relative_on(clause: Token, place: Token) -> bool:

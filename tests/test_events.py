@@ -326,3 +326,11 @@ def test_munitions_that_hit_are_a_strike_where_they_hit(geoparser, text, locatio
     found = incidents(geoparser, text)
     assert len(found) == 1
     assert found[0].incident_type == "airstrike_shelling" and found[0].location_name == location
+
+
+def test_dateline_places_an_event_the_sentence_does_not_place(geoparser):
+    text = "KABUL, Afghanistan (AP) — A bomb exploded outside a mosque on Friday."
+    blast = by_trigger(incidents(geoparser, text), "exploded")
+    assert blast.location_name == "KABUL" and blast.precision == "city"
+    text = "BAGHDAD (Reuters) - Gunmen killed three policemen in Mosul on Sunday."
+    assert by_trigger(incidents(geoparser, text), "killed").location_name == "Mosul"
