@@ -334,3 +334,9 @@ def test_dateline_places_an_event_the_sentence_does_not_place(geoparser):
     assert blast.location_name == "KABUL" and blast.precision == "city"
     text = "BAGHDAD (Reuters) - Gunmen killed three policemen in Mosul on Sunday."
     assert by_trigger(incidents(geoparser, text), "killed").location_name == "Mosul"
+
+
+def test_a_hamlet_named_by_apposition_is_the_location(geoparser):
+    text = "Gunmen killed four villagers in Kwabari, a remote hamlet in Borno state."
+    killed = by_trigger(incidents(geoparser, text), "killed")
+    assert killed.location_name == "Kwabari" and killed.place is not None and killed.place.name == "Borno"
