@@ -274,7 +274,8 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
         for c in tok.children:
             if c.dep_ == "acl" and c.i in by_index and any(g.dep_ == "dobj" for g in c.children):
                 return by_index[c.i]  # "airstrikes killed 12" parsed as a reduced relative
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj":
+    gerund = tok.dep_ in ("pobj", "pcomp") and tok.tag_ == "VBG"  # "displaced by fighting in X"
+    if (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj") or gerund:
         prep = tok.head
         host = by_index.get(prep.head.i)
         if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):

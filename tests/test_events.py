@@ -340,3 +340,15 @@ def test_a_hamlet_named_by_apposition_is_the_location(geoparser):
     text = "Gunmen killed four villagers in Kwabari, a remote hamlet in Borno state."
     killed = by_trigger(incidents(geoparser, text), "killed")
     assert killed.location_name == "Kwabari" and killed.place is not None and killed.place.name == "Borno"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "location"),
+    [
+        ("Hundreds were displaced by fighting in North Kivu.", "displacement_humanitarian", "North Kivu"),
+        ("Five civilians were killed during fighting near Bakhmut.", "armed_attack", "Bakhmut"),
+    ],
+)
+def test_a_gerund_naming_the_cause_is_part_of_the_incident(geoparser, text, kind, location):
+    (found,) = incidents(geoparser, text)
+    assert found.incident_type == kind and found.location_name == location
