@@ -70,6 +70,7 @@ VERB_TYPES: dict[str, str] = {
     # only in the senses ``geomap.events._trigger_kind`` checks: "blew himself up", "a rocket landed",
     # "protesters gathered"
     "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
+    "infiltrate": "ground_operation", "disperse": "protest_unrest",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -96,6 +97,13 @@ NOUN_TYPES: dict[str, str] = {
     "demonstrations": "protest_unrest", "rally": "protest_unrest", "march": "protest_unrest",
     "riot": "protest_unrest", "riots": "protest_unrest", "unrest": "protest_unrest",
     "dead": "casualties", "deaths": "casualties",
+    # plurals of the nouns above, as common in reports: "explosions rocked X", "twin blasts"
+    "explosions": "armed_attack", "blasts": "armed_attack", "ambushes": "armed_attack",
+    "assaults": "armed_attack", "massacres": "armed_attack", "battles": "armed_attack",
+    "offensives": "ground_operation", "incursions": "ground_operation",
+    "counteroffensive": "ground_operation", "counteroffensives": "ground_operation",
+    "summits": "meeting_diplomacy", "meetings": "meeting_diplomacy",
+    "rallies": "protest_unrest", "marches": "protest_unrest",
 }  # fmt: skip
 
 
@@ -202,6 +210,8 @@ LOC_PREPS = words(
 HAPPEN_VERBS = words(
     "happened happens occurred occurs took broke erupted erupts began started raged rages flared unfolded"
 )
+#: Verbs by which an event noun strikes a place: "explosions rocked Kabul", "a blast tore through X".
+IMPACT_VERBS = words("rocked rocks rocking shook shakes shaking ripped rips tore tears tearing")
 #: Subordinators of a clause that describes the scene at the time of the event.
 AT_THE_TIME = words("as when while")
 UNKNOWN_LOCATION = re.compile(

@@ -38,6 +38,7 @@ from geomap.event_lexicon import (
     EVENT_CONTEXT,
     HAPPEN_VERBS,
     HAZARD_WORDS,
+    IMPACT_VERBS,
     LOC_PREPS,
     MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
@@ -257,8 +258,8 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
             return host  # "killed one civilian and wounded four"
         if tok.lower_ == "dead":
             return host  # "shot dead"
-        if tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and host.trigger.pos_ == "VERB":
-            return host  # "airstrikes killed 12"
+        if tok.dep_ == "nsubj" and (tok.pos_ == "NOUN" or tok.tag_ == "VBG") and host.trigger.pos_ == "VERB":
+            return host  # "airstrikes killed 12", "Russian shelling killed two"
         if tok.dep_ == "advcl" and host.kind == "casualties":
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
             if marks & {"when", "as", "after", "while"}:
@@ -345,6 +346,8 @@ def _support_verb(tok: Token) -> Token | None:
     head = tok.head
     if tok.pos_ not in ("NOUN", "PROPN") or head.i == tok.i:
         return None
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in IMPACT_VERBS:
+        return head  # "explosions rocked Kabul", "a blast tore through the market in X"
     if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in HAPPEN_VERBS:
         if head.lower_ == "took" and not any(c.dep_ == "dobj" and c.lower_ == "place" for c in head.children):
             return None

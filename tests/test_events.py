@@ -352,3 +352,23 @@ def test_a_hamlet_named_by_apposition_is_the_location(geoparser):
 def test_a_gerund_naming_the_cause_is_part_of_the_incident(geoparser, text, kind, location):
     (found,) = incidents(geoparser, text)
     assert found.incident_type == kind and found.location_name == location
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind", "location"),
+    [
+        ("An explosion tore through a crowded market in Quetta.", "explosion", "armed_attack", "Quetta"),
+        ("Two explosions rocked Mogadishu on Tuesday.", "explosions", "armed_attack", "Mogadishu"),
+        ("Police dispersed protesters in Istanbul.", "dispersed", "protest_unrest", "Istanbul"),
+        ("Militants infiltrated Kashmir overnight.", "infiltrated", "ground_operation", "Kashmir"),
+    ],
+)
+def test_event_nouns_and_verbs_of_frequent_reports(geoparser, text, trigger, kind, location):
+    hit = by_trigger(incidents(geoparser, text), trigger)
+    assert hit.incident_type == kind and hit.location_name == location
+
+
+def test_a_gerund_subject_is_the_means_of_the_killing(geoparser):
+    (found,) = incidents(geoparser, "In Kherson, Russian shelling killed two people.")
+    assert found.incident_type == "airstrike_shelling" and found.location_name == "Kherson"
+    assert found.fatalities == 2
