@@ -212,6 +212,11 @@ HAPPEN_VERBS = words(
 )
 #: Verbs by which an event noun strikes a place: "explosions rocked Kabul", "a blast tore through X".
 IMPACT_VERBS = words("rocked rocks rocking shook shakes shaking ripped rips tore tears tearing")
+#: Verbs that take an event noun as their object and say where it was: "carried out an attack in X".
+LIGHT_VERBS = words(
+    "carried carry carries carrying conducted conduct conducts conducting launched launch launches "
+    "launching staged stage stages staging mounted mount mounts mounting"
+)
 #: Subordinators of a clause that describes the scene at the time of the event.
 AT_THE_TIME = words("as when while")
 UNKNOWN_LOCATION = re.compile(

@@ -39,6 +39,7 @@ from geomap.event_lexicon import (
     HAPPEN_VERBS,
     HAZARD_WORDS,
     IMPACT_VERBS,
+    LIGHT_VERBS,
     LOC_PREPS,
     MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
@@ -346,6 +347,8 @@ def _support_verb(tok: Token) -> Token | None:
     head = tok.head
     if tok.pos_ not in ("NOUN", "PROPN") or head.i == tok.i:
         return None
+    if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.lower_ in LIGHT_VERBS:
+        return head  # "the attack was carried out in X", "staged a protest in X"
     if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in IMPACT_VERBS:
         return head  # "explosions rocked Kabul", "a blast tore through the market in X"
     if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in HAPPEN_VERBS:
@@ -448,7 +451,8 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
                 return 0.5  # "troops withdrew from Kherson": the place left is where it happened
             return 2.5 if owner.pos_ in ("VERB", "AUX") else 9.0  # "a driver from Abidjan"
         if word in ("to", "towards", "toward", "for"):
-            return 0.5 if owner.i in triggers and word != "for" and _is_motion(owner) else 2.5
+            aimed = (owner.i in triggers and _is_motion(owner)) or owner.lower_ in AIR_WORDS
+            return 0.5 if aimed and word != "for" else 2.5  # "a missile towards Riyadh": its target
         if word == "by":
             return 9.0
         if word == "of":
@@ -509,8 +513,9 @@ def _after_named_place(prep: Token, place_ids: set[int]) -> bool:
 
 
 def _is_motion(tok: Token) -> bool:
+    """Verbs of moving or aiming somewhere: their "to X", "towards X" is where the event went."""
     base = VERB_FORM_TO_BASE.get(tok.lower_)
-    return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol")
+    return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol", "fire")
 
 
 def _is_departure(tok: Token) -> bool:
@@ -528,7 +533,7 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
         if word == "from":
             return 0.0 if head.i in triggers and _is_departure(head) else 2.5
         if word in ("to", "towards", "toward"):
-            return 0.5 if head.i in triggers and _is_motion(head) else 2.0
+            return 0.5 if (head.i in triggers and _is_motion(head)) or head.lower_ in AIR_WORDS else 2.0
         if word == "by":
             return 3.0
         if word == "of":

@@ -372,3 +372,14 @@ def test_a_gerund_subject_is_the_means_of_the_killing(geoparser):
     (found,) = incidents(geoparser, "In Kherson, Russian shelling killed two people.")
     assert found.incident_type == "airstrike_shelling" and found.location_name == "Kherson"
     assert found.fatalities == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "location"),
+    [
+        ("The attack was carried out by gunmen in Sinai.", "attack", "Sinai"),
+        ("The Houthis fired a ballistic missile towards Riyadh.", "fired", "Riyadh"),
+    ],
+)
+def test_carrying_out_and_aiming_say_where(geoparser, text, trigger, location):
+    assert by_trigger(incidents(geoparser, text), trigger).location_name == location
