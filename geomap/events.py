@@ -338,15 +338,24 @@ _COME_FORMS = words("come comes came coming")
 
 
 def _support_verb(tok: Token) -> Token | None:
-    """The light verb that says where an event noun happened, if any.
+    """The verb that says where an event happened without being an event word itself, if any.
 
     "the explosion occurred near X", "fighting erupted in X", "the attack took place in X":
     the noun is the subject of a verb of happening, whose place phrases are the event's.
     "X came under heavy shelling": the subject of "came under" is where the event hit.
+    "The bus overturned near X, killing 14": the clause a toll hangs on is its scene.
     """
     head = tok.head
-    if tok.pos_ not in ("NOUN", "PROPN") or head.i == tok.i:
+    if head.i == tok.i:
         return None
+    toll = VERB_TYPES.get(VERB_FORM_TO_BASE.get(tok.lower_, "")) == "casualties" and tok.tag_ == "VBG"
+    if toll and tok.dep_ in ("advcl", "acl") and not _subject_words(tok):
+        if head.pos_ == "VERB":
+            return head  # "the bus overturned near Quetta, killing 14": the clause is the scene of the toll
+        if head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+            # the same, parsed as a noun phrase: "A truck [overturned near Multan], killing five"
+            clauses = (c for c in head.children if c.dep_ == "acl" and c.pos_ == "VERB" and c.i < tok.i)
+            return next(clauses, None)
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.lower_ in LIGHT_VERBS:
         return head  # "the attack was carried out in X", "staged a protest in X"
     if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in IMPACT_VERBS:
@@ -377,6 +386,13 @@ def _refine_kind(ev: _Event) -> str:
     if kind in ATTACK_TYPES and _hazard_subject(ev):
         casualty = any(VERB_TYPES.get(VERB_FORM_TO_BASE.get(t.lower_, "")) == "casualties" for t in ev.tokens)
         return "casualties" if casualty else "other"  # "a storm hit the coast, killing three"
+    if kind == "casualties" and tok.dep_ in ("advcl", "conj") and tok.head.pos_ == "VERB":
+        # "a car bomb went off, killing seven", "shells fell on X, wounding four": the weapon says how
+        weapon = _subject_words(tok.head)
+        if weapon & AIR_WORDS:
+            return "airstrike_shelling"
+        if weapon & _BOMB_WORDS:
+            return "armed_attack"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
@@ -393,6 +409,12 @@ def _refine_kind(ev: _Event) -> str:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
+
+
+#: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
+_BOMB_WORDS = words(
+    "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine device"
+)
 
 
 def _hazard_subject(ev: _Event) -> bool:

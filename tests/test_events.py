@@ -383,3 +383,16 @@ def test_a_gerund_subject_is_the_means_of_the_killing(geoparser):
 )
 def test_carrying_out_and_aiming_say_where(geoparser, text, trigger, location):
     assert by_trigger(incidents(geoparser, text), trigger).location_name == location
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "location"),
+    [
+        ("A car bomb went off in Baghdad, killing at least seven people.", "armed_attack", "Baghdad"),
+        ("Mortar shells fell on Damascus on Sunday, wounding four.", "airstrike_shelling", "Damascus"),
+        ("A truck overturned on a highway near Multan, killing five people.", "casualties", "Multan"),
+    ],
+)
+def test_a_toll_happens_where_its_clause_did_by_the_means_it_names(geoparser, text, kind, location):
+    (found,) = incidents(geoparser, text)
+    assert found.incident_type == kind and found.location_name == location
