@@ -37,6 +37,8 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "plan": ("planned", "planning"),
     "divert": ("diverted", "diverting"),
     "riot": ("rioted", "rioting"),
+    "withdraw": ("withdrew", "withdrawn"),
+    "retake": ("retook", "retaken"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -65,6 +67,10 @@ VERB_TYPES: dict[str, str] = {
     "protest": "protest_unrest", "march": "protest_unrest", "demonstrate": "protest_unrest",
     "rally": "protest_unrest", "riot": "protest_unrest",
     "plan": "military_plan",
+    # only in the senses ``geomap.events._trigger_kind`` checks: "blew himself up", "a rocket landed",
+    # "protesters gathered"
+    "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
+    "infiltrate": "ground_operation", "disperse": "protest_unrest",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -91,7 +97,19 @@ NOUN_TYPES: dict[str, str] = {
     "demonstrations": "protest_unrest", "rally": "protest_unrest", "march": "protest_unrest",
     "riot": "protest_unrest", "riots": "protest_unrest", "unrest": "protest_unrest",
     "dead": "casualties", "deaths": "casualties",
+    # plurals of the nouns above, as common in reports: "explosions rocked X", "twin blasts"
+    "explosions": "armed_attack", "blasts": "armed_attack", "ambushes": "armed_attack",
+    "assaults": "armed_attack", "massacres": "armed_attack", "battles": "armed_attack",
+    "offensives": "ground_operation", "incursions": "ground_operation",
+    "counteroffensive": "ground_operation", "counteroffensives": "ground_operation",
+    "summits": "meeting_diplomacy", "meetings": "meeting_diplomacy",
+    "rallies": "protest_unrest", "marches": "protest_unrest",
 }  # fmt: skip
+
+
+#: Forms of the sense-checked verbs that are mostly nouns or other senses ("the land", "a blow to"):
+#: left out so that the sentences holding them are not parsed for nothing.
+UNLISTED_FORMS = words("land landing blow blowed gather")
 
 
 def _verb_lexicon() -> dict[str, str]:
@@ -103,7 +121,7 @@ def _verb_lexicon() -> dict[str, str]:
             regular.add(f"{base}es")
         if base.endswith("y"):
             regular |= {f"{base[:-1]}ies", f"{base[:-1]}ied"}
-        for form in regular | set(VERB_FORMS.get(base, ())):
+        for form in (regular | set(VERB_FORMS.get(base, ()))) - UNLISTED_FORMS:
             forms[form] = base
     return forms
 
@@ -148,6 +166,13 @@ AIR_WORDS = words(
     "airstrike airstrikes aircraft warplane warplanes jets jet drone drones missile missiles "
     "rocket rockets mortar mortars shell shells artillery helicopter helicopters bombers"
 )
+#: What is fired and comes down: "a rocket landed in X" reports a strike, "the plane landed" does not.
+MUNITION_WORDS = words(
+    "rocket rockets missile missiles shell shells mortar mortars projectile projectiles bomb bombs "
+    "grenade grenades"
+)
+#: Subjects that make "gathered" a protest: "thousands of protesters gathered", not "mourners".
+PROTEST_WORDS = words("protesters protestors demonstrators marchers rioters crowd crowds activists")
 PERSON_WORDS = words(
     "man men woman women people person civilians civilian soldier soldiers militant militants "
     "fighters fighter suspect suspects leader commander journalist reporter children child "
@@ -184,6 +209,13 @@ LOC_PREPS = words(
 #: Verbs by which a relative clause says where its event happened: "the attack, which took place in X".
 HAPPEN_VERBS = words(
     "happened happens occurred occurs took broke erupted erupts began started raged rages flared unfolded"
+)
+#: Verbs by which an event noun strikes a place: "explosions rocked Kabul", "a blast tore through X".
+IMPACT_VERBS = words("rocked rocks rocking shook shakes shaking ripped rips tore tears tearing")
+#: Verbs that take an event noun as their object and say where it was: "carried out an attack in X".
+LIGHT_VERBS = words(
+    "carried carry carries carrying conducted conduct conducts conducting launched launch launches "
+    "launching staged stage stages staging mounted mount mounts mounting"
 )
 #: Subordinators of a clause that describes the scene at the time of the event.
 AT_THE_TIME = words("as when while")

@@ -23,7 +23,7 @@ guess); ``last month`` and month names without a day give ``YYYY-MM``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import LOWER
@@ -38,12 +38,16 @@ from geomap.event_lexicon import (
     EVENT_CONTEXT,
     HAPPEN_VERBS,
     HAZARD_WORDS,
+    IMPACT_VERBS,
+    LIGHT_VERBS,
     LOC_PREPS,
+    MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
     NOUN_TYPES,
     PERSON_WORDS,
     PLACE_NOUNS,
+    PROTEST_WORDS,
     SHIP_WORDS,
     UNKNOWN_LOCATION,
     VEHICLE_WORDS,
@@ -144,6 +148,7 @@ class _Event:
     trigger: Token
     kind: str
     tokens: list[Token]  # the trigger and the triggers folded into it
+    support: list[Token] = field(default_factory=list)  # light verbs that carry it: "occurred", "came under"
 
 
 def _trigger_kind(tok: Token) -> str | None:
@@ -167,6 +172,8 @@ def _trigger_kind(tok: Token) -> str | None:
             c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
         ):
             return None
+        if base in _SENSE_CHECKS and not _SENSE_CHECKS[base](tok):
+            return None
         return VERB_TYPES[base]
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         if word == "dead" and tok.pos_ != "ADJ":
@@ -175,9 +182,36 @@ def _trigger_kind(tok: Token) -> str | None:
             return "armed_attack" if _opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
-            return VERB_TYPES[VERB_FORM_TO_BASE[word]]
+            base = VERB_FORM_TO_BASE[word]
+            if base in _SENSE_CHECKS and not _SENSE_CHECKS[base](tok):
+                return None
+            return VERB_TYPES[base]
         return kind
     return None
+
+
+def _blown_up(tok: Token) -> bool:
+    """ "blew himself up", "blew up a bridge": "blow" is an attack only with its particle."""
+    return any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children)
+
+
+def _subject_words(tok: Token) -> set[str]:
+    """The words of the verb's subject phrase: "thousands of protesters" for "gathered"."""
+    return {w.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree}
+
+
+def _munition_landed(tok: Token) -> bool:
+    """ "a rocket landed in X" is a strike; "the plane landed in X" is not."""
+    return bool(_subject_words(tok) & MUNITION_WORDS)
+
+
+def _protesters_gathered(tok: Token) -> bool:
+    """ "protesters gathered in the square" is a protest; "mourners gathered", "data gathered" are not."""
+    return bool(_subject_words(tok) & PROTEST_WORDS)
+
+
+#: Trigger verbs that report an incident only in one sense, and the test of that sense.
+_SENSE_CHECKS = {"blow": _blown_up, "land": _munition_landed, "gather": _protesters_gathered}
 
 
 def _opened_fire(tok: Token) -> bool:
@@ -225,17 +259,25 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
             return host  # "killed one civilian and wounded four"
         if tok.lower_ == "dead":
             return host  # "shot dead"
-        if tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and host.trigger.pos_ == "VERB":
-            return host  # "airstrikes killed 12"
+        if tok.dep_ == "nsubj" and (tok.pos_ == "NOUN" or tok.tag_ == "VBG") and host.trigger.pos_ == "VERB":
+            return host  # "airstrikes killed 12", "Russian shelling killed two"
         if tok.dep_ == "advcl" and host.kind == "casualties":
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
             if marks & {"when", "as", "after", "while"}:
                 return host  # "were killed when a missile struck"
+        unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
+        if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
+            return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
+    if tok.dep_ == "acl" and tok.head.dep_ in ("nsubj", "nsubjpass"):
+        host = by_index.get(tok.head.head.i)
+        if host is not None and _same_family(host.kind, kind):
+            return host  # "rockets fired from Gaza hit Ashkelon": the firing is the strike
     if tok.pos_ == "NOUN":
         for c in tok.children:
             if c.dep_ == "acl" and c.i in by_index and any(g.dep_ == "dobj" for g in c.children):
                 return by_index[c.i]  # "airstrikes killed 12" parsed as a reduced relative
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj":
+    gerund = tok.dep_ in ("pobj", "pcomp") and tok.tag_ == "VBG"  # "displaced by fighting in X"
+    if (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj") or gerund:
         prep = tok.head
         host = by_index.get(prep.head.i)
         if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):
@@ -285,7 +327,46 @@ def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
         root.tokens.append(ev.trigger)
         if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
             root.kind = ev.kind
+    for ev in kept:
+        verb = _support_verb(ev.trigger)
+        if verb is not None and verb.i not in by_index:
+            ev.support.append(verb)
     return kept
+
+
+_COME_FORMS = words("come comes came coming")
+
+
+def _support_verb(tok: Token) -> Token | None:
+    """The verb that says where an event happened without being an event word itself, if any.
+
+    "the explosion occurred near X", "fighting erupted in X", "the attack took place in X":
+    the noun is the subject of a verb of happening, whose place phrases are the event's.
+    "X came under heavy shelling": the subject of "came under" is where the event hit.
+    "The bus overturned near X, killing 14": the clause a toll hangs on is its scene.
+    """
+    head = tok.head
+    if head.i == tok.i:
+        return None
+    toll = VERB_TYPES.get(VERB_FORM_TO_BASE.get(tok.lower_, "")) == "casualties" and tok.tag_ == "VBG"
+    if toll and tok.dep_ in ("advcl", "acl") and not _subject_words(tok):
+        if head.pos_ == "VERB":
+            return head  # "the bus overturned near Quetta, killing 14": the clause is the scene of the toll
+        if head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+            # the same, parsed as a noun phrase: "A truck [overturned near Multan], killing five"
+            clauses = (c for c in head.children if c.dep_ == "acl" and c.pos_ == "VERB" and c.i < tok.i)
+            return next(clauses, None)
+    if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.lower_ in LIGHT_VERBS:
+        return head  # "the attack was carried out in X", "staged a protest in X"
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in IMPACT_VERBS:
+        return head  # "explosions rocked Kabul", "a blast tore through the market in X"
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in HAPPEN_VERBS:
+        if head.lower_ == "took" and not any(c.dep_ == "dobj" and c.lower_ == "place" for c in head.children):
+            return None
+        return head
+    if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.lower_ in _COME_FORMS:
+        return head.head
+    return None
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -305,6 +386,13 @@ def _refine_kind(ev: _Event) -> str:
     if kind in ATTACK_TYPES and _hazard_subject(ev):
         casualty = any(VERB_TYPES.get(VERB_FORM_TO_BASE.get(t.lower_, "")) == "casualties" for t in ev.tokens)
         return "casualties" if casualty else "other"  # "a storm hit the coast, killing three"
+    if kind == "casualties" and tok.dep_ in ("advcl", "conj") and tok.head.pos_ == "VERB":
+        # "a car bomb went off, killing seven", "shells fell on X, wounding four": the weapon says how
+        weapon = _subject_words(tok.head)
+        if weapon & AIR_WORDS:
+            return "airstrike_shelling"
+        if weapon & _BOMB_WORDS:
+            return "armed_attack"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
@@ -312,14 +400,21 @@ def _refine_kind(ev: _Event) -> str:
         and not patrol
     ):
         return "maritime_attack"
-    if kind == "armed_attack" and tok.lower_ in ("fired", "fire", "firing", "fires") and words & AIR_WORDS:
-        return "airstrike_shelling"
+    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target")
+    if kind == "armed_attack" and ranged and (words | _subject_words(tok)) & AIR_WORDS:
+        return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
     if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         for o in objs:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
+
+
+#: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
+_BOMB_WORDS = words(
+    "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine device"
+)
 
 
 def _hazard_subject(ev: _Event) -> bool:
@@ -361,7 +456,8 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
     national = place is not None and place.feature_type in ("country", "continent")
     if head.i in triggers:
         if dep == "nsubj":
-            return 9.0  # "India captured…": the place is the actor
+            # "India captured…": the place is the actor; "Kharkiv came under shelling": the target
+            return 0.0 if head.lower_ in _COME_FORMS else 9.0
         if dep in ("nsubjpass", "dobj", "attr", "npadvmod", "oprd"):
             return 0.0  # "captured Palmyra", "Kabul was shelled", "captured off Mogadishu"
         if dep in ("compound", "amod", "nmod"):
@@ -373,9 +469,12 @@ def _first_edge_cost(root: Token, place: Place | None, triggers: set[int], place
         word = head.lower_
         owner = head.head
         if word == "from":
+            if owner.i in triggers and _is_departure(owner):
+                return 0.5  # "troops withdrew from Kherson": the place left is where it happened
             return 2.5 if owner.pos_ in ("VERB", "AUX") else 9.0  # "a driver from Abidjan"
         if word in ("to", "towards", "toward", "for"):
-            return 0.5 if owner.i in triggers and word != "for" and _is_motion(owner) else 2.5
+            aimed = (owner.i in triggers and _is_motion(owner)) or owner.lower_ in AIR_WORDS
+            return 0.5 if aimed and word != "for" else 2.5  # "a missile towards Riyadh": its target
         if word == "by":
             return 9.0
         if word == "of":
@@ -436,8 +535,14 @@ def _after_named_place(prep: Token, place_ids: set[int]) -> bool:
 
 
 def _is_motion(tok: Token) -> bool:
+    """Verbs of moving or aiming somewhere: their "to X", "towards X" is where the event went."""
     base = VERB_FORM_TO_BASE.get(tok.lower_)
-    return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol")
+    return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol", "fire")
+
+
+def _is_departure(tok: Token) -> bool:
+    """Verbs of leaving a place: their "from X" names where the event happened, not an origin."""
+    return VERB_FORM_TO_BASE.get(tok.lower_) in ("withdraw", "flee", "evacuate", "displace")
 
 
 def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
@@ -448,9 +553,9 @@ def _edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
     if dep == "prep":
         word = child.lower_
         if word == "from":
-            return 2.5
+            return 0.0 if head.i in triggers and _is_departure(head) else 2.5
         if word in ("to", "towards", "toward"):
-            return 0.5 if head.i in triggers and _is_motion(head) else 2.0
+            return 0.5 if (head.i in triggers and _is_motion(head)) or head.lower_ in AIR_WORDS else 2.0
         if word == "by":
             return 3.0
         if word == "of":
@@ -518,8 +623,9 @@ def _held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | No
 
 def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
     """Every mention the parse links to the event, with its cost, best first."""
-    triggers = {t.i for t in ev.tokens}
+    triggers = {t.i for t in (*ev.tokens, *ev.support)}
     place_ids = {span.root.i for _, span in cands}
+    header_end = _dateline_end(ev.trigger.sent, cands)
     keys: list[tuple[float, int, int, Mention]] = []
     for m, span in cands:
         if m.label == "DEMONYM":
@@ -531,9 +637,15 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
         root = span.root
         if root.i in triggers:
             continue
+        if span.end <= header_end:
+            # the dateline says where the story was filed: the place of an event the sentence
+            # does not place itself, whatever the parse made of the header
+            specificity = _specificity(m.place, root)
+            keys.append((round(DATELINE_COST + 0.1 * specificity, 3), specificity, 0, m))
+            continue
         first = _first_edge_cost(root, m.place, triggers, place_ids)
         cost = None
-        for target in ev.tokens:
+        for target in (*ev.tokens, *ev.support):
             path = _path_up(root, target)
             if path is None:
                 continue
@@ -542,7 +654,7 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
             for node in path[1:]:
                 c += _edge_cost(prev, node, triggers)
                 prev = node
-            if target is not ev.trigger:
+            if target in ev.tokens[1:]:
                 c += 0.3 if target.pos_ in ("NOUN", "PROPN") else 1.5
             cost = c if cost is None else min(cost, c)
         if cost is None:
@@ -569,6 +681,27 @@ def _ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tup
         keys.append(key)
     keys.sort(key=lambda k: k[:3])
     return [(k[0], k[3]) for k in keys]
+
+
+#: Cost of the dateline's place ("KABUL (AP) — A bomb exploded…"): below the limit, above any
+#: place the sentence itself attaches to the event.
+DATELINE_COST = 2.0
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _dateline_end(sent: Span, cands: list[tuple[Mention, Span]]) -> int:
+    """The token index just past the dash of a dateline opening ``sent``, or -1 when there is none.
+
+    "KABUL, Afghanistan (AP) — A bomb…": the header is the dateline place, its country
+    and agency, closed by a dash.
+    """
+    opening = [sp for m, sp in cands if m.label == "DATELINE" and sp.start == sent.start]
+    if not opening:
+        return -1
+    for tok in sent.doc[opening[0].end : min(sent.end, opening[0].end + 12)]:
+        if tok.text in _DASHES:
+            return tok.i + 1
+    return -1
 
 
 def _relative_on(clause: Token, place: Token) -> bool:

@@ -95,7 +95,7 @@ _ARTICLE = r"(?:(?:al|el|Al|El|ad|ar|as|an|at|az)-)?"  # Arabic article prefixes
 _NAME = rf"{_ARTICLE}[A-Z][\w'’-]*(?:\s+{_ARTICLE}[A-Z][\w'’-]*){{0,3}}"
 _KIND = (
     r"cit(?:y|ies)|towns?|villages?|districts?|provinces?|governorates?|neighbou?rhoods?|regions?|"
-    r"camps?|suburbs?|municipalit(?:y|ies)|count(?:y|ies)|settlements?|ports?|areas?|islands?"
+    r"camps?|suburbs?|municipalit(?:y|ies)|count(?:y|ies)|settlements?|ports?|areas?|islands?|hamlets?"
 )
 #: "the town of Bakwa", "the cities of Palmyra and Quaryatayn": a name that a place word
 #: introduces is a place even when the model and the gazetteer do not know it.

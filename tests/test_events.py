@@ -265,3 +265,134 @@ def test_a_storm_that_hits_is_no_attack(geoparser):
     assert raid.incident_type == "armed_attack"
     (crash,) = geoparser.parse("An SUV hit a fence in Leeds on Sunday.").incidents
     assert crash.incident_type == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind", "location"),
+    [
+        ("A suicide bomber blew himself up at a market in Kirkuk.", "blew", "armed_attack", "Kirkuk"),
+        ("Thousands of protesters gathered in Tbilisi on Friday.", "gathered", "protest_unrest", "Tbilisi"),
+        ("A rocket landed in Sderot, damaging a house.", "landed", "airstrike_shelling", "Sderot"),
+        ("Troops withdrew from Kherson last week.", "withdrew", "ground_operation", "Kherson"),
+        ("Families fled from Mosul as the battle began.", "fled", "displacement_humanitarian", "Mosul"),
+    ],
+)
+def test_trigger_verbs_of_common_newswire_phrasings(geoparser, text, trigger, kind, location):
+    hit = by_trigger(incidents(geoparser, text), trigger)
+    assert hit.incident_type == kind and hit.location_name == location
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plane landed in Nairobi on time.",
+        "Mourners gathered in Kampala for the funeral.",
+        "The wind blew across the plains of Kansas.",
+    ],
+)
+def test_everyday_senses_of_those_verbs_are_no_incidents(geoparser, text):
+    assert incidents(geoparser, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "location"),
+    [
+        ("The explosion occurred near Jalalabad.", "explosion", "Jalalabad"),
+        ("Kharkiv came under heavy shelling overnight.", "shelling", "Kharkiv"),
+        ("The attack took place in Mogadishu late on Friday.", "attack", "Mogadishu"),
+    ],
+)
+def test_a_verb_of_happening_carries_the_place_of_its_event(geoparser, text, trigger, location):
+    assert by_trigger(incidents(geoparser, text), trigger).location_name == location
+
+
+def test_a_participle_telling_the_toll_is_the_same_incident(geoparser):
+    text = "A roadside bomb exploded in Helmand, killing two soldiers and wounding three."
+    found = incidents(geoparser, text)
+    assert [i.trigger for i in found] == ["exploded"]
+    (blast,) = found
+    assert blast.incident_type == "armed_attack" and blast.location_name == "Helmand"
+    assert (blast.fatalities, blast.affected) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("Rockets fired from Gaza hit Ashkelon on Saturday.", "Ashkelon"),
+        ("Kyiv was hit by a wave of missiles on Monday.", "Kyiv"),
+    ],
+)
+def test_munitions_that_hit_are_a_strike_where_they_hit(geoparser, text, location):
+    found = incidents(geoparser, text)
+    assert len(found) == 1
+    assert found[0].incident_type == "airstrike_shelling" and found[0].location_name == location
+
+
+def test_dateline_places_an_event_the_sentence_does_not_place(geoparser):
+    text = "KABUL, Afghanistan (AP) — A bomb exploded outside a mosque on Friday."
+    blast = by_trigger(incidents(geoparser, text), "exploded")
+    assert blast.location_name == "KABUL" and blast.precision == "city"
+    text = "BAGHDAD (Reuters) - Gunmen killed three policemen in Mosul on Sunday."
+    assert by_trigger(incidents(geoparser, text), "killed").location_name == "Mosul"
+
+
+def test_a_hamlet_named_by_apposition_is_the_location(geoparser):
+    text = "Gunmen killed four villagers in Kwabari, a remote hamlet in Borno state."
+    killed = by_trigger(incidents(geoparser, text), "killed")
+    assert killed.location_name == "Kwabari" and killed.place is not None and killed.place.name == "Borno"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "location"),
+    [
+        ("Hundreds were displaced by fighting in North Kivu.", "displacement_humanitarian", "North Kivu"),
+        ("Five civilians were killed during fighting near Bakhmut.", "armed_attack", "Bakhmut"),
+    ],
+)
+def test_a_gerund_naming_the_cause_is_part_of_the_incident(geoparser, text, kind, location):
+    (found,) = incidents(geoparser, text)
+    assert found.incident_type == kind and found.location_name == location
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind", "location"),
+    [
+        ("An explosion tore through a crowded market in Quetta.", "explosion", "armed_attack", "Quetta"),
+        ("Two explosions rocked Mogadishu on Tuesday.", "explosions", "armed_attack", "Mogadishu"),
+        ("Police dispersed protesters in Istanbul.", "dispersed", "protest_unrest", "Istanbul"),
+        ("Militants infiltrated Kashmir overnight.", "infiltrated", "ground_operation", "Kashmir"),
+    ],
+)
+def test_event_nouns_and_verbs_of_frequent_reports(geoparser, text, trigger, kind, location):
+    hit = by_trigger(incidents(geoparser, text), trigger)
+    assert hit.incident_type == kind and hit.location_name == location
+
+
+def test_a_gerund_subject_is_the_means_of_the_killing(geoparser):
+    (found,) = incidents(geoparser, "In Kherson, Russian shelling killed two people.")
+    assert found.incident_type == "airstrike_shelling" and found.location_name == "Kherson"
+    assert found.fatalities == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "location"),
+    [
+        ("The attack was carried out by gunmen in Sinai.", "attack", "Sinai"),
+        ("The Houthis fired a ballistic missile towards Riyadh.", "fired", "Riyadh"),
+    ],
+)
+def test_carrying_out_and_aiming_say_where(geoparser, text, trigger, location):
+    assert by_trigger(incidents(geoparser, text), trigger).location_name == location
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "location"),
+    [
+        ("A car bomb went off in Baghdad, killing at least seven people.", "armed_attack", "Baghdad"),
+        ("Mortar shells fell on Damascus on Sunday, wounding four.", "airstrike_shelling", "Damascus"),
+        ("A truck overturned on a highway near Multan, killing five people.", "casualties", "Multan"),
+    ],
+)
+def test_a_toll_happens_where_its_clause_did_by_the_means_it_names(geoparser, text, kind, location):
+    (found,) = incidents(geoparser, text)
+    assert found.incident_type == kind and found.location_name == location
