@@ -48,6 +48,7 @@ _KIND_SUFFIX = re.compile(
     r"county|state)$",
     re.IGNORECASE,
 )
+_REGION_SUFFIX = re.compile(r"\s+(?:province|governorate|region|oblast|state)$", re.IGNORECASE)
 #: "Washington state", "Oaxaca state": the name is a state's.
 _STATE_AFTER = re.compile(r"\s+state\b(?!\s+(?:of|department|university|police|media|television|tv|news)\b)")
 #: "eastern Washington", "in northern Georgia": a lower-case compass adjective names part of a region.
@@ -530,10 +531,13 @@ def _options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list[Match]
         if counties:
             return counties
     if not found:
-        # "Homs province", "Jenin refugee camp": the name without its place word.
+        # "Homs province", "Jenin refugee camp": the name without its place word,
+        # and for a region word the region of that name where there is one.
         stem = _KIND_SUFFIX.sub("", m.text)
         if stem != m.text:
             found = gazetteer.search(stem, limit=CANDIDATES)
+            if _REGION_SUFFIX.search(m.text):
+                found = [f for f in found if f.place.feature_type in ("admin1", "admin2")] or found
     if not found:
         # "west London", "North Texas": the place a direction word narrows, by its own name
         # and, for a town, a sizeable one ("West Wing" is no part of Wing).

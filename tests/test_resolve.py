@@ -167,3 +167,8 @@ def test_a_city_holds_what_the_text_gives_it(geoparser):
     assert place_of(strike, "Heathrow") is None
     donors = geoparser.parse("Few of Toronto's Ontario health-card holders are donors.")
     assert place_of(donors, "Ontario").feature_type == "admin1"
+
+
+def test_a_province_word_picks_the_province(geoparser):
+    parsed = geoparser.parse("Pakistan carried out airstrikes in Afghanistan's Khost province on Sunday.")
+    assert place_of(parsed, "Khost province").feature_type == "admin1"
