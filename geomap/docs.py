@@ -22,6 +22,11 @@ def sentences(doc: Doc) -> list[Span]:
     return [doc[s:e] for s, e in zip(starts, ends, strict=True)]
 
 
+def keep_text(doc: Doc, text: str) -> None:
+    """Record the text a doc was made from (spaCy's tokenizer keeps every character of it)."""
+    doc.user_data["geomap_text"] = text
+
+
 def doc_text(doc: Doc) -> str:
     """The doc's text, built once and kept in ``doc.user_data`` (a string travels with the doc)."""
     text = doc.user_data.get("geomap_text")

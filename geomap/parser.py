@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from geomap import pipeline
 from geomap.article import Article
-from geomap.docs import doc_text, sentences
+from geomap.docs import doc_text, keep_text, sentences
 from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
@@ -39,7 +39,7 @@ class Geoparser:
 
     def parse_article(self, article: Article) -> ParsedArticle:
         """Parse one :class:`Article` (what ``read_articles`` yields)."""
-        return self._build(article, self.nlp(article.text))
+        return self._build(article, self.nlp(self._doc(article.text)))
 
     def pipe(
         self, articles: Iterable[Article], batch_size: int = 16, n_process: int = 1
@@ -55,10 +55,17 @@ class Geoparser:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if n_process == 0 or n_process < -1:
             raise ValueError(f"n_process must be a positive number of processes or -1, not {n_process}")
-        stream = ((a.text, a) for a in articles)
+        # Worker processes tokenize for themselves; here the doc can be made with its text kept.
+        stream = ((a.text if n_process != 1 else self._doc(a.text), a) for a in articles)
         docs = self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process)
         for doc, article in docs:
             yield self._build(article, doc)
+
+    def _doc(self, text: str) -> Doc:
+        """The tokenized doc, carrying the text it was made from: spaCy's ``doc.text`` rebuilds it."""
+        doc = self.nlp.make_doc(text)
+        keep_text(doc, text)
+        return doc
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
         sents = sentences(doc)
