@@ -348,7 +348,7 @@ def _support_verb(tok: Token) -> Token | None:
     head = tok.head
     if head.i == tok.i:
         return None
-    toll = VERB_TYPES.get(VERB_FORM_TO_BASE.get(tok.lower_, "")) == "casualties" and tok.tag_ == "VBG"
+    toll = _casualty_word(tok) and tok.tag_ == "VBG"
     if toll and tok.dep_ in ("advcl", "acl") and not _subject_words(tok):
         if head.pos_ == "VERB":
             return head  # "the bus overturned near Quetta, killing 14": the clause is the scene of the toll
@@ -369,6 +369,11 @@ def _support_verb(tok: Token) -> Token | None:
     return None
 
 
+def _casualty_word(tok: Token) -> bool:
+    """Whether ``tok`` is a form of a verb that counts the dead or hurt: "killing", "wounded"."""
+    return VERB_TYPES.get(VERB_FORM_TO_BASE.get(tok.lower_, "")) == "casualties"
+
+
 def _same_family(a: str, b: str) -> bool:
     return a == b or {a, b} <= {"casualties", "armed_attack", "airstrike_shelling"}
 
@@ -384,8 +389,8 @@ def _refine_kind(ev: _Event) -> str:
     for a in args:
         words.update(t.lower_ for t in a.subtree)
     if kind in ATTACK_TYPES and _hazard_subject(ev):
-        casualty = any(VERB_TYPES.get(VERB_FORM_TO_BASE.get(t.lower_, "")) == "casualties" for t in ev.tokens)
-        return "casualties" if casualty else "other"  # "a storm hit the coast, killing three"
+        # "a storm hit the coast, killing three"
+        return "casualties" if any(_casualty_word(t) for t in ev.tokens) else "other"
     if kind == "casualties" and tok.dep_ in ("advcl", "conj") and tok.head.pos_ == "VERB":
         # "a car bomb went off, killing seven", "shells fell on X, wounding four": the weapon says how
         weapon = _subject_words(tok.head)

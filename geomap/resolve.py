@@ -276,7 +276,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = _coherence(mentions, firsts)
-    capitals = _named_capitals(mentions, firsts, context)
+    capitals = _named_capitals(mentions, firsts, context, keys)
 
     def rescored(focus: Callable[[int, Place], float]) -> list[list[tuple[float, Match]]]:
         out = []
@@ -387,6 +387,7 @@ def _named_capitals(
     mentions: Sequence[RawMention],
     firsts: list[list[tuple[float, Match]]],
     context: dict[str, tuple[set[str], list[Place]]],
+    keys: dict[str, str],
 ) -> set[int]:
     """Mentions whose best reading is the capital, by name, of a country the article names elsewhere.
 
@@ -397,8 +398,8 @@ def _named_capitals(
     out = set()
     for i, m in enumerate(mentions):
         top = firsts[i][0][1].place if firsts[i] else None
-        own = normalize_name(m.text)
-        if top is None or top.feature_type != "city" or normalize_name(top.name) != own:
+        own = keys[m.text]
+        if top is None or top.feature_type != "city" or keys[top.name] != own:
             continue
         if not _is_capital(top):
             continue
