@@ -26,6 +26,11 @@ EXIT_PARTIAL = 4
 EXIT_INTERRUPTED = 130
 
 
+#: ``geomap evaluate --corpus`` choices (geomap.evaluate has them too; importing it here would
+#: load spaCy for ``geomap --help``).
+_CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold", "event_location_train")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, documented code, no usage dump
         self.exit(EXIT_USAGE, f"geomap: error: {message} (see `geomap --help`)\n")
@@ -217,10 +222,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from geomap.evaluate import CORPORA, evaluate, summary_row
+    from geomap.evaluate import CORPORA, TRAINING_CORPUS, cross_validate, evaluate, summary_row
     from geomap.parser import Geoparser
 
-    corpora = tuple(args.corpus) if args.corpus else CORPORA
+    corpora = tuple(args.corpus) if args.corpus else (*CORPORA, TRAINING_CORPUS)
     parser = Geoparser()
     rows = []
     header = f"{'corpus':<20} {'part':<6} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'acc161':>7} "
@@ -230,12 +235,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for part in parts:
         results = evaluate(
             lambda text, doc_id: parser.parse(text, id=doc_id),
-            corpora,
+            tuple(c for c in corpora if c != TRAINING_CORPUS),
             part,
             progress=lambda msg: print(f"  … {msg}", file=sys.stderr),
         )
+        if TRAINING_CORPUS in corpora and part == parts[-1]:
+            # the training file has no tune/check parts: it is scored by cross-validation, once
+            cv = cross_validate(parser.gazetteer, progress=lambda msg: print(f"  … {msg}", file=sys.stderr))
+            results = (*results, (TRAINING_CORPUS, cv))
         for corpus, metrics in results:
             row = summary_row(corpus, metrics)
+            part = "cv" if corpus == TRAINING_CORPUS else part
             rows.append({**row, "part": part})
 
             def fmt(value, spec):
@@ -249,6 +259,35 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import time
+
+    from geomap.evaluate import eval_dir
+    from geomap.gazetteer import Gazetteer
+    from geomap.linker import MODEL_PATH
+    from geomap.linker_training import build_dataset, read_labelled, train, write_model
+
+    data_path = Path(args.data) if args.data else eval_dir() / "event_location_train.jsonl"
+    out = Path(args.output) if args.output else Path(__file__).resolve().parent / MODEL_PATH
+    docs = read_labelled(data_path)
+    started = time.perf_counter()
+    from tqdm import tqdm
+
+    with tqdm(total=len(docs), unit="sentence", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        data = build_dataset(docs, Gazetteer(), progress=bar.update)
+    spec, _ = train(data, progress=lambda msg: print(f"train: {msg}", file=sys.stderr))
+    write_model(spec, out, force=args.force)
+    info = spec["training"]
+    print(
+        f"train: {info['events_labelled']} labelled events ({info['rows']} candidate rows) from "
+        f"{len(docs)} sentences; out-of-fold linking accuracy {info['cv_linked_accuracy']:.3f}, "
+        f"threshold {spec['threshold']:.2f}; {time.perf_counter() - started:.0f} s; "
+        f"{out.stat().st_size / 1024:.0f} KiB -> {out}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -309,8 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--corpus",
         action="append",
-        choices=["gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold"],
-        help="corpus to run (repeatable; default: all)",
+        choices=_CORPORA,
+        help="corpus to run (repeatable; default: all; the training file is scored by cross-validation)",
     )
     ev.add_argument(
         "--part",
@@ -320,6 +359,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     ev.set_defaults(func=cmd_evaluate)
+
+    tr = commands.add_parser("train", help="train the event–location linker on labelled newswire events")
+    tr.add_argument(
+        "--data",
+        metavar="JSONL",
+        help="labelled events (default: the eval folder's event_location_train.jsonl)",
+    )
+    tr.add_argument("-o", "--output", metavar="OUT", help="model file (default: the one geomap ships)")
+    tr.add_argument("--force", action="store_true", help="replace OUT even if it is not a linker model")
+    tr.set_defaults(func=cmd_train)
 
     batch = commands.add_parser("batch", help="parse a corpus into a folder, resumably, optionally on Dask")
     batch.add_argument(

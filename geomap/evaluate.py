@@ -21,9 +21,12 @@ from typing import Any
 
 from geomap.errors import InputError
 from geomap.events import OFFSET_FIELDS
+from geomap.gazetteer import Gazetteer
 from geomap.model import ParsedArticle
 
 CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
+#: The linker's training file: scored by cross-validation, never split into tune and check.
+TRAINING_CORPUS = "event_location_train"
 PARTS = ("tune", "check", "all")
 TUNE_SHARE = 7  # of 10
 
@@ -98,6 +101,14 @@ def evaluate(
         progress(f"{corpus}: {len(gold)} documents")
         preds = [prediction(d["id"], parse(d["text"], d["id"])) for d in gold]
         yield corpus, score(gold, preds)
+
+
+def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """The scorer's metrics for 5-fold cross-validated event linking on the training file."""
+    from geomap.linker_training import cross_validated, read_labelled
+
+    docs = read_labelled(eval_dir() / f"{TRAINING_CORPUS}.jsonl")
+    return cross_validated(docs, gazetteer, progress)
 
 
 def summary_row(corpus: str, m: dict[str, Any]) -> dict[str, Any]:

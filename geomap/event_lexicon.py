@@ -244,3 +244,6 @@ NON_EVENT_OBJECTS: dict[str, frozenset[str]] = {
 NON_EVENT_OBJECTS["seize"] = NON_EVENT_OBJECTS["capture"]
 NON_EVENT_OBJECTS["take"] = NON_EVENT_OBJECTS["capture"]
 NON_EVENT_MODIFIERS = words("heart panic asthma anxiety charm hunger")
+
+#: "X came under shelling": the subject of "came under" is where the event hit.
+COME_FORMS = words("come comes came coming")

@@ -11,6 +11,7 @@ from geomap.article import Article
 from geomap.docs import doc_text, keep_text, sentences
 from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
+from geomap.linker import EventLinker
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
 from geomap.spacy_components import SPANS_KEY
 
@@ -21,9 +22,16 @@ if TYPE_CHECKING:
 class Geoparser:
     """Text in, :class:`ParsedArticle` out. Heavy objects are created here, once."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, model: str | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        *,
+        model: str | None = None,
+        linker: EventLinker | None = None,
+    ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
         self.nlp = pipeline.load(model or pipeline.MODEL, self.gazetteer)
+        self.linker = linker if linker is not None else EventLinker.load()
 
     def parse(
         self,
@@ -69,23 +77,13 @@ class Geoparser:
 
     def _build(self, article: Article, doc: Doc) -> ParsedArticle:
         sents = sentences(doc)
-        sentence_starts = [s.start for s in sents]
         text = doc_text(doc)  # Span.text would walk every token of the doc again
         sentence_texts = [text[s.start_char : s.end_char].strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
-        mentions = tuple(
-            Mention(
-                span.start_char,
-                span.end_char,
-                span.text,
-                span.label_,
-                max(bisect.bisect_right(sentence_starts, span.start) - 1, 0),
-                span._.geomap_place,
-                span._.geomap_confidence,
-            )
-            for span in spans
+        mentions = doc_mentions(doc)
+        incidents = extract_incidents(
+            doc, mentions, article_id=article.id, linker=self.linker, article_date=article.date
         )
-        incidents = extract_incidents(doc, mentions, article_id=article.id, article_date=article.date)
         incidents_at: dict[str, list[str]] = {}
         for incident in incidents:
             if incident.place is not None:
@@ -122,3 +120,20 @@ class Geoparser:
             places=tuple(places),
             incidents=tuple(incidents),
         )
+
+
+def doc_mentions(doc: Doc) -> tuple[Mention, ...]:
+    """The place mentions the pipeline put on ``doc``, with their sentence index."""
+    sentence_starts = [s.start for s in sentences(doc)]
+    return tuple(
+        Mention(
+            span.start_char,
+            span.end_char,
+            span.text,
+            span.label_,
+            max(bisect.bisect_right(sentence_starts, span.start) - 1, 0),
+            span._.geomap_place,
+            span._.geomap_confidence,
+        )
+        for span in doc.spans[SPANS_KEY]
+    )

@@ -11,7 +11,9 @@ from geomap.events import INCIDENT_TYPES, Incident, extract_incidents
 
 def incidents(geoparser, text: str, date: str | None = None) -> list[Incident]:
     parsed = geoparser.parse(text)
-    return extract_incidents(geoparser.nlp(text), parsed.mentions, article_id="t", article_date=date)
+    return extract_incidents(
+        geoparser.nlp(text), parsed.mentions, article_id="t", linker=geoparser.linker, article_date=date
+    )
 
 
 def by_trigger(found: list[Incident], trigger: str) -> Incident:
