@@ -354,8 +354,9 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
         unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
         if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
             return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
-    if _toll_word(tok) and tok.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and head.pos_ in ("VERB", "AUX"):
-        cause = [by_index[c.i] for c in head.children if c.dep_ == "nsubj" and c.i in by_index]
+    verb = _toll_verb(tok)
+    if verb is not None:
+        cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
         if cause and _same_family(cause[0].kind, kind):
             return cause[0]  # "the shelling left three people dead": the toll of the shelling
     if tok.dep_ == "acl" and tok.head.dep_ in ("nsubj", "nsubjpass"):
@@ -370,10 +371,15 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
     if (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj") or gerund:
         prep = tok.head
         host = by_index.get(prep.head.i)
+        said = host is not None and host.kind in ("statement_threat", "military_plan")
+        if said and prep.lower_ not in _PLAN_PREPS:
+            return None  # "warned residents after the attack": the attack happened, the warning followed
         if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):
             return host  # "killed in the bombardment"
     # "plans to launch an offensive", "threatened to attack": the plan or threat is the incident
     for anc in tok.ancestors:
+        if anc.dep_ == "prep" and anc.lower_ not in _PLAN_PREPS:
+            break  # "warned residents after the attack": the attack is no part of the warning
         ev = by_index.get(anc.i)
         if ev is not None and ev.kind in ("military_plan", "statement_threat"):
             return ev
@@ -382,14 +388,26 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
     return None
 
 
+#: Prepositions by which a plan or threat governs its event ("warned of an attack", "the plan for an
+#: operation"); "after", "since", "during" tell the time of another event instead.
+_PLAN_PREPS = frozenset({"for", "of", "to", "on", "against", "into", "toward", "towards"})
+
+
 def _counted_subject(tok: Token) -> bool:
     """Whether the verb's subject is a bare number ("and five wounded"): the same people's toll."""
     return all(c.like_num for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))
 
 
-def _toll_word(tok: Token) -> bool:
-    """ "dead", "wounded", "injured": a word that states a toll after a verb such as "left"."""
-    return tok.lower_ == "dead" or _casualty_word(tok)
+def _toll_verb(tok: Token) -> Token | None:
+    """The verb such as "left" whose object ``tok`` counts as dead or hurt: "left three people dead"."""
+    if tok.lower_ != "dead" and not _casualty_word(tok):
+        return None
+    head = tok.head
+    if tok.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and head.pos_ in ("VERB", "AUX"):
+        return head  # "left three people dead"
+    if tok.dep_ == "acl" and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head  # "left five people wounded"
+    return None
 
 
 def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
@@ -468,6 +486,8 @@ def _support_verb(tok: Token) -> Token | None:
         return head
     if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.lower_ in _COME_FORMS:
         return head.head
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and any(_toll_verb(t) == head for t in head.subtree):
+        return head  # "the attack left two soldiers dead near Kandahar": the scene of the toll
     if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in SPREAD_VERBS:
         return head  # "attacks would expand to Eilat", "the fighting spread to Mosul"
     return None
@@ -511,7 +531,7 @@ def _refine_kind(ev: _Event) -> str:
         return "maritime_attack"
     if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
         return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
-    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target")
+    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target", "shoot")
     if kind == "armed_attack" and ranged and (words | _subject_words(tok)) & AIR_WORDS:
         return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
     if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
@@ -553,7 +573,6 @@ def _hazard_subject(ev: _Event) -> bool:
 #: Links by which a word governs the event it plans or threatens: "plans to attack" (xcomp),
 #: "approved the plan for an operation" (dobj, prep, pobj), "warned of an attack".
 _GOVERNED_BY = frozenset({"xcomp", "dobj", "pobj", "prep", "nsubjpass", "acl", "pcomp"})
-_PLAN_PREPS = frozenset({"for", "of", "to", "on", "against", "into", "toward", "towards"})
 
 
 def _modality(ev: _Event) -> str:
