@@ -1106,6 +1106,7 @@ def extract_incidents(
         if span is not None and len(span) and text[m.start : m.end] == m.text:
             spans.append((m, span))
     incidents: list[Incident] = []
+    when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     roots = [sp.root.i for _, sp in spans]
     lower = doc.to_array(LOWER).tolist()
     for sent in sents:
@@ -1167,7 +1168,7 @@ def extract_incidents(
     incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
-    incidents = merge_article_incidents(incidents)
+    incidents = merge_article_incidents(incidents, when_unstated)
     from dataclasses import replace
 
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

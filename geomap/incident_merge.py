@@ -160,15 +160,21 @@ def _finer_date(x: str | None, y: str | None) -> str | None:
     return x
 
 
-def merge_article_incidents(incidents: Sequence[Incident]) -> list[Incident]:
+def merge_article_incidents(incidents: Sequence[Incident], article_date: str | None = None) -> list[Incident]:
     """An article's incidents with the same event told in different sentences merged into the first.
 
-    Only incidents that both state a place merge here, on the same day (or with no day
-    stated): "an airstrike on Dnipro killed 7" and "the strike on Dnipro" in a later sentence.
-    Within a sentence the dependency parse already folds the words of one event together.
+    Only incidents that both state a place merge here, on the same day: "an airstrike on
+    Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence. A sentence
+    that names no day gets the article's date, which says nothing about the day, so that
+    date counts as missing here. Within a sentence the dependency parse already folds the
+    words of one event together.
     """
+
+    def undated(inc: Incident) -> Incident:
+        return replace(inc, date=None) if article_date is not None and inc.date == article_date else inc
+
     kept: list[Incident] = []
-    for inc in incidents:
+    for inc in map(undated, incidents):
         for k, prev in enumerate(kept):
             told_apart = prev.sentence_start != inc.sentence_start
             placed = prev.place is not None and inc.place is not None
@@ -177,4 +183,4 @@ def merge_article_incidents(incidents: Sequence[Incident]) -> list[Incident]:
                 break
         else:
             kept.append(inc)
-    return kept
+    return [inc if inc.date is not None else replace(inc, date=article_date) for inc in kept]
