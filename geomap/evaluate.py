@@ -61,13 +61,18 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
         for m in parsed.mentions
         if m.place is not None
     ]
+    # the scorer pairs gold events by trigger overlap: an incident merged from several trigger
+    # words is one scorer event per trigger, all at the incident's place
     events = [
         {
             **{name: getattr(inc, name) for name in OFFSET_FIELDS},
+            "trigger_start": start,
+            "trigger_end": end,
             "lat": inc.place.lat if inc.place else None,
             "lon": inc.place.lon if inc.place else None,
         }
         for inc in parsed.incidents
+        for start, end in inc.trigger_spans
     ]
     return {"id": doc_id, "toponyms": toponyms, "events": events}
 

@@ -71,6 +71,7 @@ VERB_TYPES: dict[str, str] = {
     # "protesters gathered"
     "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
     "infiltrate": "ground_operation", "disperse": "protest_unrest",
+    "retaliate": "armed_attack",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -104,6 +105,8 @@ NOUN_TYPES: dict[str, str] = {
     "counteroffensive": "ground_operation", "counteroffensives": "ground_operation",
     "summits": "meeting_diplomacy", "meetings": "meeting_diplomacy",
     "rallies": "protest_unrest", "marches": "protest_unrest",
+    # only with a military modifier or under a plan: ``geomap.events._military_operation``
+    "operation": "ground_operation", "operations": "ground_operation",
 }  # fmt: skip
 
 
@@ -147,6 +150,8 @@ def event_word_ids() -> frozenset[int]:
 
 #: Event-noun types that say how an attack was carried out: they refine a plain "killed".
 ATTACK_TYPES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation"})
+#: Types that report one act of violence in different words: "the strike killed seven" is one event.
+VIOLENCE_TYPES = frozenset({"casualties", "armed_attack", "airstrike_shelling", "maritime_attack"})
 
 #: Subjects that make "hit", "struck", "battered" a natural hazard, not an attack: "storms hit Alabama".
 HAZARD_WORDS = words(
@@ -247,3 +252,46 @@ NON_EVENT_MODIFIERS = words("heart panic asthma anxiety charm hunger")
 
 #: "X came under shelling": the subject of "came under" is where the event hit.
 COME_FORMS = words("come comes came coming")
+
+#: What air defence brings down: "shot down 34 drones", "destroyed two missiles" is no attack on a place.
+#: A manned aircraft shot down ("a passenger plane", "a helicopter") stays an attack: people were aboard.
+INTERCEPTED_WORDS = words(
+    "drone drones uav uavs missile missiles rocket rockets projectile projectiles shahed shaheds "
+    "balloon balloons"
+)
+#: What a business, campaign or policy "targets": "targeting young voters". "Market" is read apart
+#: (``geomap.events._aimed_at_buyers``): "the Asian market" is commerce, "a market in Kharkiv" a place.
+MARKET_WORDS = words(
+    "customer customers consumer consumers audience audiences voter voters buyer buyers "
+    "shopper shoppers user users sales reader readers viewer viewers listener listeners investor "
+    "investors demographic demographics segment segments clients client subscribers growth revenue "
+    "revenues profit profits inflation emissions savings price prices"
+)
+
+#: Words that make "operation" military: "a military operation", "the ground operation".
+MILITARY_WORDS = words(
+    "military ground army air naval security counterterrorism counter-terrorism anti-terror "
+    "antiterrorist special combat offensive rescue troops"
+)
+#: Verbs and nouns under which an event is only planned: "approved the plan for an operation".
+PLAN_WORDS = words(
+    "plan plans planned planning prepare prepares prepared preparing preparation preparations "
+    "approve approves approved approving approval authorize authorizes authorized authorise authorised "
+    "intend intends intended intention consider considers considered considering weigh weighs weighing "
+    "mull mulls mulled ready readies readied scheme blueprint"
+)
+#: Verbs and nouns of threatening: "threatened to strike", "vowed to retaliate", "warned of an attack".
+THREAT_WORDS = words(
+    "threaten threatens threatened threatening threat threats vow vows vowed vowing warn warns warned "
+    "warning pledge pledges pledged promise promises promised ultimatum"
+)
+#: Modal auxiliaries: "will" and "would" tell a plan, the others a possibility.
+PLANNED_MODALS = words("will would shall 'll")
+POSSIBLE_MODALS = words("could may might can must should")
+#: Adjectives on an event noun that make it not (yet) real: "a possible assault", "the expected offensive".
+PLANNED_ADJECTIVES = words("expected planned imminent upcoming looming anticipated proposed impending")
+POSSIBLE_ADJECTIVES = words("possible potential likely feared probable threatened hypothetical")
+#: Verbs that carry an event noun to a place without being events: "attacks would expand to Eilat".
+SPREAD_VERBS = words(
+    "expand expands expanded expanding spread spreads spreading extend extends extended reach"
+)

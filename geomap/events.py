@@ -39,22 +39,35 @@ from geomap.event_lexicon import (
     HAPPEN_VERBS,
     HAZARD_WORDS,
     IMPACT_VERBS,
+    INTERCEPTED_WORDS,
     LIGHT_VERBS,
+    LOC_PREPS,
+    MARKET_WORDS,
+    MILITARY_WORDS,
     MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
     NOUN_TYPES,
     PERSON_WORDS,
+    PLAN_WORDS,
+    PLANNED_ADJECTIVES,
+    PLANNED_MODALS,
+    POSSIBLE_ADJECTIVES,
+    POSSIBLE_MODALS,
     PROTEST_WORDS,
     SHIP_WORDS,
+    SPREAD_VERBS,
+    THREAT_WORDS,
     UNKNOWN_LOCATION,
     VEHICLE_WORDS,
     VERB_FORM_TO_BASE,
     VERB_TYPES,
+    VIOLENCE_TYPES,
     event_word_ids,
     words,
 )
 from geomap.event_location import container, mention_tokens
+from geomap.incident_merge import merge_article_incidents, more_specific_type
 from geomap.linker import FEATURES, EventLinker, event_features, name_candidates
 from geomap.model import Mention, place_summary
 from geomap.numbers import SCALE, parse_number
@@ -70,6 +83,9 @@ INCIDENT_TYPES: tuple[str, ...] = (
     "protest_unrest", "arrest_detention", "other",
 )  # fmt: skip
 
+
+#: Whether an incident happened or is only planned, threatened or possible (DESIGN.md §3).
+MODALITIES: tuple[str, ...] = ("asserted", "planned", "threatened", "possible")
 
 #: The character offsets an incident carries into the article text (the parsed-article JSON).
 OFFSET_FIELDS = (
@@ -100,6 +116,15 @@ class Incident:
     affected: int | None
     date: str | None
     confidence: float
+    #: Offsets of every trigger word folded into this incident, the first being ``trigger_start/_end``;
+    #: empty means that one trigger only (values built before the field existed).
+    triggers: tuple[tuple[int, int], ...] = ()
+    modality: str = "asserted"
+
+    @property
+    def trigger_spans(self) -> tuple[tuple[int, int], ...]:
+        """Every trigger's offsets, never empty: what a scorer or a merge pairs events by."""
+        return self.triggers or ((self.trigger_start, self.trigger_end),)
 
     def properties(self) -> dict[str, Any]:
         """GeoJSON properties of a ``kind: "incident"`` feature (DESIGN.md §3)."""
@@ -120,6 +145,7 @@ class Incident:
             "affected": self.affected,
             "date": self.date,
             "confidence": round(self.confidence, 3),
+            "modality": self.modality,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,6 +153,7 @@ class Incident:
         return {
             **self.properties(),
             **{name: getattr(self, name) for name in OFFSET_FIELDS},
+            "triggers": [list(span) for span in self.trigger_spans],
             "place": place_summary(self.place),
         }
 
@@ -181,6 +208,8 @@ def _trigger_kind(tok: Token) -> str | None:
         if word == "fire":
             return "armed_attack" if _opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
+        if word in ("operation", "operations") and not _military_operation(tok):
+            return None  # "a surgical operation", "business operations"
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
             base = VERB_FORM_TO_BASE[word]
             if base in _SENSE_CHECKS and not _SENSE_CHECKS[base](tok):
@@ -210,8 +239,62 @@ def _protesters_gathered(tok: Token) -> bool:
     return bool(_subject_words(tok) & PROTEST_WORDS)
 
 
+def _objects(tok: Token) -> list[Token]:
+    """What the verb acts on: its object, or the subject of its passive ("34 drones were shot down")."""
+    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+
+
+def _not_air_defence(tok: Token) -> bool:
+    """ "shot down 34 drones", "destroyed two missiles over Kyiv" is air defence, not an attack on a place.
+
+    Only drones and munitions count: a manned aircraft shot down ("a passenger plane") had
+    people aboard and stays an attack. "Shot missiles at Haifa" fires them: no "down", an attack.
+    """
+    downed = VERB_FORM_TO_BASE.get(tok.lower_) != "shoot" or any(
+        c.dep_ == "prt" and c.lower_ == "down" for c in tok.children
+    )
+    return not (downed and any(o.lower_ in INTERCEPTED_WORDS for o in _objects(tok)))
+
+
+def _aimed_at_buyers(tok: Token) -> bool:
+    """ "targets the Asian market", "targeting young voters": commerce and campaigns, no incident.
+
+    Missiles or rockets that target something attack it whatever it is ("missiles targeted the
+    market"). A market is commerce when a word says which ("the Asian market", "the luxury market")
+    and no place phrase puts it somewhere ("a market in Kharkiv").
+    """
+    if _subject_words(tok) & (MUNITION_WORDS | AIR_WORDS):
+        return False
+    for o in _objects(tok):
+        if o.lower_ in MARKET_WORDS:
+            return True
+        if o.lower_ in ("market", "markets"):
+            described = any(c.dep_ in ("amod", "compound") for c in o.children)
+            placed = any(c.dep_ == "prep" and c.lower_ in LOC_PREPS for c in o.children)
+            if described and not placed:
+                return True
+    return False
+
+
+def _military_operation(tok: Token) -> bool:
+    """ "the ground operation", "the plan for an operation in Rafah": an operation of war, not surgery."""
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in MILITARY_WORDS for c in tok.children):
+        return True
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in ("for", "of"):
+        head = head.head  # "the plan for an operation"
+    return head.i != tok.i and head.lower_ in PLAN_WORDS
+
+
 #: Trigger verbs that report an incident only in one sense, and the test of that sense.
-_SENSE_CHECKS = {"blow": _blown_up, "land": _munition_landed, "gather": _protesters_gathered}
+_SENSE_CHECKS = {
+    "blow": _blown_up,
+    "land": _munition_landed,
+    "gather": _protesters_gathered,
+    "shoot": _not_air_defence,
+    "destroy": _not_air_defence,
+    "target": lambda tok: not _aimed_at_buyers(tok),
+}
 
 
 def _opened_fire(tok: Token) -> bool:
@@ -243,6 +326,10 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         if tok.dep_ == "conj" and not own_subject and _same_family(host.kind, kind):
             return host  # "killed one civilian and wounded four"
+        if tok.dep_ == "conj" and _casualty_word(tok) and _casualty_word(head) and _counted_subject(tok):
+            return host  # "two were killed and five wounded": the toll of one event, told in two numbers
+        if tok.dep_ == "relcl" and _same_family(host.kind, kind):
+            return host  # "hit by a strike that killed five": the clause tells the strike's toll
         if tok.lower_ == "dead":
             return host  # "shot dead"
         if tok.dep_ == "nsubj" and (tok.pos_ == "NOUN" or tok.tag_ == "VBG") and host.trigger.pos_ == "VERB":
@@ -254,6 +341,11 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
         unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
         if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
             return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
+    verb = _toll_verb(tok)
+    if verb is not None:
+        cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
+        if cause and _same_family(cause[0].kind, kind):
+            return cause[0]  # "the shelling left three people dead": the toll of the shelling
     if tok.dep_ == "acl" and tok.head.dep_ in ("nsubj", "nsubjpass"):
         host = by_index.get(tok.head.head.i)
         if host is not None and _same_family(host.kind, kind):
@@ -266,15 +358,42 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, _Event]) -> _Event | Non
     if (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj") or gerund:
         prep = tok.head
         host = by_index.get(prep.head.i)
+        said = host is not None and host.kind in ("statement_threat", "military_plan")
+        if said and prep.lower_ not in _PLAN_PREPS:
+            return None  # "warned residents after the attack": the attack happened, the warning followed
         if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):
             return host  # "killed in the bombardment"
     # "plans to launch an offensive", "threatened to attack": the plan or threat is the incident
     for anc in tok.ancestors:
+        if anc.dep_ == "prep" and anc.lower_ not in _PLAN_PREPS:
+            break  # "warned residents after the attack": the attack is no part of the warning
         ev = by_index.get(anc.i)
         if ev is not None and ev.kind in ("military_plan", "statement_threat"):
             return ev
         if anc.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "conj") or anc.pos_ == "AUX":
             break
+    return None
+
+
+#: Prepositions by which a plan or threat governs its event ("warned of an attack", "the plan for an
+#: operation"); "after", "since", "during" tell the time of another event instead.
+_PLAN_PREPS = frozenset({"for", "of", "to", "on", "against", "into", "toward", "towards"})
+
+
+def _counted_subject(tok: Token) -> bool:
+    """Whether the verb's subject is a bare number ("and five wounded"): the same people's toll."""
+    return all(c.like_num for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _toll_verb(tok: Token) -> Token | None:
+    """The verb such as "left" whose object ``tok`` counts as dead or hurt: "left three people dead"."""
+    if tok.lower_ != "dead" and not _casualty_word(tok):
+        return None
+    head = tok.head
+    if tok.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and head.pos_ in ("VERB", "AUX"):
+        return head  # "left three people dead"
+    if tok.dep_ == "acl" and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head  # "left five people wounded"
     return None
 
 
@@ -313,6 +432,8 @@ def _find_events(sent: Span, lower: Sequence[int]) -> list[_Event]:
         root.tokens.append(ev.trigger)
         if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
             root.kind = ev.kind
+        elif {root.kind, ev.kind} <= VIOLENCE_TYPES:
+            root.kind = more_specific_type(root.kind, ev.kind)  # "hit by a strike": the strike says more
     for ev in kept:
         verb = _support_verb(ev.trigger)
         if verb is not None and verb.i not in by_index:
@@ -349,6 +470,10 @@ def _support_verb(tok: Token) -> Token | None:
         return head
     if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.lower_ in COME_FORMS:
         return head.head
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and any(_toll_verb(t) == head for t in head.subtree):
+        return head  # "the attack left two soldiers dead near Kandahar": the scene of the toll
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in SPREAD_VERBS:
+        return head  # "attacks would expand to Eilat", "the fighting spread to Mosul"
     return None
 
 
@@ -358,7 +483,7 @@ def _casualty_word(tok: Token) -> bool:
 
 
 def _same_family(a: str, b: str) -> bool:
-    return a == b or {a, b} <= {"casualties", "armed_attack", "airstrike_shelling"}
+    return a == b or {a, b} <= VIOLENCE_TYPES
 
 
 def _refine_kind(ev: _Event) -> str:
@@ -388,7 +513,9 @@ def _refine_kind(ev: _Event) -> str:
         and not patrol
     ):
         return "maritime_attack"
-    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target")
+    if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
+        return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
+    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target", "shoot")
     if kind == "armed_attack" and ranged and (words | _subject_words(tok)) & AIR_WORDS:
         return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
     if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
@@ -397,6 +524,12 @@ def _refine_kind(ev: _Event) -> str:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
+
+
+def _air_attack(tok: Token) -> bool:
+    """ "a drone attack", "a missile attack": the attack noun says the blow came from the air."""
+    air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
+    return tok.lower_ in ("attack", "attacks") and any(air)
 
 
 #: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
@@ -417,6 +550,58 @@ def _hazard_subject(ev: _Event) -> bool:
         if struck and any(c.lower_ in VEHICLE_WORDS for c in heads):
             return True
     return False
+
+
+# --------------------------------------------------------------------------- modality
+
+#: Links by which a word governs the event it plans or threatens: "plans to attack" (xcomp),
+#: "approved the plan for an operation" (dobj, prep, pobj), "warned of an attack".
+_GOVERNED_BY = frozenset({"xcomp", "dobj", "pobj", "prep", "nsubjpass", "acl", "pcomp"})
+
+
+def _modality(ev: _Event) -> str:
+    """Whether the event happened ("asserted") or is "planned", "threatened" or "possible".
+
+    Read from the parse: the type of a plan or threat trigger, an adjective on an event noun
+    ("a possible assault", "the expected offensive"), a modal on the trigger or on the verb an
+    event noun is the subject or object of ("attacks would expand", "may launch an offensive"),
+    and a plan or threat word governing the event ("approved the plan for an operation").
+    """
+    if ev.kind == "statement_threat":
+        return "threatened"
+    if ev.kind == "military_plan":
+        return "planned"
+    tok = ev.trigger
+    for c in tok.children:
+        if c.dep_ == "amod" and c.lower_ in POSSIBLE_ADJECTIVES:
+            return "possible"
+        if c.dep_ == "amod" and c.lower_ in PLANNED_ADJECTIVES:
+            return "planned"
+    verb = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj") else tok
+    for c in verb.children:
+        if c.dep_ == "aux" and c.lower_ in PLANNED_MODALS:
+            return "planned"
+        if c.dep_ == "aux" and c.lower_ in POSSIBLE_MODALS:
+            return "possible"
+    cur = tok
+    for _ in range(8):
+        if cur.dep_ not in _GOVERNED_BY or cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.dep_ == "prep" and cur.lower_ not in _PLAN_PREPS:
+            break  # "warned residents after the attack": the attack is no part of the warning
+        if cur.lower_ in THREAT_WORDS:
+            return "threatened"
+        if cur.lower_ in PLAN_WORDS or cur.lower_ in PLANNED_ADJECTIVES:
+            return "planned"  # "is expected to attack", "preparing an offensive"
+    return "asserted"
+
+
+def _modal_kind(kind: str, modality: str) -> str:
+    """An attack that did not (yet) happen is a plan, or a threat when someone threatened it."""
+    if modality == "asserted" or kind not in ATTACK_TYPES:
+        return kind
+    return "statement_threat" if modality == "threatened" else "military_plan"
 
 
 # --------------------------------------------------------------------------- counts
@@ -472,8 +657,10 @@ def _counts(tokens: list[Token]) -> tuple[int | None, int | None]:
         if n is None and t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp"):
             # "two minors dead and four injured", "24 others wounded"
             h = t.head
-            for c in [*t.children, h]:
-                if c.like_num or c.dep_ in ("nsubj", "nsubjpass") or c is h:
+            # "left three people dead": the people counted are the object of "left"
+            objects = [g for g in h.children if g.dep_ == "dobj"] if t.dep_ == "oprd" else []
+            for c in [*t.children, *objects, h]:
+                if c.like_num or c.dep_ in ("nsubj", "nsubjpass", "dobj") or c is h:
                     n = _count_of(c) if c.pos_ in ("NOUN", "NUM", "PROPN") else None
                     if n is not None:
                         break
@@ -538,6 +725,12 @@ def _actors(ev: _Event) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def _trigger_spans(ev: _Event) -> tuple[tuple[int, int], ...]:
+    """Offsets of the event's trigger words: the main trigger first, then the folded ones in text order."""
+    rest = sorted({t.i: t for t in ev.tokens[1:] if t.i != ev.trigger.i}.values(), key=lambda t: t.i)
+    return tuple((t.idx, t.idx + len(t.text)) for t in (ev.trigger, *rest))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -631,7 +824,8 @@ def extract_incidents(
         sentence = text[s_start:s_end]
         if s_start not in dates:
             dates[s_start] = resolve_date(sentence, article_date)
-        kind = _refine_kind(ev)
+        modality = _modality(ev)
+        kind = _modal_kind(_refine_kind(ev), modality)
         fatalities, affected = _counts(ev.tokens)
         trig = ev.trigger
         incidents.append(
@@ -655,9 +849,15 @@ def extract_incidents(
                 affected=affected,
                 date=dates[s_start],
                 confidence=round(decision.confidence, 3),
+                triggers=_trigger_spans(ev),
+                modality=modality,
             )
         )
     incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
+    # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
+    # one incident, numbered after merging
+    when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
+    incidents = merge_article_incidents(incidents, when_unstated)
     from dataclasses import replace
 
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

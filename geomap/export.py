@@ -107,7 +107,7 @@ def dumps_geojson(articles: Iterable[ParsedArticle]) -> str:
 CSV_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "incident_type", "actors", "location", "country_code",
     "latitude", "longitude", "geo_precision", "fatalities", "affected", "confidence",
-    "sentence", "trigger", "article_id", "article_title", "article_url",
+    "sentence", "trigger", "article_id", "article_title", "article_url", "modality",
 )  # fmt: skip
 
 #: Leading characters that make a spreadsheet read a cell as a formula (CSV injection).
@@ -146,6 +146,7 @@ def incident_rows(articles: Iterable[ParsedArticle]) -> Iterator[dict[str, objec
                 "article_id": _cell(article.id),
                 "article_title": _cell(article.title),
                 "article_url": _cell(article.url),
+                "modality": inc.modality,
             }
 
 
@@ -205,6 +206,7 @@ def _place_placemark(rp: ResolvedPlace) -> Placemark:
 def _incident_placemark(inc: Any, article: ParsedArticle) -> Placemark:
     rows = [
         ("type", inc.incident_type.replace("_", " ")),
+        ("modality", inc.modality),
         ("date", inc.date),
         ("where", inc.location_name or "not given in the text"),
         ("actors", "; ".join(inc.actors)),

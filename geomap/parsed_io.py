@@ -97,7 +97,14 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
         affected=_opt_int(d.get("affected")),
         date=_opt_str(d.get("date")),
         confidence=float(d.get("confidence", 0.0)),
+        triggers=_spans(d.get("triggers")),
+        modality=str(d.get("modality") or "asserted"),
     )
+
+
+def _spans(value: Any) -> tuple[tuple[int, int], ...]:
+    """The ``triggers`` list as offset pairs; empty (the single trigger) in files written before it."""
+    return tuple((int(s), int(e)) for s, e in value or ())
 
 
 def article_from_dict(obj: Mapping[str, Any], where: str = "input") -> ParsedArticle:

@@ -251,6 +251,7 @@ def incident_popup(inc: Any, article: ParsedArticle) -> str:
     rows = [
         f'<span class="geomap-swatch" style="background:{colour}"></span>'
         f"<b>{esc(type_label(inc.incident_type))}</b> · {esc(inc.date or 'date unknown')}",
+        f"modality: {esc(inc.modality)}",
         f"<blockquote>{incident_sentence_html(inc)}</blockquote>",
         f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})",
     ]

@@ -398,3 +398,161 @@ def test_carrying_out_and_aiming_say_where(geoparser, text, trigger, location):
 def test_a_toll_happens_where_its_clause_did_by_the_means_it_names(geoparser, text, kind, location):
     (found,) = incidents(geoparser, text)
     assert found.incident_type == kind and found.location_name == location
+
+
+# --------------------------------------------------------------------------- one event, one incident
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "fatalities", "affected"),
+    [
+        (
+            "A Russian missile strike on an apartment block in Dnipro killed seven people.",
+            "airstrike_shelling",
+            7,
+            None,
+        ),
+        (
+            "Three civilians were killed in an airstrike on Khan Younis on Tuesday.",
+            "airstrike_shelling",
+            3,
+            None,
+        ),
+        ("Overnight shelling of Kharkiv left three people dead.", "airstrike_shelling", 3, None),
+        ("The blast left five people wounded in Kabul.", "armed_attack", None, 5),
+        ("A drone attack hit a fuel depot in Odesa, wounding four workers.", "airstrike_shelling", None, 4),
+        ("Four soldiers were wounded in a drone attack near Bakhmut.", "airstrike_shelling", None, 4),
+        ("Two people were killed by shelling in Kherson.", "airstrike_shelling", 2, None),
+        (
+            "The hospital in Sumy was hit by a strike that killed five patients.",
+            "airstrike_shelling",
+            5,
+            None,
+        ),
+        ("Six people died in a missile attack on Zaporizhzhia.", "airstrike_shelling", 6, None),
+        (
+            "Two soldiers were killed and five wounded when rebels ambushed a convoy near Goma.",
+            "armed_attack",
+            2,
+            5,
+        ),
+    ],
+)
+def test_the_words_of_one_event_give_one_incident(geoparser, text, kind, fatalities, affected):
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == kind, text
+    assert (event.fatalities, event.affected) == (fatalities, affected), text
+    # every folded trigger word is kept, the main one first
+    assert event.triggers[0] == (event.trigger_start, event.trigger_end)
+    assert len(event.triggers) >= 2 and all(text[s:e].strip() == text[s:e] for s, e in event.triggers)
+    assert event.to_dict()["triggers"] == [list(span) for span in event.triggers]
+
+
+def test_triggers_of_a_folded_event_are_its_words(geoparser):
+    text = "The hospital in Sumy was hit by a strike that killed five patients."
+    (event,) = incidents(geoparser, text)
+    assert [text[s:e] for s, e in event.triggers] == ["hit", "strike", "killed"]
+    assert event.location_name == "Sumy"
+
+
+def test_one_event_told_in_two_sentences_is_one_incident(geoparser):
+    text = (
+        "An airstrike on Dnipro killed seven people on Monday. "
+        "Rescuers said the strike on Dnipro destroyed a school."
+    )
+    (event,) = incidents(geoparser, text, "2024-03-14")
+    assert event.id == "t-e1" and event.incident_type == "airstrike_shelling" and event.fatalities == 7
+    assert [text[s:e] for s, e in event.triggers][:2] == ["killed", "airstrike"]
+    assert {"strike", "destroyed"} <= {text[s:e] for s, e in event.triggers}
+    assert event.sentence == "An airstrike on Dnipro killed seven people on Monday."
+
+
+def test_two_events_at_one_place_stay_two(geoparser):
+    # the counts are too far apart to be one toll, and an event with no place merges with nothing
+    text = (
+        "An airstrike on Dnipro killed seven people. A second airstrike on Dnipro killed thirty people. "
+        "Officials condemned the attack."
+    )
+    found = incidents(geoparser, text)
+    assert [i.fatalities for i in found if i.location_name == "Dnipro"] == [7, 30]
+    assert [i.id for i in found] == [f"t-e{n}" for n in range(1, len(found) + 1)]
+    assert any(i.place is None for i in found)
+
+
+# --------------------------------------------------------------------------- events that are no incidents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air force shot down 34 drones over Kyiv overnight.",
+        "Twelve missiles were shot down over Lviv.",
+        "Air defences destroyed 20 drones over Kyiv.",
+        "The company targets the Asian market with its new phone.",
+        "The campaign is targeting young voters in Ohio.",
+        "The new store targets customers in Nairobi.",
+    ],
+)
+def test_air_defence_and_commerce_are_no_incidents(geoparser, text):
+    assert incidents(geoparser, text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "kind", "location"),
+    [
+        ("Gunmen shot three people in Kano on Sunday.", "shot", "armed_attack", "Kano"),
+        ("Missiles targeted the port of Odesa overnight.", "targeted", "airstrike_shelling", "Odesa"),
+        ("Rockets targeted a crowded market in Kharkiv.", "targeted", "airstrike_shelling", "Kharkiv"),
+        ("Hamas fighters shot rockets at Ashkelon.", "shot", "airstrike_shelling", "Ashkelon"),
+        ("Russian forces destroyed a bridge in Kherson.", "destroyed", "armed_attack", "Kherson"),
+        # a manned aircraft shot down had people aboard: an attack, unlike a drone
+        ("Rebels shot down a passenger plane over Donetsk.", "shot", "armed_attack", "Donetsk"),
+    ],
+)
+def test_real_attacks_with_those_verbs_still_count(geoparser, text, trigger, kind, location):
+    hit = by_trigger(incidents(geoparser, text), trigger)
+    assert (hit.incident_type, hit.location_name, hit.modality) == (kind, location, "asserted")
+
+
+# --------------------------------------------------------------------------- modality
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "modality", "location"),
+    [
+        ("Israel approved the plan for an operation in Rafah.", "military_plan", "planned", "Rafah"),
+        ("The cabinet approved the plan for an operation in Rafah.", "military_plan", "planned", "Rafah"),
+        ("Aid groups fear a possible ground assault on Rafah.", "military_plan", "possible", None),
+        ("The group said attacks would expand to Eilat.", "military_plan", "planned", None),
+        ("The Houthis threatened to strike Tel Aviv.", "statement_threat", "threatened", "Tel Aviv"),
+        ("Hezbollah vowed to retaliate against Haifa.", "statement_threat", "threatened", None),
+        ("The army is preparing an offensive on Kharkiv.", "military_plan", "planned", "Kharkiv"),
+        ("Russia may launch a new offensive in Zaporizhzhia.", "military_plan", "possible", "Zaporizhzhia"),
+        ("Troops could storm Rafah within days.", "military_plan", "possible", "Rafah"),
+        ("An expected offensive on Kharkiv has not begun.", "military_plan", "planned", "Kharkiv"),
+        ("Officials warned of an imminent attack on Kyiv.", "statement_threat", "threatened", "Kyiv"),
+    ],
+)
+def test_attacks_that_did_not_happen_are_plans_or_threats(geoparser, text, kind, modality, location):
+    (event,) = incidents(geoparser, text)
+    assert (event.incident_type, event.modality) == (kind, modality), text
+    if location is not None:  # where the location code finds the place today
+        assert event.location_name == location, text
+    assert event.properties()["modality"] == modality and event.to_dict()["modality"] == modality
+
+
+def test_a_reported_attack_is_asserted_and_a_warning_after_it_is_no_part_of_it(geoparser):
+    (strike,) = incidents(geoparser, "Officials said an airstrike killed nine people in Rafah.")
+    assert (strike.incident_type, strike.modality) == ("airstrike_shelling", "asserted")
+    found = incidents(geoparser, "Police warned residents after the attack in Leeds.")
+    attack = by_trigger(found, "attack")
+    assert (attack.incident_type, attack.modality) == ("armed_attack", "asserted")
+
+
+def test_a_meeting_to_come_keeps_its_type(geoparser):
+    (talks,) = incidents(geoparser, "Talks will be held in Geneva next week.")
+    assert (talks.incident_type, talks.modality, talks.location_name) == (
+        "meeting_diplomacy",
+        "planned",
+        "Geneva",
+    )

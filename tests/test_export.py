@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 import re
@@ -111,3 +112,11 @@ def test_ogrinfo_reads_the_kml(with_incidents, tmp_path):
     assert counts["Places"] == str(len(art.places))
     assert counts["Incidents"] == str(placed)
     assert counts["Incidents without location"] == str(len(art.incidents) - placed)
+
+
+def test_modality_is_the_last_csv_column_and_in_the_kml(geoparser):
+    art = geoparser.parse("Troops could storm Rafah within days.", id="m", date="2024-03-12")
+    rows = list(csv.DictReader(io.StringIO(dumps_csv([art]))))
+    assert CSV_COLUMNS[-1] == "modality" and CSV_COLUMNS[0] == "event_id"
+    assert [(r["incident_type"], r["modality"]) for r in rows] == [("military_plan", "possible")]
+    assert "<b>modality</b>: possible" in html.unescape(dumps_kml([art]))

@@ -191,3 +191,9 @@ def test_template_syntax_in_articles_stays_text(geoparser):
     assert "Rafah {{ 7*7 }} {% if true %}yes" in html  # in the incident popup
     assert '"Rafah {{ 5*5 }} {# open comment" :' in html  # the layer name, in the layer control
     assert "Rafah 49" not in html and "Rafah 25" not in html
+
+
+def test_popup_says_whether_the_incident_happened(geoparser):
+    art = geoparser.parse("The Houthis threatened to strike Tel Aviv.", id="t")
+    (inc,) = art.incidents
+    assert "modality: threatened" in incident_popup(inc, art)

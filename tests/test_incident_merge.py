@@ -1,0 +1,140 @@
+"""Deciding that two incidents report one event, and merging them: on incidents built here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from geomap.evaluate import prediction
+from geomap.events import Incident
+from geomap.incident_merge import merge_article_incidents, merge_incidents, same_event
+from geomap.model import ParsedArticle
+from geomap.parsed_io import article_from_dict
+from geomap.place import Place
+
+DNIPRO = Place(id="709930", name="Dnipro", feature_type="city", lat=48.45, lon=35.04, country_code="UA")
+# a point of the same city some 3 km away, under another id (an alternative gazetteer row)
+DNIPRO_EAST = replace(DNIPRO, id="x-dnipro-east", lon=35.08)
+KHARKIV = Place(id="706483", name="Kharkiv", feature_type="city", lat=49.98, lon=36.25, country_code="UA")
+
+
+def incident(**changes: object) -> Incident:
+    base = Incident(
+        id="a-e1",
+        article_id="a",
+        incident_type="airstrike_shelling",
+        sentence="An airstrike on Dnipro killed seven people.",
+        sentence_start=0,
+        sentence_end=43,
+        trigger="killed",
+        trigger_start=23,
+        trigger_end=29,
+        location_name="Dnipro",
+        location_start=16,
+        location_end=22,
+        place=DNIPRO,
+        precision="city",
+        actors=("Russian forces",),
+        fatalities=7,
+        affected=None,
+        date="2024-03-11",
+        confidence=0.8,
+        triggers=((23, 29), (3, 12)),
+    )
+    return replace(base, **changes)
+
+
+def test_reports_of_one_strike_are_one_event():
+    a = incident()
+    b = incident(id="b-e3", article_id="b", incident_type="casualties", fatalities=9, date="2024-03-12")
+    assert same_event(a, b) and same_event(b, a)
+    assert same_event(a, incident(article_id="b", place=DNIPRO_EAST))  # a few km apart
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"incident_type": "protest_unrest"}, "another kind of event"),
+        ({"place": KHARKIV, "location_name": "Kharkiv"}, "another city"),
+        ({"date": "2024-03-14"}, "three days later"),
+        ({"fatalities": 30}, "a toll four times larger"),
+        ({"article_id": "b", "date": None}, "no date, in another article"),
+        ({"article_id": "b", "place": None, "location_name": None}, "no place, in another article"),
+        ({"place": None, "sentence_start": 50, "sentence_end": 90}, "no place, in another sentence"),
+    ],
+)
+def test_what_keeps_two_reports_apart(changes, why):
+    assert not same_event(incident(), incident(id="b-e1", **changes)), why
+
+
+def test_counts_dates_and_places_that_still_agree():
+    a = incident()
+    assert same_event(a, incident(fatalities=None))  # a count not stated fits any
+    assert same_event(a, incident(fatalities=12))  # within a factor of two
+    assert same_event(a, incident(date="2024-03"))  # the month holding the day
+    assert same_event(a, incident(date=None))  # no date, same article
+    assert not same_event(a, incident(date="2024-03-12"), max_days=0)
+    same_sentence = incident(place=None, location_name=None, incident_type="casualties")
+    assert same_event(a, same_sentence)
+
+
+def test_merge_keeps_the_first_and_the_best_of_both():
+    a = incident(incident_type="casualties", fatalities=7, affected=None, actors=("Russian forces",))
+    b = incident(
+        id="a-e4",
+        sentence_start=100,
+        sentence_end=150,
+        incident_type="airstrike_shelling",
+        fatalities=9,
+        affected=12,
+        actors=("Russian forces", "Russian air force"),
+        triggers=((120, 126),),
+        confidence=0.9,
+    )
+    m = merge_incidents(a, b)
+    assert (m.id, m.sentence_start, m.trigger_start, m.location_start) == ("a-e1", 0, 23, 16)
+    assert m.incident_type == "airstrike_shelling"
+    assert (m.fatalities, m.affected) == (9, 12)
+    assert m.actors == ("Russian forces", "Russian air force")
+    assert m.triggers == ((23, 29), (3, 12), (120, 126))
+    # offsets into another article's text mean nothing here: the triggers stay the first's
+    assert merge_incidents(a, replace(b, article_id="b")).triggers == a.triggers
+
+
+def test_an_article_merges_only_placed_reports_of_other_sentences():
+    lead = incident()
+    later = incident(
+        id="a-e2",
+        sentence_start=44,
+        sentence_end=90,
+        trigger_start=60,
+        trigger_end=66,
+        triggers=(),
+        fatalities=None,
+        date="2024-03-14",
+    )
+    other = incident(id="a-e3", sentence_start=91, sentence_end=130, place=None, location_name=None)
+    merged = merge_article_incidents([lead, later, other], article_date="2024-03-14")
+    assert [m.id for m in merged] == ["a-e1", "a-e3"]
+    assert merged[0].triggers == ((23, 29), (3, 12), (60, 66)) and merged[0].date == "2024-03-11"
+
+
+def test_triggers_and_modality_round_trip_and_default_for_old_files():
+    inc = incident(modality="planned", incident_type="military_plan")
+    data = {"id": "a", "mentions": [], "places": [], "incidents": [inc.to_dict()]}
+    (again,) = article_from_dict(data).incidents
+    assert again.triggers == inc.triggers and again.modality == "planned"
+    old = {k: v for k, v in inc.to_dict().items() if k not in ("triggers", "modality")}
+    (back,) = article_from_dict({**data, "incidents": [old]}).incidents
+    assert back.modality == "asserted" and back.trigger_spans == ((23, 29),)
+    assert back.to_dict()["triggers"] == [[23, 29]]
+
+
+def test_the_scorer_gets_one_event_per_trigger():
+    article = ParsedArticle(
+        id="a", text="", title=None, date=None, url=None, mentions=(), places=(), incidents=(incident(),)
+    )
+    events = prediction("a", article)["events"]
+    assert [(e["trigger_start"], e["trigger_end"]) for e in events] == [(23, 29), (3, 12)]
+    assert {(e["lat"], e["lon"], e["location_start"]) for e in events} == {(48.45, 35.04, 16)}
