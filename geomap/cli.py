@@ -228,6 +228,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     corpora = tuple(args.corpus) if args.corpus else (*CORPORA, TRAINING_CORPUS)
     parser = Geoparser()
     rows = []
+    tables: list[tuple[str, str, list[dict]]] = []
     header = f"{'corpus':<20} {'part':<6} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'acc161':>7} "
     header += f"{'med_km':>8} {'AUC':>6} {'n':>5} {'ev_span':>8}"
     print(header)
@@ -247,6 +248,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             row = summary_row(corpus, metrics)
             part = "cv" if corpus == TRAINING_CORPUS else part
             rows.append({**row, "part": part})
+            if metrics.get("reliability"):
+                tables.append((corpus, part, metrics["reliability"]))
 
             def fmt(value, spec):
                 return "-" if value is None else format(value, spec)
@@ -257,6 +260,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 f"{fmt(row['auc'], '6.3f')} {row['n']:>5} {fmt(row['event_span_acc'], '8.3f')}",
                 flush=True,
             )
+    for corpus, part, table in tables:
+        print(f"\nreliability of the incident confidence, {corpus} {part}: events paired by trigger")
+        print(f"{'confidence':<12} {'events':>6} {'mean':>6} {'right':>6}")
+        for b in table:
+            mean = "-" if b["mean_confidence"] is None else f"{b['mean_confidence']:.3f}"
+            right = "-" if b["right"] is None else f"{b['right']:.3f}"
+            print(f"{b['low']:.1f}–{b['high']:.1f}{'':<5} {b['events']:>6} {mean:>6} {right:>6}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return EXIT_OK

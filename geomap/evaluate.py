@@ -70,11 +70,63 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
             "trigger_end": end,
             "lat": inc.place.lat if inc.place else None,
             "lon": inc.place.lon if inc.place else None,
+            "confidence": inc.confidence,
         }
         for inc in parsed.incidents
         for start, end in inc.trigger_spans
     ]
     return {"id": doc_id, "toponyms": toponyms, "events": events}
+
+
+#: Confidence bins of the reliability table: lower edges, the last bin closed at 1.
+RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
+
+
+def reliability(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of the gold events paired by trigger, per bin of the incident's confidence: how many were right.
+
+    Right as the scorer has it: the location span overlaps a gold one, or both say none.
+    ``preds`` are the :func:`prediction` lines, with each event's ``confidence``.
+    """
+    by_id = {p["id"]: p for p in preds}
+    counts = [[0, 0, 0.0] for _ in RELIABILITY_BINS]  # events, right, sum of confidence
+    for doc in gold:
+        events = by_id.get(doc["id"], {}).get("events", [])
+        for g in doc.get("events") or []:
+            hit = next(
+                (
+                    p
+                    for p in events
+                    if p["trigger_start"] < g["trigger_end"] and g["trigger_start"] < p["trigger_end"]
+                ),
+                None,
+            )
+            if hit is None:
+                continue
+            spans = [(loc["start"], loc["end"]) for loc in g.get("locations") or []]
+            if not spans and g.get("location_start") is not None:
+                spans = [(g["location_start"], g["location_end"])]
+            start, end = hit["location_start"], hit["location_end"]
+            right = (
+                start is None
+                if not spans
+                else start is not None and any(s < end and start < e for s, e in spans)
+            )
+            k = max(i for i, edge in enumerate(RELIABILITY_BINS) if hit["confidence"] >= edge)
+            counts[k][0] += 1
+            counts[k][1] += right
+            counts[k][2] += hit["confidence"]
+    edges = (*RELIABILITY_BINS[1:], 1.0)
+    return [
+        {
+            "low": low,
+            "high": high,
+            "events": n,
+            "mean_confidence": round(total / n, 3) if n else None,
+            "right": round(right / n, 3) if n else None,
+        }
+        for (low, high, (n, right, total)) in zip(RELIABILITY_BINS, edges, counts, strict=True)
+    ]
 
 
 def score(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -105,7 +157,10 @@ def evaluate(
         gold = load_gold(corpus, part)
         progress(f"{corpus}: {len(gold)} documents")
         preds = [prediction(d["id"], parse(d["text"], d["id"])) for d in gold]
-        yield corpus, score(gold, preds)
+        metrics = score(gold, preds)
+        if any(d.get("events") for d in gold):
+            metrics["reliability"] = reliability(gold, preds)
+        yield corpus, metrics
 
 
 def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:

@@ -66,7 +66,7 @@ from geomap.event_lexicon import (
     event_word_ids,
     words,
 )
-from geomap.event_location import container, mention_tokens
+from geomap.event_location import container, dateline_end, mention_tokens
 from geomap.incident_merge import merge_article_incidents, more_specific_type
 from geomap.linker import FEATURES, EventLinker, event_features, name_candidates
 from geomap.model import Mention, place_summary
@@ -817,6 +817,16 @@ def extract_incidents(
         decision = linker.decide(f.cands, probs[at : at + len(f.rows)])
         at += len(f.rows)
         loc = None if f.unknown or decision.location is None else decision.location[0]
+        confidence = decision.confidence
+        if loc is None and not f.unknown:
+            # "KABUL (AP) — A bomb exploded…": a sentence that places its event nowhere took
+            # place where the story was filed. The labelled sentences carry no datelines, so
+            # the linker never learnt this; it is the article's layout, not the sentence's syntax.
+            header = dateline_end(f.sent, f.cands)
+            filed = [k for k, (m, sp) in enumerate(f.cands) if m.label == "DATELINE" and sp.end <= header]
+            if filed:
+                loc = f.cands[filed[0]][0]
+                confidence = linker.located_confidence(float(probs[at - len(f.rows) + filed[0]]))
         where = loc
         if loc is not None and loc.place is None:
             where = container(loc, ev, f.cands) or loc
@@ -848,7 +858,7 @@ def extract_incidents(
                 fatalities=fatalities,
                 affected=affected,
                 date=dates[s_start],
-                confidence=round(decision.confidence, 3),
+                confidence=round(confidence, 3),
                 triggers=_trigger_spans(ev),
                 modality=modality,
             )

@@ -261,10 +261,13 @@ class EventLinker:
             return np.zeros(0)
         return np.asarray(self._booster.predict(rows, num_threads=1), dtype=float)
 
+    def located_confidence(self, probability: float) -> float:
+        """The calibrated chance that a place given this probability is where the event was."""
+        return float(np.interp(probability, *self._located))
+
     def decide(self, cands: Sequence[tuple[Mention, Span]], probs: np.ndarray) -> Decision:
         """The best candidate if it clears the threshold, else no location; calibrated confidence."""
         top = float(probs.max()) if len(probs) else 0.0
         if len(probs) and top >= self.threshold:
-            conf = float(np.interp(top, *self._located))
-            return Decision(cands[int(probs.argmax())], conf, top)
+            return Decision(cands[int(probs.argmax())], self.located_confidence(top), top)
         return Decision(None, float(np.interp(top, *self._none)), top)

@@ -53,6 +53,13 @@ PARAMS: dict[str, Any] = {
     "seed": 7,
     "verbosity": -1,
 }
+#: What the rules know, kept as a shape the trees must respect: a dearer path or first edge
+#: never makes a place likelier, and being the rules' first choice never makes it less likely.
+PARAMS["monotone_constraints"] = [
+    -1 if name in ("rule_cost", "first_edge", "rule_rank") else 1 if name == "rule_best" else 0
+    for name in FEATURES
+]
+PARAMS["monotone_constraints_method"] = "advanced"
 ROUNDS = 250
 
 

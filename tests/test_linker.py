@@ -1,0 +1,115 @@
+"""The learned event–location linker, on sentences written for these tests, and its model file."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from geomap.errors import InputError
+from geomap.evaluate import eval_dir
+from geomap.linker import FEATURES, MODEL_FORMAT, MODEL_PATH, EventLinker
+
+
+def only(parsed, trigger: str):
+    (hit,) = [i for i in parsed.incidents if i.trigger == trigger]
+    return hit
+
+
+def test_the_model_file_is_plain_json_with_a_text_model():
+    text = resources.files("geomap").joinpath(MODEL_PATH).read_text(encoding="utf-8")
+    spec = json.loads(text)  # JSON: loading it runs no code, unlike a pickle
+    assert spec["format"] == MODEL_FORMAT and spec["features"] == list(FEATURES)
+    assert spec["lightgbm"].startswith("tree\n")  # LightGBM's own text format
+    assert 0.0 < spec["threshold"] < 1.0
+    assert len(text.encode("utf-8")) < 2_000_000
+
+
+def test_a_file_that_is_not_a_model_is_refused_with_a_message(tmp_path):
+    bad = tmp_path / "model.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a geomap event-linker model"):
+        EventLinker.load(bad)
+    bad.write_text("\x80 not json", encoding="latin-1")
+    with pytest.raises(InputError, match="cannot read the event-linker model"):
+        EventLinker.load(bad)
+
+
+def test_a_stated_place_is_linked_with_high_confidence(geoparser):
+    killed = only(geoparser.parse("Gunmen killed three people in Kabul on Monday."), "killed")
+    assert killed.location_name == "Kabul" and killed.place.country_code == "AF"
+    assert killed.confidence > 0.7
+
+
+def test_no_place_in_the_sentence_gives_no_location(geoparser):
+    killed = only(geoparser.parse("Five people were killed on Monday."), "killed")
+    assert killed.location_name is None and killed.place is None and killed.precision == "unknown"
+    assert 0.0 <= killed.confidence <= 1.0
+
+
+def test_a_name_the_gazetteer_does_not_know_can_be_the_location(geoparser):
+    text = "Gunmen attacked the Reshimbagh market on Monday, killing four."
+    attack = only(geoparser.parse(text), "attacked")
+    assert attack.location_name == "Reshimbagh"
+    assert text[attack.location_start : attack.location_end] == "Reshimbagh"
+    assert attack.place is None  # nothing in the sentence says where Reshimbagh is
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "place"),
+    [
+        ("Houthi attacks on Red Sea shipping continued on Monday.", "attacks", "Red Sea"),
+        ("Missiles hit Black Sea ports on Tuesday.", "hit", "Black Sea"),
+        ("Drones struck the Odesa port overnight.", "struck", "Odesa"),
+    ],
+)
+def test_a_place_modifying_what_was_hit_is_where_it_happened(geoparser, text, trigger, place):
+    assert only(geoparser.parse(text), trigger).location_name == place
+
+
+def test_an_article_is_scored_in_one_call(geoparser, monkeypatch):
+    calls: list[int] = []
+    real = EventLinker.probabilities
+
+    def counted(self, rows):
+        calls.append(len(rows))
+        return real(self, rows)
+
+    monkeypatch.setattr(EventLinker, "probabilities", counted)
+    parsed = geoparser.parse(
+        "Gunmen killed three people in Kabul on Monday. Two days later a bomb exploded in Herat. "
+        "Police arrested six suspects in Kandahar."
+    )
+    assert len(parsed.incidents) == 3 and len(calls) == 1 and calls[0] >= 3
+
+
+def test_probabilities_of_no_rows_are_empty(geoparser):
+    assert geoparser.linker.probabilities(np.zeros((0, len(FEATURES)))).shape == (0,)
+
+
+@pytest.mark.slow
+def test_retraining_gives_the_shipped_models_decisions(tmp_path):
+    """``geomap train`` from the training file makes a model that decides as the shipped one does."""
+    from geomap.gazetteer import Gazetteer
+    from geomap.linker_training import build_dataset, read_labelled, train, write_model
+
+    data_file = eval_dir() / "event_location_train.jsonl"
+    if not data_file.is_file():
+        pytest.skip(f"no training file at {data_file}")
+    data = build_dataset(read_labelled(data_file), Gazetteer())
+    spec, _ = train(data)
+    out = write_model(spec, tmp_path / "linker.json")
+    retrained, shipped = EventLinker.load(out), EventLinker.load()
+    assert retrained.threshold == shipped.threshold
+    rows = [np.asarray(e.rows, dtype=float) for e in data.events if e.rows]
+    for r in rows:
+        a, b = retrained.probabilities(r), shipped.probabilities(r)
+        assert int(a.argmax()) == int(b.argmax())
+        assert (a.max() >= retrained.threshold) == (b.max() >= shipped.threshold)
+    assert np.allclose(
+        np.concatenate([retrained.probabilities(r) for r in rows]),
+        np.concatenate([shipped.probabilities(r) for r in rows]),
+        atol=1e-9,
+    )
