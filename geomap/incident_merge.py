@@ -161,13 +161,13 @@ def _finer_date(x: str | None, y: str | None) -> str | None:
 
 
 def merge_article_incidents(incidents: Sequence[Incident], article_date: str | None = None) -> list[Incident]:
-    """An article's incidents with the same event told in different sentences merged into the first.
+    """An article's incidents with the same event told twice merged into the first.
 
     Only incidents that both state a place merge here, on the same day: "an airstrike on
-    Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence. A sentence
-    that names no day gets the article's date, which says nothing about the day, so that
-    date counts as missing here. Within a sentence the dependency parse already folds the
-    words of one event together.
+    Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence, or, within
+    one sentence, words the parse did not fold together ("three crew were killed and four
+    others were injured in the attack near X"). A sentence that names no day gets the
+    article's date, which says nothing about the day, so that date counts as missing here.
     """
 
     def undated(inc: Incident) -> Incident:
@@ -176,9 +176,8 @@ def merge_article_incidents(incidents: Sequence[Incident], article_date: str | N
     kept: list[Incident] = []
     for inc in map(undated, incidents):
         for k, prev in enumerate(kept):
-            told_apart = prev.sentence_start != inc.sentence_start
             placed = prev.place is not None and inc.place is not None
-            if told_apart and placed and same_event(prev, inc, max_days=0):
+            if placed and same_event(prev, inc, max_days=0):
                 kept[k] = merge_incidents(prev, inc)
                 break
         else:
