@@ -214,16 +214,23 @@ def out_of_fold(data: Dataset) -> list[np.ndarray]:
     return probs
 
 
-def _isotonic(scores: list[float], correct: list[bool]) -> dict[str, list[float]]:
-    from sklearn.isotonic import IsotonicRegression
+def _isotonic(scores: list[float], correct: list[bool], *, increasing: bool) -> dict[str, list[float]]:
+    """Points of the isotonic fit of correctness on score, for ``np.interp`` (SciPy's PAV)."""
+    from scipy.optimize import isotonic_regression
 
     if not scores:
         return {"x": [0.0, 1.0], "y": [0.5, 0.5]}
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing="auto")
-    iso.fit(np.asarray(scores), np.asarray(correct, dtype=float))
+    order = np.argsort(np.asarray(scores), kind="stable")
+    x = np.asarray(scores)[order]
+    fitted = isotonic_regression(np.asarray(correct, dtype=float)[order], increasing=increasing).x
+    # each block of equal fitted values is a flat step: keep its two ends
+    ends = np.flatnonzero(np.diff(fitted)) + 1
+    starts = np.concatenate(([0], ends))
+    stops = np.concatenate((ends - 1, [len(x) - 1]))
+    keep = np.unique(np.concatenate((starts, stops)))
     return {
-        "x": [round(float(v), 6) for v in iso.X_thresholds_],
-        "y": [round(float(v), 6) for v in iso.y_thresholds_],
+        "x": [round(float(v), 6) for v in x[keep]],
+        "y": [round(float(v), 6) for v in fitted[keep]],
     }
 
 
@@ -253,7 +260,8 @@ def calibrate(
         side = none if c is None else located
         side[0].append(top)
         side[1].append(_correct(ev, c))
-    return {"located": _isotonic(*located), "none": _isotonic(*none)}
+    # a likelier best candidate makes "here" likelier right and "nowhere" likelier wrong
+    return {"located": _isotonic(*located, increasing=True), "none": _isotonic(*none, increasing=False)}
 
 
 def scorer_predictions(data: Dataset, probs: Sequence[np.ndarray], threshold: float) -> list[dict[str, Any]]:
