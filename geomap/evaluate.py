@@ -78,6 +78,19 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
     return {"id": doc_id, "toponyms": toponyms, "events": events}
 
 
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two character spans share a character: how the scorer pairs spans."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def gold_location_spans(event: dict[str, Any]) -> list[tuple[int, int]]:
+    """The spans a gold event gives as where it happened; ``[]`` when the text gives none."""
+    spans = [(loc["start"], loc["end"]) for loc in event.get("locations") or []]
+    if not spans and event.get("location_start") is not None:
+        spans = [(event["location_start"], event["location_end"])]
+    return spans
+
+
 #: Confidence bins of the reliability table: lower edges, the last bin closed at 1.
 RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
 
@@ -93,24 +106,16 @@ def reliability(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> list
     for doc in gold:
         events = by_id.get(doc["id"], {}).get("events", [])
         for g in doc.get("events") or []:
-            hit = next(
-                (
-                    p
-                    for p in events
-                    if p["trigger_start"] < g["trigger_end"] and g["trigger_start"] < p["trigger_end"]
-                ),
-                None,
-            )
+            trigger = (g["trigger_start"], g["trigger_end"])
+            hit = next((p for p in events if overlaps((p["trigger_start"], p["trigger_end"]), trigger)), None)
             if hit is None:
                 continue
-            spans = [(loc["start"], loc["end"]) for loc in g.get("locations") or []]
-            if not spans and g.get("location_start") is not None:
-                spans = [(g["location_start"], g["location_end"])]
+            spans = gold_location_spans(g)
             start, end = hit["location_start"], hit["location_end"]
             right = (
                 start is None
                 if not spans
-                else start is not None and any(s < end and start < e for s, e in spans)
+                else start is not None and any(overlaps((start, end), s) for s in spans)
             )
             k = max(i for i, edge in enumerate(RELIABILITY_BINS) if hit["confidence"] >= edge)
             counts[k][0] += 1

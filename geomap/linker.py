@@ -30,7 +30,6 @@ from geomap.errors import InputError
 from geomap.event_lexicon import (
     ACTOR_NOUNS,
     EVENT_CONTEXT,
-    LOC_PREPS,
     PERSON_WORDS,
     PLACE_NOUNS,
 )
@@ -193,7 +192,7 @@ def event_features(
                 float(sp.end <= header_end),
                 _code(root.dep_, _DEPS),
                 _code(head.dep_, _DEPS),
-                _code(prep, _PREPS) if prep in LOC_PREPS or prep in _PREPS else 0,
+                _code(prep, _PREPS),
                 float(owner.i in triggers),
                 _head_class(owner.lower_),
                 _code(root.ent_type_, _ENTS),
@@ -222,7 +221,6 @@ class Decision:
 
     location: tuple[Mention, Span] | None
     confidence: float
-    probability: float
 
 
 class EventLinker:
@@ -269,5 +267,5 @@ class EventLinker:
         """The best candidate if it clears the threshold, else no location; calibrated confidence."""
         top = float(probs.max()) if len(probs) else 0.0
         if len(probs) and top >= self.threshold:
-            return Decision(cands[int(probs.argmax())], self.located_confidence(top), top)
-        return Decision(None, float(np.interp(top, *self._none)), top)
+            return Decision(cands[int(probs.argmax())], self.located_confidence(top))
+        return Decision(None, float(np.interp(top, *self._none)))

@@ -28,6 +28,7 @@ from geomap import pipeline
 from geomap.article import Article
 from geomap.docs import keep_text
 from geomap.errors import InputError
+from geomap.evaluate import gold_location_spans, overlaps, score
 from geomap.events import find_events
 from geomap.gazetteer import Gazetteer
 from geomap.linker import CATEGORICAL, FEATURES, MODEL_FORMAT
@@ -63,10 +64,6 @@ PARAMS["monotone_constraints_method"] = "advanced"
 ROUNDS = 250
 
 
-def _overlap(a: int, b: int, c: int, d: int) -> bool:
-    return a < d and c < b
-
-
 def _fold(doc_id: str) -> int:
     return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % FOLDS
 
@@ -86,7 +83,7 @@ class EventRows:
 
     def labels(self) -> list[int]:
         gold = self.gold or []
-        return [int(any(_overlap(s, e, gs, ge) for gs, ge in gold)) for s, e in self.candidates]
+        return [int(any(overlaps(c, g) for g in gold)) for c in self.candidates]
 
 
 @dataclass(slots=True)
@@ -118,13 +115,6 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
     return docs
 
 
-def _gold_spans(ev: dict[str, Any]) -> list[tuple[int, int]]:
-    spans = [(loc["start"], loc["end"]) for loc in ev.get("locations") or []]
-    if not spans and ev.get("location_start") is not None:
-        spans = [(ev["location_start"], ev["location_end"])]
-    return spans
-
-
 def build_dataset(
     docs: Sequence[dict[str, Any]], gazetteer: Gazetteer, progress: Callable[[int], None] = lambda _: None
 ) -> Dataset:
@@ -144,14 +134,14 @@ def build_dataset(
             toks = [(t.idx, t.idx + len(t.text)) for t in f.ev.tokens]
             main = toks[0]
             # the labelled event on the main trigger, else on a trigger folded into it
-            match = next((g for g in golds if _overlap(*main, g["trigger_start"], g["trigger_end"])), None)
+            match = next((g for g in golds if overlaps(main, (g["trigger_start"], g["trigger_end"]))), None)
             if match is None:
                 match = next(
                     (
                         g
                         for g in golds
                         for t in toks[1:]
-                        if _overlap(*t, g["trigger_start"], g["trigger_end"])
+                        if overlaps(t, (g["trigger_start"], g["trigger_end"]))
                     ),
                     None,
                 )
@@ -165,7 +155,7 @@ def build_dataset(
                     sentence=f.span,
                     candidates=[(m.start, m.end) for m, _ in f.cands],
                     rows=f.rows,
-                    gold=_gold_spans(match) if match is not None else None,
+                    gold=gold_location_spans(match) if match is not None else None,
                     unknown=f.unknown,
                 )
             )
@@ -197,8 +187,7 @@ def _correct(ev: EventRows, choice: int | None) -> bool:
     gold = ev.gold or []
     if choice is None:
         return not gold
-    s, e = ev.candidates[choice]
-    return any(_overlap(s, e, gs, ge) for gs, ge in gold)
+    return any(overlaps(ev.candidates[choice], g) for g in gold)
 
 
 def out_of_fold(data: Dataset) -> list[np.ndarray]:
@@ -347,8 +336,6 @@ def cross_validated(
     Every event is scored, the ones geomap does not find or pairs by sentence too;
     the events of left-out label sources are scored as labelled.
     """
-    from geomap.evaluate import score
-
     progress(f"parsing {len(docs)} labelled sentences")
     data = build_dataset(docs, gazetteer)
     progress(f"cross-validating ({FOLDS} folds)")
