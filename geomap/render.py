@@ -1,62 +1,66 @@
 """Folium maps of parsed articles, built from small functions that each add one layer.
 
-- Offline: Leaflet and Leaflet.markercluster (from the pinned ``xstatic-*`` packages) are
-  inlined into the page, with their images as data URIs. Markers are CSS-styled ``divIcon``s,
-  so no icon font or jQuery is needed. Only the tiles use the network; without them the
-  markers show on Leaflet's plain grey background.
-- Safe: every string from an article is HTML-escaped in Python before it reaches the page,
-  and data is embedded as JSON with ``<``, ``>``, ``&`` and ``'`` escaped (Jinja's ``tojson``),
-  so neither a ``</script>`` nor a template-literal trick in an article can run.
+- A map reads as a map offline: the bundled Natural Earth basemap (``geomap.basemap``) is its
+  bottom layer, under any tiles; countries the article names are drawn as their outlines and
+  labelled, seas as their Natural Earth polygons. A side panel lists the incidents by date.
+- Offline: Leaflet and its marker-cluster plugin are inlined (``geomap.map_style``); only tiles,
+  when asked for, use the network.
+- Safe: every string from an article is HTML-escaped in Python before it reaches the page, or
+  set with ``textContent`` by the page's script, and data is embedded as escaped JSON
+  (``geomap.map_elements``), so neither a ``</script>`` nor a template-literal trick can run.
 - Deterministic: folium's random element ids are replaced by a counter in tree order, so the
   same input gives byte-identical HTML.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import itertools
-import re
 from collections.abc import Iterable, Sequence
-from functools import cache
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
-from shapely.geometry import MultiPoint, Point, box, mapping
+from shapely.geometry import MultiPoint, Point, box, mapping, shape
 
 from geomap import __version__
+from geomap.basemap import Basemap, load_basemap
+from geomap.map_elements import (
+    BasemapLayer,
+    FitView,
+    GeoJsonLayer,
+    IncidentCluster,
+    IncidentPanel,
+    LayerControl,
+    MapControl,
+    OfflineMap,
+    RawText,
+    TimeSlider,
+)
+from geomap.map_style import (
+    INCIDENT_COLOURS,
+    INCIDENT_STYLE,
+    PLACE_COLOURS,
+    PLACE_GROUPS,
+    incident_icon,
+    offline_assets,
+    place_group,
+)
 from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.output import GENERATOR
 
-#: Incident colours (legend, markers, layer control), one per type of the closed vocabulary.
-INCIDENT_COLOURS: dict[str, str] = {
-    "armed_attack": "#d62728", "airstrike_shelling": "#ff7f0e", "maritime_attack": "#1f77b4",
-    "ground_operation": "#8c564b", "military_plan": "#7f7f7f", "casualties": "#000000",
-    "displacement_humanitarian": "#9467bd", "meeting_diplomacy": "#2ca02c",
-    "statement_threat": "#bcbd22", "protest_unrest": "#e377c2", "arrest_detention": "#17becf",
-    "other": "#aaaaaa",
-}  # fmt: skip
+__all__ = [
+    "INCIDENT_COLOURS", "PLACE_COLOURS", "PLACE_GROUPS", "OfflineMap", "esc", "incident_popup",
+    "offline_assets", "place_group", "place_popup", "render_html", "render_map", "safe_url",
+]  # fmt: skip
 
-#: Place marker groups by feature type; each group has a colour in the page's CSS.
-PLACE_GROUPS: dict[str, str] = {
-    "city": "settlement", "admin1": "admin", "admin2": "admin", "country": "country",
-    "continent": "country", "region": "region", "territory": "region",
-    **dict.fromkeys(("sea", "ocean", "gulf", "bay", "strait", "channel", "canal", "river", "lake"), "water"),
-}  # fmt: skip
-PLACE_COLOURS = {
-    "settlement": "#08519c", "admin": "#6baed6", "country": "#252525", "region": "#6a51a3",
-    "water": "#0e7c86", "land": "#8c6d31",
-}  # fmt: skip
-
-#: Feature types drawn as their extent when the gazetteer has a bbox (a point otherwise).
-#: Countries and continents are not: a box the size of Russia hides more than it shows.
+#: Feature types drawn as their extent when the gazetteer has a bbox and Natural Earth no
+#: polygon (a point otherwise). Countries are drawn as their Natural Earth outline instead.
 AREA_TYPES = frozenset(
     {"sea", "ocean", "gulf", "bay", "strait", "channel", "region", "territory", "desert", "peninsula"}
 )
+#: Layer names longer than this are cut with an ellipsis; the full text is on hover.
+LAYER_NAME_CHARS = 40
 
 
 def esc(value: object) -> str:
@@ -68,8 +72,9 @@ def type_label(incident_type: str) -> str:
     return incident_type.replace("_", " ")
 
 
-def place_group(feature_type: str) -> str:
-    return PLACE_GROUPS.get(feature_type, "land")
+def map_type(incident_type: str) -> str:
+    """The type as the map draws it: one of the closed vocabulary, else ``other``."""
+    return incident_type if incident_type in INCIDENT_STYLE else "other"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -81,124 +86,6 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if scheme in ("http", "https") else None
-
-
-# --------------------------------------------------------------------------- offline assets
-
-
-def _xstatic_dir(module: str) -> Path:
-    from importlib import import_module
-
-    return Path(import_module(f"xstatic.pkg.{module}").BASE_DIR)
-
-
-def _strip_source_map(text: str) -> str:
-    """Drop ``sourceMappingURL`` comments: the maps are not shipped, and a browser would ask for them."""
-    return re.sub(r"^\s*//# sourceMappingURL=\S+\s*$", "", text, flags=re.MULTILINE)
-
-
-def _inline_images(css: str, folder: Path) -> str:
-    """Leaflet's CSS points at images/…png beside it: make them data URIs."""
-
-    def data_uri(match: re.Match[str]) -> str:
-        data = base64.b64encode((folder / match.group(1)).read_bytes()).decode()
-        return f"url(data:image/png;base64,{data})"
-
-    return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
-
-
-_GEOMAP_CSS = """
-.geomap-incident{border-radius:50%;border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.7);
- box-sizing:border-box}
-.geomap-place{border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.8);transform:rotate(45deg);
- box-sizing:border-box}
-.geomap-swatch{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:4px;vertical-align:-1px}
-.geomap-legend,.geomap-slider{background:#fff;padding:6px 9px;border-radius:4px;font:12px/1.5 sans-serif;
- box-shadow:0 1px 5px rgba(0,0,0,.4)}
-.geomap-legend b,.geomap-slider b{display:block;margin-bottom:2px}
-.geomap-slider input{width:220px}
-.geomap-popup mark.geomap-trigger{background:#ffd54f}
-.geomap-popup mark.geomap-loc{background:#9be7ff}
-.geomap-popup blockquote{margin:4px 0;padding-left:6px;border-left:3px solid #ccc}
-.geomap-title{position:fixed;top:10px;left:60px;z-index:1000;background:#fff;padding:6px 10px;
- border-radius:4px;font:14px sans-serif;box-shadow:0 1px 4px #888;max-width:60%}
-.geomap-title small{display:block;color:#555;font-size:11px}
-"""
-
-
-def _colour_css() -> str:
-    rules = [f".geomap-t-{t}{{background:{c}}}" for t, c in INCIDENT_COLOURS.items()]
-    rules += [f".geomap-f-{g}{{background:{c}}}" for g, c in PLACE_COLOURS.items()]
-    return "\n".join(rules)
-
-
-#: The page's own JavaScript: marker factories and the incident filter (layers x time slider).
-_GEOMAP_JS = """
-var geomap = {
-  bind: function (feature, layer) {
-    layer.bindPopup(feature.properties.popup, {maxWidth: 420});
-    layer.bindTooltip(feature.properties.tooltip);
-  },
-  placeMarker: function (feature, latlng) {
-    return L.marker(latlng, {icon: L.divIcon({
-      className: 'geomap-place geomap-f-' + feature.properties.group, iconSize: [12, 12]})});
-  },
-  areaStyle: function (feature) {
-    return {className: 'geomap-area', color: feature.properties.colour, weight: 1, fillOpacity: 0.08};
-  },
-  incidents: function (map, cluster, data, articleLayers, typeLayers) {
-    var maxDate = null;
-    var markers = data.map(function (d) {
-      var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
-        className: 'geomap-incident geomap-t-' + d.t, iconSize: [14, 14]})});
-      m.bindPopup(d.popup, {maxWidth: 420});
-      m.bindTooltip(d.tooltip);
-      m.geomap = d;
-      return m;
-    });
-    function visible(m) {
-      var d = m.geomap;
-      return map.hasLayer(articleLayers[d.a]) && map.hasLayer(typeLayers[d.t]) &&
-        (maxDate === null || d.date === null || d.date <= maxDate);
-    }
-    function refresh() {
-      cluster.clearLayers();
-      cluster.addLayers(markers.filter(visible));
-    }
-    map.on('overlayadd overlayremove', refresh);
-    refresh();
-    return {refresh: refresh, setMaxDate: function (date) { maxDate = date; refresh(); }};
-  }
-};
-"""
-
-
-@cache
-def offline_assets() -> str:
-    """The ``<style>`` and ``<script>`` blocks that make a map work without a network."""
-    leaflet = _xstatic_dir("leaflet")
-    cluster = _xstatic_dir("leaflet_markercluster")
-    css = _inline_images((leaflet / "leaflet.css").read_text(encoding="utf-8"), leaflet)
-    css += (cluster / "MarkerCluster.css").read_text(encoding="utf-8")
-    css += (cluster / "MarkerCluster.Default.css").read_text(encoding="utf-8")
-    js = [
-        "/* Leaflet 1.9.3, BSD-2-Clause, (c) Vladimir Agafonkin; from the xstatic-leaflet package */",
-        _strip_source_map((leaflet / "leaflet.js").read_text(encoding="utf-8")),
-        "/* Leaflet.markercluster 1.4.1, MIT, (c) Dave Leaver; from xstatic-leaflet-markercluster */",
-        _strip_source_map((cluster / "leaflet.markercluster.js").read_text(encoding="utf-8")),
-        _GEOMAP_JS,
-    ]
-    script = "\n".join(js)
-    if "</script" in script.lower() or "</style" in css.lower():  # would end the block early
-        raise RuntimeError("an inlined asset contains a closing tag")
-    return f"<style>{css}\n{_GEOMAP_CSS}\n{_colour_css()}</style>\n<script>{script}</script>"
-
-
-class OfflineMap(folium.Map):
-    """A ``folium.Map`` that links no CDN: the assets come inline from ``offline_assets``."""
-
-    default_js: ClassVar[list[tuple[str, str]]] = []
-    default_css: ClassVar[list[tuple[str, str]]] = []
 
 
 # --------------------------------------------------------------------------- popups
@@ -247,10 +134,9 @@ def article_link(article: ParsedArticle) -> str:
 
 def incident_popup(inc: Any, article: ParsedArticle) -> str:
     """Popup HTML: type, date, sentence (trigger and place marked), actors, counts, confidence, source."""
-    colour = INCIDENT_COLOURS.get(inc.incident_type, INCIDENT_COLOURS["other"])
     rows = [
-        f'<span class="geomap-swatch" style="background:{colour}"></span>'
-        f"<b>{esc(type_label(inc.incident_type))}</b> · {esc(inc.date or 'date unknown')}",
+        f"{incident_icon(inc.incident_type)}<b>{esc(type_label(inc.incident_type))}</b>"
+        f" · {esc(inc.date or 'date unknown')}",
         f"modality: {esc(inc.modality)}",
         f"<blockquote>{incident_sentence_html(inc)}</blockquote>",
         f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})",
@@ -280,186 +166,57 @@ def place_popup(rp: ResolvedPlace, article: ParsedArticle | None = None) -> str:
     return f'<div class="geomap-popup">{"<br>".join(rows)}</div>'
 
 
-# --------------------------------------------------------------------------- elements
-
-
-class RawText(Element):
-    """Text that goes into the page exactly as given.
-
-    branca's ``Element(text)`` compiles ``text`` as a Jinja template, and every MacroElement
-    passes its rendered output (article data included) through one. An article holding
-    ``{{ … }}`` or ``{% … %}`` would then be run as template code while the map is built:
-    wrong output at best, and template code can reach Python objects. It is also slow (the
-    data of each layer compiled as a template). Everything geomap adds to a page goes in as
-    this instead.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "RawText"
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
-
-
-class PlainMacro(MacroElement):
-    """A MacroElement whose rendered header, html and script go into the page as ``RawText``.
-
-    The same as ``MacroElement.render`` otherwise; subclasses of folium classes list this one
-    after the folium class, so it sits just before MacroElement in the method order.
-    """
-
-    def render(self, **kwargs: Any) -> str:
-        figure = self.get_root()
-        macros = self._template.module.__dict__
-        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
-            macro = macros.get(part)
-            if macro is not None:
-                target.add_child(RawText(macro(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
-        return f"L.{self._name}"
-
-
-class LayerControl(folium.LayerControl, PlainMacro):
-    """folium's layer control, whose script lists the layer names (article titles) as RawText."""
-
-
-class GeoJsonLayer(folium.map.Layer, PlainMacro):
-    """A layer drawn from a GeoJSON FeatureCollection whose properties hold escaped popup HTML."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-            pointToLayer: geomap.placeMarker, style: geomap.areaStyle, onEachFeature: geomap.bind});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: dict[str, Any], name: str, show: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "GeoJsonLayer"
-        self.data = data
-
-
-class IncidentCluster(PlainMacro):
-    """All incident markers in one marker-cluster group, filtered by the article and type layers."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.markerClusterGroup(
-            {chunkedLoading: true, maxClusterRadius: 40, spiderfyOnMaxZoom: true});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {{ this.get_name() }}.geomap = geomap.incidents({{ this._parent.get_name() }}, {{ this.get_name() }},
-            {{ this.data|tojson }},
-            [{% for layer in this.article_layers %}{{ layer.get_name() }},{% endfor %}],
-            { {%- for t, layer in this.type_layers.items() %}
-                {{ t|tojson }}: {{ layer.get_name() }},
-            {%- endfor %} });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, data: list[dict[str, Any]], article_layers: Sequence[Any], type_layers: dict[str, Any]
-    ):
-        super().__init__()
-        self._name = "IncidentCluster"
-        self.data = data
-        self.article_layers = list(article_layers)
-        self.type_layers = type_layers
-
-
-class MapControl(PlainMacro):
-    """A Leaflet control holding fixed, already-escaped HTML (legend)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html_text: str, css_class: str, position: str = "bottomright"):
-        super().__init__()
-        self._name = "MapControl"
-        self.html = html_text
-        self.css_class = css_class
-        self.position = position
-
-
-class TimeSlider(PlainMacro):
-    """A range input over the incidents' dates: incidents up to the chosen date are shown.
-
-    Undated incidents always stay; month-only dates (``2024-03``) sort before that month's days.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: 'bottomleft'});
-        {{ this.get_name() }}.onAdd = function () {
-            var dates = {{ this.dates|tojson }};
-            var div = L.DomUtil.create('div', 'geomap-slider');
-            var title = L.DomUtil.create('b', '', div);
-            title.textContent = 'Incidents up to';
-            var input = L.DomUtil.create('input', '', div);
-            input.type = 'range'; input.min = 0; input.max = dates.length - 1; input.value = dates.length - 1;
-            var label = L.DomUtil.create('span', 'geomap-slider-date', div);
-            label.textContent = ' ' + dates[dates.length - 1];
-            L.DomEvent.disableClickPropagation(div);
-            input.addEventListener('input', function () {
-                label.textContent = ' ' + dates[input.value];
-                {{ this.cluster.get_name() }}.geomap.setMaxDate(dates[input.value]);
-            });
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, cluster: IncidentCluster, dates: Sequence[str]):
-        super().__init__()
-        self._name = "TimeSlider"
-        self.cluster = cluster
-        self.dates = list(dates)
-
-
 # --------------------------------------------------------------------------- builders
 
 
-def _place_feature(rp: ResolvedPlace, article: ParsedArticle) -> dict[str, Any]:
+def _feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def place_features(rp: ResolvedPlace, article: ParsedArticle, basemap: Basemap) -> list[dict[str, Any]]:
+    """A place as drawn: a named country as its lightly filled outline with a label, a sea as
+    its Natural Earth polygon, another area as its extent, anything else as a marker."""
     p = rp.place
     group = place_group(p.feature_type)
-    # bbox is (west, south, east, north)
-    geometry = box(*p.bbox) if p.bbox and p.feature_type in AREA_TYPES else Point(p.lon, p.lat)
-    return {
-        "type": "Feature",
-        "geometry": mapping(geometry),
-        "properties": {
-            "group": group,
-            "colour": PLACE_COLOURS[group],
-            "tooltip": esc(p.name),
-            "popup": place_popup(rp, article),
-        },
-    }
+    popup = {"group": group, "colour": PLACE_COLOURS[group], "tooltip": esc(p.name),
+             "popup": place_popup(rp, article)}  # fmt: skip
+    if p.feature_type == "country":
+        outline = basemap.country_shape(p.country_code or next(iter(p.country_codes), None))
+        if outline is not None:
+            return [
+                _feature(outline, **popup, weight=1.5, fill=0.12),
+                _feature({"type": "Point", "coordinates": [p.lon, p.lat]}, label=p.name),
+            ]
+    area = basemap.marine_shape(p)
+    if area is None and p.bbox and p.feature_type in AREA_TYPES:
+        area = mapping(box(*p.bbox))  # bbox is (west, south, east, north)
+    if area is not None:
+        return [_feature(area, **popup)]
+    return [_feature(mapping(Point(p.lon, p.lat)), **popup)]
 
 
-def add_article_layer(fmap: folium.Map, article: ParsedArticle) -> GeoJsonLayer:
-    """One overlay per article, named by its title or id: its places (areas for seas and regions)."""
-    data = {"type": "FeatureCollection", "features": [_place_feature(rp, article) for rp in article.places]}
-    layer = GeoJsonLayer(data, name=esc(article.title or article.id))
+def layer_name(article: ParsedArticle, hover: str | None = None) -> str:
+    """The article's title (or id), cut with an ellipsis; the full text is on hover, escaped."""
+    full = " ".join((article.title or article.id).split()) or article.id
+    short = full if len(full) <= LAYER_NAME_CHARS else full[: LAYER_NAME_CHARS - 1].rstrip() + "…"
+    return f'<span class="geomap-layer-name" title="{esc(hover or full)}">{esc(short)}</span>'
+
+
+def add_article_layer(
+    fmap: folium.Map, article: ParsedArticle, basemap: Basemap, taken: set[str] | None = None
+) -> GeoJsonLayer:
+    """One overlay per article, named by its title or id: its places as they are drawn.
+
+    ``taken`` holds the names already given: a second article of the same title gets its id
+    in the hover text, so that the layer control keeps both.
+    """
+    features = [f for rp in article.places for f in place_features(rp, article, basemap)]
+    name = layer_name(article)
+    if taken is not None:
+        if name in taken:
+            name = layer_name(article, f"{article.title or article.id} ({article.id})")
+        taken.add(name)
+    layer = GeoJsonLayer({"type": "FeatureCollection", "features": features}, name=name)
     layer.add_to(fmap)
     return layer
 
@@ -468,19 +225,18 @@ def add_incident_type_layers(fmap: folium.Map, types: Iterable[str]) -> dict[str
     """An (empty) overlay per incident type: ticking it off hides that type's incident markers."""
     layers = {}
     for t in types:
-        colour = INCIDENT_COLOURS.get(t, INCIDENT_COLOURS["other"])
-        name = f'<span class="geomap-swatch" style="background:{colour}"></span>{esc(type_label(t))}'
+        name = f"{incident_icon(t)}{esc(type_label(t))}"
         layers[t] = folium.FeatureGroup(name=name, overlay=True).add_to(fmap)
     return layers
 
 
-def add_incident_layer(
-    fmap: folium.Map,
-    articles: Sequence[ParsedArticle],
-    article_layers: Sequence[GeoJsonLayer],
-    type_layers: dict[str, folium.FeatureGroup],
-) -> IncidentCluster:
-    """Every located incident as a clustered marker coloured by type, with its popup."""
+def incident_data(articles: Sequence[ParsedArticle], types: Iterable[str]) -> list[dict[str, Any]]:
+    """Every located incident as the page's script reads it, sorted by date (undated last).
+
+    ``popup`` and ``tooltip`` are escaped HTML; ``place`` is plain text, which the panel sets
+    with textContent.
+    """
+    known = set(types)
     data = []
     for index, article in enumerate(articles):
         for inc in article.incidents:
@@ -493,29 +249,42 @@ def add_incident_layer(
                     "lat": round(lat, 6),
                     "lon": round(lon, 6),
                     "a": index,
-                    "t": inc.incident_type if inc.incident_type in type_layers else "other",
+                    "t": map_type(inc.incident_type) if map_type(inc.incident_type) in known else "other",
                     "date": inc.date,
+                    "place": inc.location_name or (inc.place.name if inc.place else None),
+                    "f": inc.fatalities,
                     "tooltip": esc(f"{type_label(inc.incident_type)}: {inc.location_name or ''}"),
                     "popup": incident_popup(inc, article),
                 }
             )
-    cluster = IncidentCluster(data, article_layers, type_layers)
+    return sorted(data, key=lambda d: (d["date"] is None, d["date"] or ""))
+
+
+def add_incident_layer(
+    fmap: folium.Map,
+    articles: Sequence[ParsedArticle],
+    article_layers: Sequence[GeoJsonLayer],
+    type_layers: dict[str, folium.FeatureGroup],
+) -> IncidentCluster:
+    """Every located incident as a clustered marker, its type's colour and shape, with its popup."""
+    cluster = IncidentCluster(incident_data(articles, type_layers), article_layers, type_layers)
     cluster.add_to(fmap)
     return cluster
 
 
+def add_incident_panel(fmap: folium.Map, cluster: IncidentCluster) -> IncidentPanel:
+    """The side panel listing the incidents by date; it follows the layers and the time slider."""
+    panel = IncidentPanel(cluster, {t: type_label(t) for t in cluster.type_layers})
+    panel.add_to(fmap)
+    return panel
+
+
 def add_legend(fmap: folium.Map, types: Iterable[str]) -> None:
-    """A legend of the incident types on the map, and of the place marker colours."""
+    """A legend of the incident types on the map (colour and shape), and of the place markers."""
     rows = ["<b>Incidents</b>"]
-    rows += [
-        f'<div><span class="geomap-swatch geomap-t-{esc(t)}"></span>{esc(type_label(t))}</div>'
-        for t in sorted(types)
-    ]
+    rows += [f"<div>{incident_icon(t)}{esc(type_label(t))}</div>" for t in sorted(types)]
     rows.append("<b>Places</b>")
-    rows += [
-        f'<div><span class="geomap-swatch geomap-f-{g}" style="border-radius:0"></span>{g}</div>'
-        for g in PLACE_COLOURS
-    ]
+    rows += [f'<div><span class="geomap-swatch geomap-f-{g}"></span>{g}</div>' for g in PLACE_COLOURS]
     MapControl("".join(rows), "geomap-legend").add_to(fmap)
 
 
@@ -536,21 +305,33 @@ def add_title(fmap: folium.Map, title: str, note: str | None = None) -> None:
     fmap.get_root().html.add_child(RawText(box_html))
 
 
-def fit_to_data(fmap: folium.Map, articles: Sequence[ParsedArticle]) -> None:
-    """Fit the view to the incidents and the places finer than a country.
-
-    Areas count by their point, and countries only when nothing finer is named: one ocean's
-    box or a passing "the United States" would otherwise zoom a Red Sea story out to the world.
-    """
+def view_bounds(articles: Sequence[ParsedArticle], basemap: Basemap) -> tuple[float, ...] | None:
+    """(west, south, east, north) to open on: the incidents; else the places finer than a
+    country; else the named countries' outlines (or points). Never wider than named places."""
     points = [Point(i.place.lon, i.place.lat) for a in articles for i in a.incidents if i.place]
-    coarse = ("country", "continent", "ocean")
+    if points:
+        return MultiPoint(points).bounds
     places = [rp.place for a in articles for rp in a.places]
-    fine = [p for p in places if p.feature_type not in coarse]
-    points += [Point(p.lon, p.lat) for p in (fine if fine or points else places)]
-    if not points:
-        return
-    west, south, east, north = MultiPoint(points).bounds
-    fmap.fit_bounds([(south, west), (north, east)], padding=(30, 30), max_zoom=9)
+    fine = [Point(p.lon, p.lat) for p in places if p.feature_type not in ("country", "continent", "ocean")]
+    if fine:
+        return MultiPoint(fine).bounds
+    shapes = []
+    for p in places:
+        outline = basemap.country_shape(p.country_code) if p.feature_type == "country" else None
+        shapes.append(shape(outline) if outline else Point(p.lon, p.lat))
+    if not shapes:
+        return None
+    bounds = [s.bounds for s in shapes]
+    return (min(b[0] for b in bounds), min(b[1] for b in bounds),
+            max(b[2] for b in bounds), max(b[3] for b in bounds))  # fmt: skip
+
+
+def fit_to_data(fmap: folium.Map, articles: Sequence[ParsedArticle], basemap: Basemap) -> None:
+    """Open the map on ``view_bounds`` (the world only when nothing at all is placed)."""
+    bounds = view_bounds(articles, basemap)
+    if bounds is not None:
+        west, south, east, north = bounds
+        FitView([(south, west), (north, east)], max_zoom=9).add_to(fmap)
 
 
 def add_offline_assets(fmap: folium.Map) -> None:
@@ -589,16 +370,19 @@ def render_map(
 ) -> folium.Map:
     """A map of one article, or of many with a layer each; incidents by type, clustered.
 
-    ``tiles`` is a folium/xyzservices provider name, a URL template, or None for a plain
-    background (no network at all). ``note`` goes under the title (e.g. that the map shows
-    only part of a corpus).
+    ``tiles`` is a folium/xyzservices provider name, a URL template, or None for no tiles
+    (the bundled basemap alone, no network at all). ``note`` goes under the title (e.g. that
+    the map shows only part of a corpus).
     """
     articles = list(articles)
+    basemap = load_basemap()
     # maxZoom on the map itself: marker clustering needs it when there is no tile layer to say it.
     fmap = OfflineMap(location=(20, 0), zoom_start=2, control_scale=True, maxZoom=18, **_tiles(tiles))
     add_offline_assets(fmap)
-    article_layers = [add_article_layer(fmap, a) for a in articles]
-    types = sorted({i.incident_type for a in articles for i in a.incidents if i.place is not None})
+    BasemapLayer(basemap.land_json).add_to(fmap)
+    taken: set[str] = set()
+    article_layers = [add_article_layer(fmap, a, basemap, taken) for a in articles]
+    types = sorted({map_type(i.incident_type) for a in articles for i in a.incidents if i.place is not None})
     type_layers = add_incident_type_layers(fmap, types)
     cluster = add_incident_layer(fmap, articles, article_layers, type_layers)
     add_time_slider(fmap, cluster)
@@ -611,9 +395,10 @@ def render_map(
     if title is None:
         title = articles[0].title or articles[0].id if len(articles) == 1 else f"{len(articles)} articles"
     add_title(fmap, title, "; ".join(notes) or None)
-    # Open for a handful of articles; folded (hover to open) for one, or for too many to list.
-    LayerControl(collapsed=not 1 < len(articles) <= 12).add_to(fmap)
-    fit_to_data(fmap, articles)
+    LayerControl(collapsed=True).add_to(fmap)  # folded: an open one covers the map
+    if cluster.data:
+        add_incident_panel(fmap, cluster)
+    fit_to_data(fmap, articles, basemap)
     stabilise_ids(fmap)
     return fmap
 

@@ -100,3 +100,70 @@ def offline_chromium(tmp_path_factory):
     finally:
         server.shutdown()
     return lambda page, *extra: run_chromium(page, tmp, "--dump-dom", *extra)
+
+
+# --------------------------------------------------------------------------- Playwright
+
+
+@pytest.fixture(scope="session")
+def offline_browser():
+    """Debian's Chromium (installed by scripts/setup.sh) driven by Playwright; never downloads one.
+
+    Network is cut twice: the dead-proxy flags above, and a route on every page that aborts
+    whatever is not a file:// or data: URL (``blocked`` lists what was aborted).
+    """
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail("chromium is installed by scripts/setup.sh")
+    from playwright.sync_api import sync_playwright
+
+    dropped = ("--headless", "--virtual-time", "--enable-logging")  # Playwright runs headless itself
+    flags = [f for f in CHROMIUM_FLAGS if not f.startswith(dropped)]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=flags)
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page opened with the network cut: ``page`` is Playwright's, ``errors`` its script errors."""
+
+    def __init__(self, browser, path, viewport=(1100, 650)):
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
+        )
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        from pathlib import Path
+
+        self.page.goto(Path(path).resolve().as_uri(), wait_until="load")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_offline(offline_browser):
+    """``open_offline(path) -> OfflinePage``; every page is closed after the test."""
+    pages = []
+
+    def open_page(path, **kwargs):
+        page = OfflinePage(offline_browser, path, **kwargs)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()

@@ -1,5 +1,7 @@
 import json
 import re
+from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -111,12 +113,101 @@ def test_popup_marks_trigger_and_place(example):
     assert 'href="https://example.org/red-sea"' in popup and "confidence" in popup
 
 
-def test_seas_are_areas(example):
-    fmap = render_map([example])
-    layer = next(c for c in fmap._children.values() if type(c).__name__ == "GeoJsonLayer")
-    kinds = {f["geometry"]["type"] for f in layer.data["features"]}
-    red_sea = next(f for f in layer.data["features"] if "Red Sea" in f["properties"]["tooltip"])
-    assert red_sea["geometry"]["type"] == "Polygon" and kinds == {"Point", "Polygon"}
+def article_layer(fmap):
+    return next(c for c in fmap._children.values() if type(c).__name__ == "GeoJsonLayer")
+
+
+def test_real_shapes(example):
+    """Seas are their Natural Earth polygons, named countries their outlines (and a label)."""
+    from shapely.geometry import Point, box, shape
+
+    features = article_layer(render_map([example])).data["features"]
+    by_name = {f["properties"].get("tooltip") or f["properties"]["label"]: f for f in features}
+    red_sea = shape(by_name["Red Sea"]["geometry"])
+    assert red_sea.contains(Point(38.5, 20.0)) and not red_sea.contains(Point(31.25, 30.06))  # not Cairo
+    assert red_sea.area < 0.5 * box(*red_sea.bounds).area  # a sea's shape, not its bbox
+    assert shape(by_name["Bab el-Mandeb"]["geometry"]).geom_type in ("Polygon", "MultiPolygon")
+    yemen = [f for f in features if "Yemen" in (f["properties"].get("tooltip"), f["properties"].get("label"))]
+    (label,) = [f for f in yemen if "label" in f["properties"]]
+    (outline,) = [f for f in yemen if f is not label]
+    assert shape(outline["geometry"]).contains(Point(44.21, 15.35))  # Sanaa
+    assert outline["properties"]["group"] == "country"
+    assert label["geometry"]["type"] == "Point" and "popup" not in label["properties"]  # a label, no marker
+    cities = [f for f in features if f["properties"].get("group") == "settlement"]
+    assert cities and all(f["geometry"]["type"] == "Point" for f in cities)
+
+
+def test_geojson_export_keeps_points(example):
+    from geomap.export import dumps_geojson
+
+    kinds = {f["geometry"]["type"] for f in json.loads(dumps_geojson([example]))["features"] if f["geometry"]}
+    assert kinds == {"Point"}
+
+
+def test_palette_is_colour_blind_safe():
+    from geomap.events import INCIDENT_TYPES
+    from geomap.map_style import INCIDENT_STYLE, OKABE_ITO
+
+    assert set(INCIDENT_STYLE) == set(INCIDENT_TYPES)
+    assert all(colour in OKABE_ITO for colour, _ in INCIDENT_STYLE.values())
+    assert len(set(INCIDENT_STYLE.values())) == len(INCIDENT_STYLE)  # colour and shape tell every type apart
+
+
+def test_legend_shows_each_types_marker(example):
+    from geomap.map_style import incident_icon
+
+    fmap = render_map([example], tiles=None)
+    legend = next(c for c in fmap._children.values() if type(c).__name__ == "MapControl").html
+    cluster = next(c for c in fmap._children.values() if type(c).__name__ == "IncidentCluster")
+    types = {i.incident_type for i in example.incidents if i.place}
+    assert set(cluster.icons) == types and len(types) >= 4
+    for t in types:
+        assert incident_icon(t) + t.replace("_", " ") in legend
+        assert cluster.icons[t] == incident_icon(t)  # the same icon on the markers and in the panel
+
+
+def test_layer_names_are_cut_with_full_text_on_hover(geoparser):
+    from geomap.render import layer_name
+
+    long = geoparser.parse("Protesters marched in Nairobi.", id="k", title="A <b>very</b> long title " * 4)
+    untitled = geoparser.parse("Protesters marched in Nairobi.", id="plain-id")
+    name = layer_name(long)
+    shown = re.search(r">(.*)</span>$", name).group(1)
+    assert shown.endswith("…") and len(html_unescape(shown)) <= 40 and "<b>" not in name
+    assert f'title="{html_escape(" ".join(long.title.split()))}"' in name
+    assert layer_name(untitled) == '<span class="geomap-layer-name" title="plain-id">plain-id</span>'
+    html = render_html([long, untitled])
+    assert '"collapsed": true' in html and html.count('class=\\"geomap-layer-name\\"') == 2
+
+
+def test_map_opens_on_the_incidents_never_wider_than_the_places(example, others):
+    from geomap.basemap import load_basemap
+    from geomap.render import view_bounds
+
+    for articles in ([example], [example, *others], others[:1]):
+        west, south, east, north = view_bounds(articles, load_basemap())
+        incidents = [(i.place.lon, i.place.lat) for a in articles for i in a.incidents if i.place]
+        places = [(rp.place.lon, rp.place.lat) for a in articles for rp in a.places]
+        assert (west, east) == (min(x for x, _ in incidents), max(x for x, _ in incidents))
+        assert (south, north) == (min(y for _, y in incidents), max(y for _, y in incidents))
+        assert min(x for x, _ in places) <= west and east <= max(x for x, _ in places)
+    only_countries = others[0].__class__(
+        id="c", text="", title=None, date=None, url=None, mentions=(), incidents=(),
+        places=tuple(rp for rp in example.places if rp.place.name == "Yemen"),
+    )  # fmt: skip
+    west, south, east, north = view_bounds([only_countries], load_basemap())
+    assert 41 < west < 43 and 53 < east < 55 and 12 < south < 13 and 18 < north < 19.5  # Yemen's outline
+
+
+def test_incidents_are_listed_by_date(example, others):
+    from geomap.render import incident_data
+
+    data = incident_data([*others, example], {"other", *(i.incident_type for a in (*others, example)
+                                                         for i in a.incidents)})  # fmt: skip
+    dates = [d["date"] for d in data]
+    assert dates == sorted(dates, key=lambda d: (d is None, d or "")) and len(set(dates)) > 2
+    hodeidah = next(d for d in data if d["place"] == "Hodeidah")
+    assert hodeidah["t"] == "airstrike_shelling" and hodeidah["f"] is None
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JAVASCRIPT:x", "data:text/html,x", "", None])
@@ -189,7 +280,11 @@ def test_template_syntax_in_articles_stays_text(geoparser):
     plain = geoparser.parse("Protesters gathered in Cairo, Egypt, on Monday.", id="plain")
     html = render_html([braces, plain])
     assert "Rafah {{ 7*7 }} {% if true %}yes" in html  # in the incident popup
-    assert '"Rafah {{ 5*5 }} {# open comment" :' in html  # the layer name, in the layer control
+    # the layer name, in the layer control (title attribute and text, escaped, in JSON)
+    assert (
+        'title=\\"Rafah {{ 5*5 }} {# open comment\\"\\u003eRafah {{ 5*5 }} {# open comment\\u003c/span'
+        in html
+    )
     assert "Rafah 49" not in html and "Rafah 25" not in html
 
 

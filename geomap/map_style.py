@@ -1,0 +1,276 @@
+"""How a map looks and behaves in the page: palette, marker shapes, CSS, and the page's JavaScript.
+
+- Incident colours are the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design";
+  Wong 2011, Nature Methods 8:441), whose eight colours people with red–green colour blindness
+  tell apart. Twelve types need more than eight colours, so each type is a (colour, shape) pair,
+  and no two types share both: the legend, the markers and the side panel show the same icon.
+- The script builds every piece of text that comes from an article with ``textContent``, or
+  receives it as HTML that Python already escaped: no article string is ever parsed as markup.
+- Offline: Leaflet and Leaflet.markercluster (from the pinned ``xstatic-*`` packages) are inlined,
+  with their images as data URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+from pathlib import Path
+
+#: The Okabe–Ito palette (Okabe & Ito 2008).
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
+}  # fmt: skip
+
+#: Marker shapes, as SVG in a 16×16 box.
+SHAPES: dict[str, str] = {
+    "circle": '<circle cx="8" cy="8" r="6.3"/>',
+    "square": '<rect x="2" y="2" width="12" height="12"/>',
+    "diamond": '<path d="M8 .8 15.2 8 8 15.2.8 8z"/>',
+    "triangle": '<path d="M8 1.2 15.3 14.3H.7z"/>',
+    "triangle-down": '<path d="M8 14.8 15.3 1.7H.7z"/>',
+}
+
+#: Incident type -> (Okabe–Ito colour name, shape). The most frequent types get the most
+#: distinct colours; no two types share a colour and a shape.
+INCIDENT_STYLE: dict[str, tuple[str, str]] = {
+    "armed_attack": ("vermillion", "circle"),
+    "airstrike_shelling": ("orange", "triangle"),
+    "maritime_attack": ("blue", "diamond"),
+    "ground_operation": ("reddish purple", "square"),
+    "casualties": ("black", "circle"),
+    "military_plan": ("reddish purple", "triangle-down"),
+    "displacement_humanitarian": ("bluish green", "square"),
+    "meeting_diplomacy": ("sky blue", "circle"),
+    "statement_threat": ("yellow", "diamond"),
+    "protest_unrest": ("bluish green", "triangle"),
+    "arrest_detention": ("sky blue", "square"),
+    "other": ("black", "diamond"),
+}
+
+#: Incident colours (hex), one per type of the closed vocabulary.
+INCIDENT_COLOURS: dict[str, str] = {t: OKABE_ITO[colour] for t, (colour, _) in INCIDENT_STYLE.items()}
+
+#: Place marker groups by feature type; each group has a colour (hollow squares, so a place
+#: never looks like an incident).
+PLACE_GROUPS: dict[str, str] = {
+    "city": "settlement", "admin1": "admin", "admin2": "admin", "country": "country",
+    "continent": "country", "region": "region", "territory": "region",
+    **dict.fromkeys(("sea", "ocean", "gulf", "bay", "strait", "channel", "canal", "river", "lake"), "water"),
+}  # fmt: skip
+PLACE_COLOURS = {
+    "settlement": "#08519c", "admin": "#6baed6", "country": "#525252", "region": "#6a51a3",
+    "water": "#0e7c86", "land": "#8c6d31",
+}  # fmt: skip
+
+#: The basemap's colours: sea (the page background), land, borders.
+SEA, LAND, BORDER = "#cfe2ee", "#f4f1e8", "#9a958a"
+
+
+def place_group(feature_type: str) -> str:
+    return PLACE_GROUPS.get(feature_type, "land")
+
+
+def incident_icon(incident_type: str, size: int = 16) -> str:
+    """The type's SVG icon (our own markup, no article text)."""
+    colour, shape = INCIDENT_STYLE.get(incident_type, INCIDENT_STYLE["other"])
+    return (
+        f'<svg class="geomap-icon" width="{size}" height="{size}" viewBox="0 0 16 16" '
+        f'fill="{OKABE_ITO[colour]}" stroke="#fff" stroke-width="1.5">{SHAPES[shape]}</svg>'
+    )
+
+
+def incident_icons() -> dict[str, str]:
+    return {t: incident_icon(t) for t in INCIDENT_STYLE}
+
+
+# --------------------------------------------------------------------------- offline assets
+
+
+def _xstatic_dir(module: str) -> Path:
+    from importlib import import_module
+
+    return Path(import_module(f"xstatic.pkg.{module}").BASE_DIR)
+
+
+def _strip_source_map(text: str) -> str:
+    """Drop ``sourceMappingURL`` comments: the maps are not shipped, and a browser would ask for them."""
+    return re.sub(r"^\s*//# sourceMappingURL=\S+\s*$", "", text, flags=re.MULTILINE)
+
+
+def _inline_images(css: str, folder: Path) -> str:
+    """Leaflet's CSS points at images/…png beside it: make them data URIs."""
+
+    def data_uri(match: re.Match[str]) -> str:
+        data = base64.b64encode((folder / match.group(1)).read_bytes()).decode()
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+
+
+_GEOMAP_CSS = f"""
+.leaflet-container{{background:{SEA}}}
+.geomap-incident svg{{display:block;filter:drop-shadow(0 0 1px rgba(0,0,0,.9))}}
+.geomap-place{{background:#fff;border:3px solid;box-shadow:0 0 2px rgba(0,0,0,.6);box-sizing:border-box}}
+.geomap-icon{{vertical-align:-3px;margin-right:4px}}
+.geomap-swatch{{display:inline-block;width:12px;height:12px;background:#fff;border:3px solid;
+ box-sizing:border-box;margin-right:4px;vertical-align:-1px}}
+.geomap-country-label{{font:600 12px/1.2 sans-serif;color:#3d3a33;white-space:nowrap;
+ text-shadow:0 0 3px #fff,0 0 3px #fff;text-transform:uppercase;letter-spacing:.06em}}
+.geomap-country-label span{{display:block;transform:translate(-50%,-50%)}}
+.geomap-legend,.geomap-slider,.geomap-panel{{background:#fff;padding:6px 9px;border-radius:4px;
+ font:12px/1.5 sans-serif;box-shadow:0 1px 5px rgba(0,0,0,.4)}}
+.geomap-legend b,.geomap-slider b{{display:block;margin-bottom:2px}}
+.geomap-slider input{{width:220px}}
+.geomap-panel{{width:270px;max-height:42vh;overflow-y:auto;padding:0}}
+.geomap-panel-head{{position:sticky;top:0;background:#fff;padding:5px 9px;font-weight:bold;
+ border-bottom:1px solid #ddd}}
+.geomap-panel-row{{display:block;width:100%;text-align:left;border:0;border-bottom:1px solid #eee;
+ background:#fff;padding:4px 9px;font:12px/1.35 sans-serif;cursor:pointer}}
+.geomap-panel-row:hover,.geomap-panel-row:focus{{background:#eef5fa}}
+.geomap-panel-row small{{display:block;color:#555}}
+.geomap-layer-name{{display:inline-block;max-width:230px;vertical-align:bottom;overflow:hidden;
+ text-overflow:ellipsis;white-space:nowrap}}
+.geomap-popup mark.geomap-trigger{{background:#ffd54f}}
+.geomap-popup mark.geomap-loc{{background:#9be7ff}}
+.geomap-popup blockquote{{margin:4px 0;padding-left:6px;border-left:3px solid #ccc}}
+.geomap-title{{position:fixed;top:10px;left:60px;z-index:1000;background:#fff;padding:6px 10px;
+ border-radius:4px;font:14px sans-serif;box-shadow:0 1px 4px #888;max-width:45%}}
+.geomap-title small{{display:block;color:#555;font-size:11px}}
+"""
+
+
+def _colour_css() -> str:
+    return "\n".join(f".geomap-f-{g}{{border-color:{c}}}" for g, c in PLACE_COLOURS.items())
+
+
+#: The page's own JavaScript: the basemap, markers, the incident filter (layers x time slider)
+#: and the incident panel. Article text arrives as escaped HTML (popups, tooltips) or is set
+#: with textContent (panel rows, country labels).
+_GEOMAP_JS = """
+var geomap = {
+  basemap: function (map, shapes, style) {
+    // Below the tiles (tilePane is 200): where a tile fails, or with no tiles, the land shows.
+    var pane = map.createPane('geomap-basemap');
+    pane.style.zIndex = 150;
+    pane.style.pointerEvents = 'none';
+    map.createPane('geomap-labels').style.zIndex = 450;
+    map.getPane('geomap-labels').style.pointerEvents = 'none';
+    return L.geoJSON(shapes, {pane: 'geomap-basemap', interactive: false, style: style,
+      renderer: L.canvas({pane: 'geomap-basemap', padding: 0.5})}).addTo(map);
+  },
+  bind: function (feature, layer) {
+    if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 420}); }
+    if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip); }
+  },
+  placeMarker: function (feature, latlng) {
+    if (feature.properties.label !== undefined) {
+      var span = document.createElement('span');
+      span.textContent = feature.properties.label;
+      return L.marker(latlng, {pane: 'geomap-labels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'geomap-country-label', html: span, iconSize: null})});
+    }
+    return L.marker(latlng, {icon: L.divIcon({
+      className: 'geomap-place geomap-f-' + feature.properties.group, iconSize: [11, 11]})});
+  },
+  areaStyle: function (feature) {
+    return {className: 'geomap-area geomap-area-' + feature.properties.group,
+      color: feature.properties.colour, weight: feature.properties.weight || 1,
+      fillOpacity: feature.properties.fill || 0.08};
+  },
+  incidents: function (map, cluster, data, articleLayers, typeLayers, icons) {
+    var maxDate = null, listeners = [];
+    var markers = data.map(function (d) {
+      var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
+        className: 'geomap-incident geomap-t-' + d.t, html: icons[d.t], iconSize: [16, 16]})});
+      m.bindPopup(d.popup, {maxWidth: 420});
+      m.bindTooltip(d.tooltip);
+      m.geomap = d;
+      return m;
+    });
+    function visible(m) {
+      var d = m.geomap;
+      return map.hasLayer(articleLayers[d.a]) && map.hasLayer(typeLayers[d.t]) &&
+        (maxDate === null || d.date === null || d.date <= maxDate);
+    }
+    function refresh() {
+      cluster.clearLayers();
+      cluster.addLayers(markers.filter(visible));
+      listeners.forEach(function (f) { f(); });
+    }
+    map.on('overlayadd overlayremove', refresh);
+    refresh();
+    return {refresh: refresh, markers: markers, visible: visible,
+      onRefresh: function (f) { listeners.push(f); f(); },
+      setMaxDate: function (date) { maxDate = date; refresh(); }};
+  },
+  panel: function (map, cluster, icons, typeLabels) {
+    // The incidents in data order (sorted by date in Python), one button each; every text
+    // from an article goes in with textContent.
+    var state = cluster.geomap;
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+      var div = L.DomUtil.create('div', 'geomap-panel');
+      var head = L.DomUtil.create('div', 'geomap-panel-head', div);
+      var rows = state.markers.map(function (m) {
+        var d = m.geomap;
+        var row = L.DomUtil.create('button', 'geomap-panel-row', div);
+        row.type = 'button';
+        row.insertAdjacentHTML('beforeend', icons[d.t]);  // our own SVG, no article text
+        var what = L.DomUtil.create('b', '', row);
+        what.textContent = typeLabels[d.t] || d.t;
+        row.appendChild(document.createTextNode(' \\u00b7 ' + (d.date || 'date unknown')));
+        var where = L.DomUtil.create('small', '', row);
+        var text = d.place || 'place not named';
+        if (d.f !== null && d.f !== undefined) {
+          text += ' \\u00b7 ' + d.f + (d.f === 1 ? ' fatality' : ' fatalities');
+        }
+        where.textContent = text;
+        L.DomEvent.on(row, 'click', function () {
+          function show() { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+          // A zoom still animating would swallow the move: show it once that one ends.
+          if (map._animatingZoom) { map.once('zoomend', show); } else { show(); }
+        });
+        return row;
+      });
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      state.onRefresh(function () {
+        var shown = 0;
+        rows.forEach(function (row, i) {
+          var on = state.visible(state.markers[i]);
+          row.style.display = on ? '' : 'none';
+          if (on) { shown++; }
+        });
+        head.textContent = 'Incidents by date: ' + shown +
+          (shown === rows.length ? '' : ' of ' + rows.length);
+      });
+      return div;
+    };
+    control.addTo(map);
+    return control;
+  }
+};
+"""
+
+
+@cache
+def offline_assets() -> str:
+    """The ``<style>`` and ``<script>`` blocks that make a map work without a network."""
+    leaflet = _xstatic_dir("leaflet")
+    cluster = _xstatic_dir("leaflet_markercluster")
+    css = _inline_images((leaflet / "leaflet.css").read_text(encoding="utf-8"), leaflet)
+    css += (cluster / "MarkerCluster.css").read_text(encoding="utf-8")
+    css += (cluster / "MarkerCluster.Default.css").read_text(encoding="utf-8")
+    js = [
+        "/* Leaflet 1.9.3, BSD-2-Clause, (c) Vladimir Agafonkin; from the xstatic-leaflet package */",
+        _strip_source_map((leaflet / "leaflet.js").read_text(encoding="utf-8")),
+        "/* Leaflet.markercluster 1.4.1, MIT, (c) Dave Leaver; from xstatic-leaflet-markercluster */",
+        _strip_source_map((cluster / "leaflet.markercluster.js").read_text(encoding="utf-8")),
+        _GEOMAP_JS,
+    ]
+    script = "\n".join(js)
+    if "</script" in script.lower() or "</style" in css.lower():  # would end the block early
+        raise RuntimeError("an inlined asset contains a closing tag")
+    return f"<style>{css}\n{_GEOMAP_CSS}\n{_colour_css()}</style>\n<script>{script}</script>"
