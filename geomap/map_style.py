@@ -236,6 +236,14 @@ var geomap = {
       });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
+      // As tall as the map leaves beside the legend (same corner's column), never under it.
+      function fit() {
+        var legend = map.getContainer().querySelector('.geomap-legend');
+        var room = map.getSize().y - (legend ? legend.offsetHeight : 0) - 140;
+        div.style.maxHeight = Math.max(room, 120) + 'px';
+      }
+      map.on('resize', fit);
+      setTimeout(fit, 0);
       state.onRefresh(function () {
         var shown = 0;
         rows.forEach(function (row, i) {

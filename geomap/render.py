@@ -279,12 +279,13 @@ def add_incident_panel(fmap: folium.Map, cluster: IncidentCluster) -> IncidentPa
     return panel
 
 
-def add_legend(fmap: folium.Map, types: Iterable[str]) -> None:
-    """A legend of the incident types on the map (colour and shape), and of the place markers."""
+def add_legend(fmap: folium.Map, types: Iterable[str], groups: Iterable[str] = PLACE_COLOURS) -> None:
+    """A legend of the incident types on the map (colour and shape), and of its place groups."""
     rows = ["<b>Incidents</b>"]
     rows += [f"<div>{incident_icon(t)}{esc(type_label(t))}</div>" for t in sorted(types)]
-    rows.append("<b>Places</b>")
-    rows += [f'<div><span class="geomap-swatch geomap-f-{g}"></span>{g}</div>' for g in PLACE_COLOURS]
+    shown = [g for g in PLACE_COLOURS if g in set(groups)]
+    rows += ["<b>Places</b>"] if shown else []
+    rows += [f'<div><span class="geomap-swatch geomap-f-{g}"></span>{g}</div>' for g in shown]
     MapControl("".join(rows), "geomap-legend").add_to(fmap)
 
 
@@ -387,7 +388,7 @@ def render_map(
     cluster = add_incident_layer(fmap, articles, article_layers, type_layers)
     add_time_slider(fmap, cluster)
     if types:
-        add_legend(fmap, types)
+        add_legend(fmap, types, {place_group(rp.place.feature_type) for a in articles for rp in a.places})
     unlocated = sum(1 for a in articles for i in a.incidents if i.place is None)
     notes = [note] if note else []
     if unlocated:

@@ -1,9 +1,15 @@
-"""A PNG of the example map, taken by headless Chromium with the network cut off.
+"""A PNG of a map, taken by headless Chromium with the network cut off.
 
-    .venv/bin/python scripts/screenshot.py [ARTICLE] [-o docs/example-map.png]
+    .venv/bin/python scripts/screenshot.py [ARTICLE ...] [-o docs/example-map.png] [--date D ...]
 
-The map is drawn without tiles (a plain background), so the picture is the same on every
-machine and needs no network. The README shows the result.
+One article gives its own map; several give one layered map. The map is drawn without tiles,
+on the bundled Natural Earth basemap, so the picture is the same on every machine and needs no
+network. The README shows the two pictures:
+
+    .venv/bin/python scripts/screenshot.py
+    .venv/bin/python scripts/screenshot.py examples/red-sea-shipping.txt \\
+        examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
+        --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 -o docs/layered-map.png
 """
 
 from __future__ import annotations
@@ -28,18 +34,30 @@ CHROMIUM_FLAGS = (
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("article", nargs="?", default=str(ROOT / "examples" / "red-sea-shipping.txt"))
+    ap.add_argument("articles", nargs="*", default=[str(ROOT / "examples" / "red-sea-shipping.txt")])
     ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "example-map.png"))
     ap.add_argument("--size", default="1100,650", help="window size in pixels (default 1100,650)")
-    ap.add_argument("--date", default="2024-03-12", help="article date for relative dates")
+    ap.add_argument(
+        "--date",
+        action="append",
+        help="article date for relative dates; once for all articles, or once per article "
+        "in order (default 2024-03-12)",
+    )
     args = ap.parse_args()
 
     from geomap.article import read_articles
     from geomap.parser import Geoparser
     from geomap.render import render_html
 
+    dates = args.date or ["2024-03-12"]
+    if len(dates) not in (1, len(args.articles)):
+        ap.error("give --date once, or once per article")
     parser = Geoparser()
-    articles = [dataclasses.replace(a, date=a.date or args.date) for a in read_articles(args.article)]
+    articles = [
+        dataclasses.replace(a, date=a.date or dates[min(i, len(dates) - 1)])
+        for i, path in enumerate(args.articles)
+        for a in read_articles(path)
+    ]
     parsed = [parser.parse_article(a) for a in articles]
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
