@@ -4,10 +4,13 @@ Usage: .venv/bin/python bench/map_bench.py [--runs 5] [--articles 500] [--incide
 Prints one line per figure: the median over the runs, and every run.
 
 Each run is a fresh interpreter that builds the synthetic ParsedArticles (seeded, so every
-run has the same data), then times ``render_html`` (building the folium map and rendering it
-to one HTML string) and ``dumps_geojson``. The page is then opened in headless Chromium with
-the network cut off, and the incident markers in its DOM (single ones plus the counts on the
-cluster icons) must add up to every incident.
+run has the same data), then times ``render_html`` (reading the cached basemap, building the
+folium map and rendering it to one HTML string) and ``dumps_geojson``. The page is then opened
+in headless Chromium with the network cut off, twice:
+- driven by Playwright (Debian's /usr/bin/chromium, every non-file request aborted): the time
+  from navigation until the incident markers on the map (single ones plus the counts on the
+  cluster icons) add up to every incident and the side panel lists them all;
+- ``chromium --dump-dom`` (dead proxy), whose DOM must hold every incident too.
 """
 
 from __future__ import annotations
@@ -54,13 +57,18 @@ for a in range(n_articles):
     articles.append(ParsedArticle(id=f"a{a}", text="", title=f"Synthetic article {a}", date="2024-01-01",
                                   url=f"https://example.org/{a}", mentions=(), places=rps,
                                   incidents=tuple(incidents)))
+from geomap.basemap import load_basemap
+
 t0 = time.perf_counter()
+basemap = load_basemap()
+tb = time.perf_counter()
 html = render_html(articles)
 t1 = time.perf_counter()
 geojson = dumps_geojson(articles)
 t2 = time.perf_counter()
 open(out, "w", encoding="utf-8").write(html)
-print(json.dumps({"render_s": t1 - t0, "geojson_s": t2 - t1, "html_mb": len(html.encode()) / 1e6,
+print(json.dumps({"render_s": t1 - t0, "basemap_s": tb - t0, "geojson_s": t2 - t1,
+                  "basemap_mb": len(basemap.land_json.encode()) / 1e6, "html_mb": len(html.encode()) / 1e6,
                   "geojson_mb": len(geojson.encode()) / 1e6,
                   "incidents": sum(len(a.incidents) for a in articles)}))
 """
@@ -89,6 +97,34 @@ def open_in_chromium(page: Path, tmp: str) -> tuple[float, int]:
     return elapsed, single + sum(int(n) for n in clustered)
 
 
+#: Incident markers on the map (single ones plus cluster counts) and rows in the side panel.
+COUNT_JS = """() => {
+    const single = document.querySelectorAll('.leaflet-marker-pane .geomap-incident').length;
+    const clustered = [...document.querySelectorAll('.marker-cluster span')]
+        .reduce((n, s) => n + parseInt(s.textContent, 10), 0);
+    return [single + clustered, document.querySelectorAll('.geomap-panel-row').length];
+}"""
+
+
+def open_with_playwright(page: Path, incidents: int) -> float:
+    """Seconds from navigation until every incident is on the map and in the panel."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9"],
+        )
+        tab = browser.new_page(viewport={"width": 1100, "height": 650})
+        tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        t0 = time.perf_counter()
+        tab.goto(page.as_uri(), wait_until="load", timeout=120_000)
+        tab.wait_for_function(f"({COUNT_JS})().every(n => n === {incidents})", timeout=120_000, polling=50)
+        elapsed = time.perf_counter() - t0
+        browser.close()
+    return elapsed
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -103,15 +139,19 @@ def main() -> None:
             opened, markers = open_in_chromium(page, tmp)
             if markers != result["incidents"]:
                 raise SystemExit(f"Chromium showed {markers} incident markers of {result['incidents']}")
-            for key in ("render_s", "geojson_s", "html_mb", "geojson_mb"):
+            for key in ("render_s", "basemap_s", "geojson_s", "html_mb", "basemap_mb", "geojson_mb"):
                 figures.setdefault(key, []).append(result[key])
             figures.setdefault("chromium_s", []).append(opened)
+            figures.setdefault("playwright_s", []).append(open_with_playwright(page, result["incidents"]))
     print(f"{args.articles} articles, {args.articles * args.incidents:,} incidents, {args.runs} runs")
     print(median_line("render_html (map + HTML string)", figures["render_s"], "s"))
+    print(median_line("  of which reading the cached basemap", figures["basemap_s"], "s"))
     print(median_line("dumps_geojson", figures["geojson_s"], "s"))
     print(median_line("HTML size", figures["html_mb"], "MB", "{:.2f}"))
+    print(median_line("  of which the basemap's land layer", figures["basemap_mb"], "MB", "{:.3f}"))
     print(median_line("GeoJSON size", figures["geojson_mb"], "MB", "{:.2f}"))
     print(median_line("Chromium load + dump, offline", figures["chromium_s"], "s", "{:.2f}"))
+    print(median_line("Playwright: open until all on map + panel", figures["playwright_s"], "s", "{:.2f}"))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geomap.map_style import BORDER, LAND, incident_icon
+from geomap.map_style import BORDER, LAND
 
 
 class RawText(Element):
@@ -70,9 +70,12 @@ class BasemapLayer(PlainMacro):
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.shapes_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = geomap.basemap({{ this._parent.get_name() }}, {{ this.shapes_json }},
-            {{ this.style|tojson }});
+        var {{ this.get_name() }} = geomap.basemap({{ this._parent.get_name() }},
+            geomap.data({{ (this.get_name() ~ '_data')|tojson }}), {{ this.style|tojson }});
         {% endmacro %}
         """
     )
@@ -103,21 +106,28 @@ class GeoJsonLayer(folium.map.Layer, PlainMacro):
 
 
 class IncidentCluster(PlainMacro):
-    """All incident markers in one marker-cluster group, filtered by the article and type layers."""
+    """All incident markers in one marker-cluster group, filtered by the article and type layers.
+
+    The data is a JSON block, read with ``JSON.parse``: for 10,000 incidents (12 MB) a browser
+    parses that faster than the same data as a script literal. ``tojson`` escapes ``<``, so no
+    article text can close the block.
+    """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data|tojson }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.markerClusterGroup(
             {chunkedLoading: true, maxClusterRadius: 40, spiderfyOnMaxZoom: true});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {{ this.get_name() }}.geomap = geomap.incidents({{ this._parent.get_name() }}, {{ this.get_name() }},
-            {{ this.data|tojson }},
+            geomap.data({{ (this.get_name() ~ '_data')|tojson }}),
             [{% for layer in this.article_layers %}{{ layer.get_name() }},{% endfor %}],
             { {%- for t, layer in this.type_layers.items() %}
                 {{ t|tojson }}: {{ layer.get_name() }},
-            {%- endfor %} },
-            {{ this.icons|tojson }});
+            {%- endfor %} });
         {% endmacro %}
         """
     )
@@ -130,26 +140,27 @@ class IncidentCluster(PlainMacro):
         self.data = data
         self.article_layers = list(article_layers)
         self.type_layers = type_layers
-        self.icons = {t: incident_icon(t) for t in type_layers}
 
 
 class IncidentPanel(PlainMacro):
-    """The side panel: every located incident by date; a click flies to it and opens its popup."""
+    """The side panel: the located incidents by date, ``page_size`` rows at a time (a button
+    shows more); a click flies to one and opens its popup."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = geomap.panel({{ this._parent.get_name() }}, {{ this.cluster.get_name() }},
-            {{ this.cluster.icons|tojson }}, {{ this.labels|tojson }});
+            {{ this.labels|tojson }}, {{ this.page_size|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, cluster: IncidentCluster, labels: dict[str, str]):
+    def __init__(self, cluster: IncidentCluster, labels: dict[str, str], page_size: int = 200):
         super().__init__()
         self._name = "IncidentPanel"
         self.cluster = cluster
         self.labels = labels
+        self.page_size = int(page_size)
 
 
 class FitView(PlainMacro):

@@ -25,11 +25,11 @@ OKABE_ITO: dict[str, str] = {
 
 #: Marker shapes, as SVG in a 16×16 box.
 SHAPES: dict[str, str] = {
-    "circle": '<circle cx="8" cy="8" r="6.3"/>',
-    "square": '<rect x="2" y="2" width="12" height="12"/>',
-    "diamond": '<path d="M8 .8 15.2 8 8 15.2.8 8z"/>',
-    "triangle": '<path d="M8 1.2 15.3 14.3H.7z"/>',
-    "triangle-down": '<path d="M8 14.8 15.3 1.7H.7z"/>',
+    "circle": "<circle cx='8' cy='8' r='6.3'/>",
+    "square": "<rect x='2' y='2' width='12' height='12'/>",
+    "diamond": "<path d='M8 .8 15.2 8 8 15.2.8 8z'/>",
+    "triangle": "<path d='M8 1.2 15.3 14.3H.7z'/>",
+    "triangle-down": "<path d='M8 14.8 15.3 1.7H.7z'/>",
 }
 
 #: Incident type -> (Okabe–Ito colour name, shape). The most frequent types get the most
@@ -72,17 +72,29 @@ def place_group(feature_type: str) -> str:
     return PLACE_GROUPS.get(feature_type, "land")
 
 
-def incident_icon(incident_type: str, size: int = 16) -> str:
-    """The type's SVG icon (our own markup, no article text)."""
-    colour, shape = INCIDENT_STYLE.get(incident_type, INCIDENT_STYLE["other"])
+def incident_icon(incident_type: str) -> str:
+    """The type's icon as an element: its picture is the type's CSS class (``icon_css``)."""
+    t = incident_type if incident_type in INCIDENT_STYLE else "other"
+    return f'<i class="geomap-icon geomap-i-{t}"></i>'
+
+
+def icon_svg(incident_type: str) -> str:
+    """The type's marker, our own SVG in a 16×16 box (no article text)."""
+    colour, shape = INCIDENT_STYLE[incident_type]
     return (
-        f'<svg class="geomap-icon" width="{size}" height="{size}" viewBox="0 0 16 16" '
-        f'fill="{OKABE_ITO[colour]}" stroke="#fff" stroke-width="1.5">{SHAPES[shape]}</svg>'
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16' "
+        f"fill='{OKABE_ITO[colour]}' stroke='#fff' stroke-width='1.5'>{SHAPES[shape]}</svg>"
     )
 
 
-def incident_icons() -> dict[str, str]:
-    return {t: incident_icon(t) for t in INCIDENT_STYLE}
+def icon_css() -> str:
+    """One background image per type: a marker, a legend row, a popup and a panel row draw the
+    same picture, and a 10,000-incident page holds it once, not 10,000 times."""
+    rules = []
+    for t in INCIDENT_STYLE:
+        uri = icon_svg(t).replace("#", "%23").replace("<", "%3C").replace(">", "%3E")
+        rules.append(f'.geomap-i-{t}{{background-image:url("data:image/svg+xml,{uri}")}}')
+    return "\n".join(rules)
 
 
 # --------------------------------------------------------------------------- offline assets
@@ -111,9 +123,10 @@ def _inline_images(css: str, folder: Path) -> str:
 
 _GEOMAP_CSS = f"""
 .leaflet-container{{background:{SEA}}}
-.geomap-incident svg{{display:block;filter:drop-shadow(0 0 1px rgba(0,0,0,.9))}}
+.geomap-incident{{filter:drop-shadow(0 0 1px rgba(0,0,0,.9))}}
+[class*=geomap-i-]{{background-repeat:no-repeat;background-size:16px 16px}}
 .geomap-place{{background:#fff;border:3px solid;box-shadow:0 0 2px rgba(0,0,0,.6);box-sizing:border-box}}
-.geomap-icon{{vertical-align:-3px;margin-right:4px}}
+.geomap-icon{{display:inline-block;width:16px;height:16px;vertical-align:-3px;margin-right:4px}}
 .geomap-swatch{{display:inline-block;width:12px;height:12px;background:#fff;border:3px solid;
  box-sizing:border-box;margin-right:4px;vertical-align:-1px}}
 .geomap-country-label{{font:600 12px/1.2 sans-serif;color:#3d3a33;white-space:nowrap;
@@ -130,6 +143,8 @@ _GEOMAP_CSS = f"""
  background:#fff;padding:4px 9px;font:12px/1.35 sans-serif;cursor:pointer}}
 .geomap-panel-row:hover,.geomap-panel-row:focus{{background:#eef5fa}}
 .geomap-panel-row small{{display:block;color:#555}}
+.geomap-panel-more{{display:block;width:100%;border:0;background:#eef5fa;padding:5px 9px;
+ font:12px sans-serif;cursor:pointer}}
 .geomap-layer-name{{display:inline-block;max-width:230px;vertical-align:bottom;overflow:hidden;
  text-overflow:ellipsis;white-space:nowrap}}
 .geomap-popup mark.geomap-trigger{{background:#ffd54f}}
@@ -142,7 +157,8 @@ _GEOMAP_CSS = f"""
 
 
 def _colour_css() -> str:
-    return "\n".join(f".geomap-f-{g}{{border-color:{c}}}" for g, c in PLACE_COLOURS.items())
+    places = "\n".join(f".geomap-f-{g}{{border-color:{c}}}" for g, c in PLACE_COLOURS.items())
+    return f"{places}\n{icon_css()}"
 
 
 #: The page's own JavaScript: the basemap, markers, the incident filter (layers x time slider)
@@ -150,6 +166,10 @@ def _colour_css() -> str:
 #: with textContent (panel rows, country labels).
 _GEOMAP_JS = """
 var geomap = {
+  data: function (id) {
+    // Data blocks are JSON (<script type="application/json">): parsed as data, never run.
+    return JSON.parse(document.getElementById(id).textContent);
+  },
   basemap: function (map, shapes, style) {
     // Below the tiles (tilePane is 200): where a tile fails, or with no tiles, the land shows.
     var pane = map.createPane('geomap-basemap');
@@ -179,11 +199,11 @@ var geomap = {
       color: feature.properties.colour, weight: feature.properties.weight || 1,
       fillOpacity: feature.properties.fill || 0.08};
   },
-  incidents: function (map, cluster, data, articleLayers, typeLayers, icons) {
+  incidents: function (map, cluster, data, articleLayers, typeLayers) {
     var maxDate = null, listeners = [];
     var markers = data.map(function (d) {
       var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
-        className: 'geomap-incident geomap-t-' + d.t, html: icons[d.t], iconSize: [16, 16]})});
+        className: 'geomap-incident geomap-i-' + d.t, iconSize: [16, 16]})});
       m.bindPopup(d.popup, {maxWidth: 420});
       m.bindTooltip(d.tooltip);
       m.geomap = d;
@@ -205,35 +225,49 @@ var geomap = {
       onRefresh: function (f) { listeners.push(f); f(); },
       setMaxDate: function (date) { maxDate = date; refresh(); }};
   },
-  panel: function (map, cluster, icons, typeLabels) {
-    // The incidents in data order (sorted by date in Python), one button each; every text
-    // from an article goes in with textContent.
+  panel: function (map, cluster, typeLabels, pageSize) {
+    // The visible incidents in data order (sorted by date in Python), a page of buttons at a
+    // time (10,000 rows would cost a big page seconds of layout); every text from an article
+    // goes in with textContent.
     var state = cluster.geomap;
     var control = L.control({position: 'topright'});
+    function row(m, parent) {
+      var d = m.geomap;
+      var button = L.DomUtil.create('button', 'geomap-panel-row', parent);
+      button.type = 'button';
+      L.DomUtil.create('i', 'geomap-icon geomap-i-' + d.t, button);
+      var what = L.DomUtil.create('b', '', button);
+      what.textContent = typeLabels[d.t] || d.t;
+      button.appendChild(document.createTextNode(' \\u00b7 ' + (d.date || 'date unknown')));
+      var where = L.DomUtil.create('small', '', button);
+      var text = d.place || 'place not named';
+      if (d.f !== null && d.f !== undefined) {
+        text += ' \\u00b7 ' + d.f + (d.f === 1 ? ' fatality' : ' fatalities');
+      }
+      where.textContent = text;
+      L.DomEvent.on(button, 'click', function () {
+        function show() { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+        // A zoom still animating would swallow the move: show it once that one ends.
+        if (map._animatingZoom) { map.once('zoomend', show); } else { show(); }
+      });
+    }
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'geomap-panel');
       var head = L.DomUtil.create('div', 'geomap-panel-head', div);
-      var rows = state.markers.map(function (m) {
-        var d = m.geomap;
-        var row = L.DomUtil.create('button', 'geomap-panel-row', div);
-        row.type = 'button';
-        row.insertAdjacentHTML('beforeend', icons[d.t]);  // our own SVG, no article text
-        var what = L.DomUtil.create('b', '', row);
-        what.textContent = typeLabels[d.t] || d.t;
-        row.appendChild(document.createTextNode(' \\u00b7 ' + (d.date || 'date unknown')));
-        var where = L.DomUtil.create('small', '', row);
-        var text = d.place || 'place not named';
-        if (d.f !== null && d.f !== undefined) {
-          text += ' \\u00b7 ' + d.f + (d.f === 1 ? ' fatality' : ' fatalities');
-        }
-        where.textContent = text;
-        L.DomEvent.on(row, 'click', function () {
-          function show() { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
-          // A zoom still animating would swallow the move: show it once that one ends.
-          if (map._animatingZoom) { map.once('zoomend', show); } else { show(); }
-        });
-        return row;
-      });
+      var list = L.DomUtil.create('div', 'geomap-panel-list', div);
+      var more = L.DomUtil.create('button', 'geomap-panel-more', div);
+      more.type = 'button';
+      var shown = [], limit = pageSize;
+      function draw() {
+        var rows = document.createDocumentFragment();
+        shown.slice(list.childNodes.length, limit).forEach(function (m) { row(m, rows); });
+        list.appendChild(rows);
+        more.style.display = shown.length > limit ? '' : 'none';
+        more.textContent = 'Show ' + Math.min(pageSize, shown.length - limit) + ' more';
+        head.textContent = 'Incidents by date: ' + shown.length +
+          (shown.length === state.markers.length ? '' : ' of ' + state.markers.length);
+      }
+      L.DomEvent.on(more, 'click', function () { limit += pageSize; draw(); });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       // As tall as the map leaves beside the legend (same corner's column), never under it.
@@ -245,14 +279,10 @@ var geomap = {
       map.on('resize', fit);
       setTimeout(fit, 0);
       state.onRefresh(function () {
-        var shown = 0;
-        rows.forEach(function (row, i) {
-          var on = state.visible(state.markers[i]);
-          row.style.display = on ? '' : 'none';
-          if (on) { shown++; }
-        });
-        head.textContent = 'Incidents by date: ' + shown +
-          (shown === rows.length ? '' : ' of ' + rows.length);
+        shown = state.markers.filter(state.visible);
+        limit = pageSize;
+        list.textContent = '';
+        draw();
       });
       return div;
     };

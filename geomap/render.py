@@ -178,21 +178,21 @@ def place_features(rp: ResolvedPlace, article: ParsedArticle, basemap: Basemap) 
     its Natural Earth polygon, another area as its extent, anything else as a marker."""
     p = rp.place
     group = place_group(p.feature_type)
-    popup = {"group": group, "colour": PLACE_COLOURS[group], "tooltip": esc(p.name),
+    props = {"group": group, "colour": PLACE_COLOURS[group], "tooltip": esc(p.name),
              "popup": place_popup(rp, article)}  # fmt: skip
     if p.feature_type == "country":
         outline = basemap.country_shape(p.country_code or next(iter(p.country_codes), None))
         if outline is not None:
             return [
-                _feature(outline, **popup, weight=1.5, fill=0.12),
+                _feature(outline, **props, weight=1.5, fill=0.12),
                 _feature({"type": "Point", "coordinates": [p.lon, p.lat]}, label=p.name),
             ]
     area = basemap.marine_shape(p)
     if area is None and p.bbox and p.feature_type in AREA_TYPES:
         area = mapping(box(*p.bbox))  # bbox is (west, south, east, north)
     if area is not None:
-        return [_feature(area, **popup)]
-    return [_feature(mapping(Point(p.lon, p.lat)), **popup)]
+        return [_feature(area, **props)]
+    return [_feature(mapping(Point(p.lon, p.lat)), **props)]
 
 
 def layer_name(article: ParsedArticle, hover: str | None = None) -> str:

@@ -277,3 +277,41 @@ def evil(geoparser):
     )
     return geoparser.parse(text, id="evil", title="<script>window.__pwned='title'</script><i>t</i>",
                            date="2024-03-12", url="javascript:window.__pwned='url'")  # fmt: skip
+
+
+def many_incidents(n: int) -> ParsedArticle:
+    """One article with ``n`` dated incidents in two towns."""
+    towns = [Place(id=f"t{i}", name=f"Town {i}", feature_type="city", lat=10 + i, lon=40 + i) for i in (0, 1)]
+    sentence = "Gunmen attacked a convoy near Town 0."
+    incidents = tuple(
+        Incident(
+            id=f"m-e{k}", article_id="m", incident_type="armed_attack", sentence=sentence, sentence_start=0,
+            sentence_end=len(sentence), trigger="attacked", trigger_start=7, trigger_end=15,
+            location_name=towns[k % 2].name, location_start=None, location_end=None, place=towns[k % 2],
+            precision="city", actors=(), fatalities=k, affected=None, date=f"2024-{1 + k % 12:02d}-01",
+            confidence=0.8,
+        )
+        for k in range(n)
+    )  # fmt: skip
+    rps = tuple(ResolvedPlace(place=t, confidence=0.9, mentions=(t.name,), mention_count=1, sentences=(),
+                              article_ids=("m",)) for t in towns)  # fmt: skip
+    return ParsedArticle(id="m", text=sentence, title="Many", date="2024-12-01", url=None, mentions=(),
+                         places=rps, incidents=incidents)  # fmt: skip
+
+
+def test_panel_shows_a_long_list_a_page_at_a_time(open_offline, tmp_path):
+    opened = open_offline(write(tmp_path, "many.html", [many_incidents(450)], tiles=None))
+    page = opened.page
+    assert page.locator(".geomap-panel-head").text_content() == "Incidents by date: 450"
+    assert page.locator(".geomap-panel-row").count() == 200
+    more = page.locator(".geomap-panel-more")
+    assert more.text_content() == "Show 200 more"
+    more.click()
+    more.click()
+    assert page.locator(".geomap-panel-row").count() == 450 and not more.is_visible()
+    rows = page.locator(".geomap-panel-row").all_text_contents()
+    assert rows[0].startswith("armed attack · 2024-01-01")
+    assert rows[-1].startswith("armed attack · 2024-12-01")  # by date across the pages
+    page.locator(".geomap-panel-row").nth(449).click()  # the last page's rows open their popups too
+    page.locator(".leaflet-popup-content").last.wait_for(state="visible", timeout=5000)
+    assert not opened.errors
