@@ -9,7 +9,7 @@ folium map and rendering it to one HTML string) and ``dumps_geojson``. The page 
 in headless Chromium with the network cut off, twice:
 - driven by Playwright (Debian's /usr/bin/chromium, every non-file request aborted): the time
   from navigation until the incident markers on the map (single ones plus the counts on the
-  cluster icons) add up to every incident and the side panel lists them all;
+  cluster icons) add up to every incident and the side panel counts them all;
 - ``chromium --dump-dom`` (dead proxy), whose DOM must hold every incident too.
 """
 
@@ -97,12 +97,14 @@ def open_in_chromium(page: Path, tmp: str) -> tuple[float, int]:
     return elapsed, single + sum(int(n) for n in clustered)
 
 
-#: Incident markers on the map (single ones plus cluster counts) and rows in the side panel.
+#: Incident markers on the map (single ones plus cluster counts), and the incidents the side
+#: panel lists (its heading; it draws 200 rows at a time).
 COUNT_JS = """() => {
     const single = document.querySelectorAll('.leaflet-marker-pane .geomap-incident').length;
     const clustered = [...document.querySelectorAll('.marker-cluster span')]
         .reduce((n, s) => n + parseInt(s.textContent, 10), 0);
-    return [single + clustered, document.querySelectorAll('.geomap-panel-row').length];
+    const head = document.querySelector('.geomap-panel-head');
+    return [single + clustered, head ? parseInt(head.textContent.replace(/^\\D+/, ''), 10) : 0];
 }"""
 
 
