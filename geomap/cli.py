@@ -335,8 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     fmap.add_argument(
         "--tiles",
         default="OpenStreetMap",
-        help="background tiles: a provider name (e.g. 'CartoDB positron'), a URL template with "
-        "{z}/{x}/{y}, or 'none' for a plain background (default: OpenStreetMap; the only network use)",
+        help="background tiles over the bundled basemap: a provider name (e.g. 'CartoDB positron'), "
+        "a URL template with {z}/{x}/{y}, or 'none' for the basemap alone (default: OpenStreetMap; "
+        "the only network use)",
     )
     fmap.set_defaults(func=cmd_map)
 

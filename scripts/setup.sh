@@ -21,7 +21,8 @@ if [ -z "$python" ]; then
     exit 1
 fi
 
-# Headless Chromium (map tests) and GDAL (export tests), from Debian.
+# Headless Chromium (map tests; Playwright drives this one, it never downloads a browser)
+# and GDAL (export tests), from Debian.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
