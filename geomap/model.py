@@ -112,7 +112,7 @@ class ParsedArticle:
             "date": self.date,
             "url": self.url,
             "mentions": [m.to_dict() for m in self.mentions],
-            "places": [{**place_summary(r.place), **r.properties()} for r in self.places],
+            "places": [{**(place_summary(r.place) or {}), **r.properties()} for r in self.places],
             "incidents": [i.to_dict() for i in self.incidents],
         }
 
