@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.batch_input import Failure, Item, iter_inputs, safe_name
+from geomap.batch_input import Failure, Item, Note, iter_inputs, safe_name
 from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
 from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
@@ -200,11 +200,13 @@ class _Run:
             self.combined.add(article)
 
 
-def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
-    """Chunks of ``(input, article)`` to parse; failures and finished articles are dealt with here."""
+def _chunks(items: Iterable[Item | Failure | Note], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
+    """Chunks of ``(input, article)`` to parse; failures, notes and finished articles are dealt with here."""
     chunk: list = []
     for item in items:
-        if isinstance(item, Failure):
+        if isinstance(item, Note):
+            run.report(item.line())
+        elif isinstance(item, Failure):
             run.fail(item)
             tick()
         elif run.admit(item):

@@ -13,10 +13,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap.batch_outputs import MAP_LIMIT
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.normalize import MAX_NAME_LENGTH
+
+if TYPE_CHECKING:
+    from geomap.article import Article
 
 EXIT_OK = 0
 EXIT_EMPTY = 1
@@ -108,12 +112,23 @@ def cmd_gazetteer_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_file(source: str) -> list[Article]:
+    """The articles of one input; stderr says once when it was not read as UTF-8."""
+    from geomap.article import read_articles
+
+    articles = list(read_articles(source))
+    legacy = dict.fromkeys(a.encoding for a in articles if a.encoding not in (None, "utf-8"))
+    if legacy:
+        where = "standard input" if source == "-" else source
+        print(f"geomap: {where}: read as {', '.join(e for e in legacy if e)}", file=sys.stderr)
+    return articles
+
+
 def _parse_files(files: Sequence[str], date: str | None = None):
     """Parse every article of every input file (one Geoparser for all)."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    articles = [a for f in files for a in read_articles(f)]
+    articles = [a for f in files for a in _read_file(f)]
     if date is not None:
         import dataclasses
         import datetime as dt
@@ -143,10 +158,9 @@ def _load_inputs(files: Sequence[str]):
 
 def _parse_files_each(files: Sequence[str]):
     """Like ``_parse_files``, but a list of parsed articles per file."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    per_file = [list(read_articles(f)) for f in files]
+    per_file = [_read_file(f) for f in files]
     parser = Geoparser()
     return [[parser.parse_article(a) for a in articles] for articles in per_file]
 

@@ -119,6 +119,7 @@ class Geoparser:
             mentions=mentions,
             places=tuple(places),
             incidents=tuple(incidents),
+            encoding=article.encoding,
         )
 
 
