@@ -30,7 +30,7 @@ from geomap.batch_input import Failure, Item, Note, iter_inputs, safe_name
 from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
 from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
-from geomap.output import is_geomap_output, write_text_atomic
+from geomap.output import is_geomap_output, json_line, write_text_atomic
 from geomap.parsed_io import article_from_dict, is_parsed_object
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ def _chunks(items: Iterable[Item | Failure | Note], run: _Run, tick: Callable[[]
 
 
 def _write_failures(out: Path, failures: list[Failure]) -> None:
-    lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in failures)
+    lines = "".join(json_line(f.to_dict()) for f in failures)
     write_text_atomic(out / FAILURES_NAME, lines, force=True)  # batch-owned; not a marked format
 
 

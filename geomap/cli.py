@@ -174,8 +174,10 @@ def default_output(files: Sequence[str], suffix: str) -> Path:
 def cmd_parse(args: argparse.Namespace) -> int:
     parsed = _parse_files([args.file], args.date)
     if args.json:
+        from geomap.output import json_line
+
         for article in parsed:
-            print(json.dumps(article.to_dict(), ensure_ascii=False))
+            sys.stdout.write(json_line(article.to_dict()))  # JSON Lines: one article per line
         return EXIT_OK
     for article in parsed:
         print(f"# {article.title or article.id}")
@@ -282,7 +284,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             right = "-" if b["right"] is None else f"{b['right']:.3f}"
             print(f"{b['low']:.1f}–{b['high']:.1f}{'':<5} {b['events']:>6} {mean:>6} {right:>6}")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        from geomap.output import write_text_atomic
+
+        # a figures file: always replaced, as before
+        write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)
     return EXIT_OK
 
 
