@@ -189,7 +189,12 @@ def decode(data: bytes, where: str, *, html: bool = False) -> Decoded:
     bom = _from_bom(data, where)
     if bom is not None:
         return bom
-    reason = _binary_reason(data)
+    try:
+        utf8: str | None = data.decode(UTF8)
+    except UnicodeDecodeError:
+        utf8 = None
+    # Signatures only for bytes that are not clean UTF-8 text: "BZh" or "%PDF-" may start a sentence.
+    reason = _binary_reason(data) if utf8 is None or "\x00" in utf8 else None
     if reason is not None:
         raise InputError(f"{where} {reason}")
     declared = declared_charset(data) if html else None
@@ -201,10 +206,8 @@ def decode(data: bytes, where: str, *, html: bool = False) -> Decoded:
                 f"{where} declares charset {label(declared)} but is not {label(declared)} text "
                 f"(bad byte at offset {exc.start})"
             ) from None
-    try:
-        return Decoded(data.decode(UTF8), UTF8)
-    except UnicodeDecodeError:
-        pass
+    if utf8 is not None:
+        return Decoded(utf8, UTF8)
     control = _CONTROL.search(data)
     if control is not None:
         raise InputError(

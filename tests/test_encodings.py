@@ -24,6 +24,8 @@ QUOTES = "The mayor said “we will rebuild” after the storm cost €40 millio
         "Ç",  # one accented letter: valid UTF-8 is never second-guessed
         "Ã©",  # UTF-8 that a detector could take for Windows-1252 mojibake
         "Київ — Харків",
+        "BZh, the reporter wrote, was the sound of the drone.",  # a bzip2 signature, in text
+        "%PDF-1.4 is the version the report cites.",
     ],
 )
 def test_valid_utf8_is_read_as_utf8(text):
