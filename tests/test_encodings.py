@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.encodings import declared_charset, decode, jsonl_lines
 from geomap.errors import InputError
@@ -166,3 +168,16 @@ def test_charset_normalizer_is_not_imported_for_utf8():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_give_text_or_a_one_line_reason(data):
+    try:
+        decoded = decode(data, "x.txt")
+    except InputError as exc:
+        assert str(exc).startswith("x.txt") and "\n" not in str(exc)
+    else:
+        assert isinstance(decoded.text, str) and decoded.encoding
+        if data.isascii() and b"\x00" not in data:
+            assert (decoded.text, decoded.encoding) == (data.decode("ascii"), "utf-8")
