@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.batch_input import Failure, Item, iter_inputs, safe_name
+from geomap.batch_input import Failure, Item, Note, iter_inputs, safe_name
 from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
 from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
-from geomap.output import is_geomap_output, write_text_atomic
+from geomap.output import is_geomap_output, json_line, write_text_atomic
 from geomap.parsed_io import article_from_dict, is_parsed_object
 
 if TYPE_CHECKING:
@@ -200,11 +200,13 @@ class _Run:
             self.combined.add(article)
 
 
-def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
-    """Chunks of ``(input, article)`` to parse; failures and finished articles are dealt with here."""
+def _chunks(items: Iterable[Item | Failure | Note], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
+    """Chunks of ``(input, article)`` to parse; failures, notes and finished articles are dealt with here."""
     chunk: list = []
     for item in items:
-        if isinstance(item, Failure):
+        if isinstance(item, Note):
+            run.report(item.line())
+        elif isinstance(item, Failure):
             run.fail(item)
             tick()
         elif run.admit(item):
@@ -220,7 +222,7 @@ def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]
 
 
 def _write_failures(out: Path, failures: list[Failure]) -> None:
-    lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in failures)
+    lines = "".join(json_line(f.to_dict()) for f in failures)
     write_text_atomic(out / FAILURES_NAME, lines, force=True)  # batch-owned; not a marked format
 
 

@@ -13,10 +13,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap.batch_outputs import MAP_LIMIT
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.normalize import MAX_NAME_LENGTH
+
+if TYPE_CHECKING:
+    from geomap.article import Article
 
 EXIT_OK = 0
 EXIT_EMPTY = 1
@@ -108,12 +112,23 @@ def cmd_gazetteer_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_file(source: str) -> list[Article]:
+    """The articles of one input; stderr says once when it was not read as UTF-8."""
+    from geomap.article import read_articles
+
+    articles = list(read_articles(source))
+    legacy = dict.fromkeys(a.encoding for a in articles if a.encoding not in (None, "utf-8"))
+    if legacy:
+        where = "standard input" if source == "-" else source
+        print(f"geomap: {where}: read as {', '.join(e for e in legacy if e)}", file=sys.stderr)
+    return articles
+
+
 def _parse_files(files: Sequence[str], date: str | None = None):
     """Parse every article of every input file (one Geoparser for all)."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    articles = [a for f in files for a in read_articles(f)]
+    articles = [a for f in files for a in _read_file(f)]
     if date is not None:
         import dataclasses
         import datetime as dt
@@ -143,10 +158,9 @@ def _load_inputs(files: Sequence[str]):
 
 def _parse_files_each(files: Sequence[str]):
     """Like ``_parse_files``, but a list of parsed articles per file."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    per_file = [list(read_articles(f)) for f in files]
+    per_file = [_read_file(f) for f in files]
     parser = Geoparser()
     return [[parser.parse_article(a) for a in articles] for articles in per_file]
 
@@ -160,8 +174,10 @@ def default_output(files: Sequence[str], suffix: str) -> Path:
 def cmd_parse(args: argparse.Namespace) -> int:
     parsed = _parse_files([args.file], args.date)
     if args.json:
+        from geomap.output import json_line
+
         for article in parsed:
-            print(json.dumps(article.to_dict(), ensure_ascii=False))
+            sys.stdout.write(json_line(article.to_dict()))  # JSON Lines: one article per line
         return EXIT_OK
     for article in parsed:
         print(f"# {article.title or article.id}")
@@ -268,7 +284,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             right = "-" if b["right"] is None else f"{b['right']:.3f}"
             print(f"{b['low']:.1f}–{b['high']:.1f}{'':<5} {b['events']:>6} {mean:>6} {right:>6}")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        from geomap.output import write_text_atomic
+
+        # a figures file: always replaced, as before
+        write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)
     return EXIT_OK
 
 

@@ -122,6 +122,7 @@ def article_from_dict(obj: Mapping[str, Any], where: str = "input") -> ParsedArt
             mentions=tuple(_mention(m) for m in obj["mentions"]),
             places=tuple(_resolved_place(p) for p in obj["places"]),
             incidents=tuple(_incident(i, article_id) for i in obj["incidents"]),
+            encoding=_opt_str(obj.get("encoding")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{where}: malformed parsed article ({type(exc).__name__}: {exc})") from None
@@ -141,7 +142,8 @@ def read_parsed(source: str | Path) -> list[ParsedArticle] | None:
     except UnicodeDecodeError:
         return None  # read_articles gives the proper message
     if path.suffix.lower() == ".jsonl":
-        lines = [(n, line) for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
+        # "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
+        lines = [(n, line) for n, line in enumerate(data.split("\n"), start=1) if line.strip()]
         objects = []
         for n, line in lines:
             try:

@@ -120,6 +120,7 @@ class Geoparser:
             mentions=mentions,
             places=tuple(places),
             incidents=tuple(incidents),
+            encoding=article.encoding,
         )
 
 
