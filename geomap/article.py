@@ -8,9 +8,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from geomap.encodings import Decoded, decode, jsonl_lines
 from geomap.errors import InputError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 #: Larger inputs are refused: no news article is this long, and parsing one would take minutes.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -83,7 +87,7 @@ def _from_html(html: str, where: str, default_id: str) -> Article:
         # trafilatura rejects a bare fragment such as "<p>x</p>" as not quite HTML;
         # its documentation says to wrap one in an element first.
         html = f"<html><body>{html}</body></html>"
-    doc = trafilatura.bare_extraction(
+    doc: Document | dict[str, Any] | None = trafilatura.bare_extraction(
         html,
         with_metadata=True,
         include_comments=False,  # readers' comments are not the article
@@ -93,8 +97,8 @@ def _from_html(html: str, where: str, default_id: str) -> Article:
         # The date the page declares in its markup; no guessing from dates in the text.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    body = (doc.text or "").strip() if doc is not None else ""
-    if not body:
+    # a dict comes only with as_dict=True, which is not asked for
+    if doc is None or isinstance(doc, dict) or not (body := (doc.text or "").strip()):
         raise InputError(f"{where} has no article text")
     title = " ".join((doc.title or "").split()) or None
     # The headline names places too; keep it in the text unless the page already starts with it.

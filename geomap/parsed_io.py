@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from geomap.errors import InputError
 from geomap.events import Incident
@@ -34,12 +34,19 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+@overload
+def place_from_dict(d: Mapping[str, Any], *, place_id: str | None = None) -> Place: ...
+@overload
+def place_from_dict(d: None, *, place_id: str | None = None) -> None: ...
+@overload
+def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None) -> Place | None: ...
 def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None) -> Place | None:
     """A ``Place`` from the place object of the contract (``name``, ``lat``, ``lon``, … or null)."""
     if d is None:
         return None
     geonameid = _opt_int(d.get("geonameid"))
-    bbox = d.get("bbox")
+    raw_bbox = d.get("bbox")
+    bbox = tuple(float(v) for v in raw_bbox) if raw_bbox and len(raw_bbox) == 4 else None
     return Place(
         id=str(place_id or d.get("id") or geonameid or d["name"]),
         name=str(d["name"]),
@@ -48,7 +55,7 @@ def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None)
         lon=float(d["lon"]),
         country_code=_opt_str(d.get("country_code")),
         geonameid=geonameid,
-        bbox=tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None,
+        bbox=(bbox[0], bbox[1], bbox[2], bbox[3]) if bbox is not None else None,
     )
 
 
