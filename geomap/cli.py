@@ -3,7 +3,7 @@
 Exit codes: 0 success; 1 a command found nothing to do its job with;
 2 bad usage or bad input; 3 gazetteer index missing, corrupt or unbuildable;
 4 ``geomap batch``: some inputs failed (listed in failures.jsonl), the good ones were written;
-130 interrupted.
+5 the incident store is missing, not a geomap store, too new or cannot be written; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geomap.batch_outputs import MAP_LIMIT
-from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.cli_store import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
+from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 from geomap.normalize import MAX_NAME_LENGTH
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ EXIT_EMPTY = 1
 EXIT_USAGE = 2
 EXIT_GAZETTEER = 3
 EXIT_PARTIAL = 4
+EXIT_STORE = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -203,9 +205,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from geomap.cli_store import cmd_map_store, has_filters
     from geomap.output import write_text_atomic
     from geomap.render import render_map
 
+    if args.db is not None:
+        if args.files:
+            raise InputError("give FILE... or --db, not both")
+        return cmd_map_store(args)
+    if not args.files:
+        raise InputError("give the files to map, or --db to map the incident store")
+    if has_filters(args) or args.limit is not None:
+        raise InputError("--bbox, --since, --until, --type, --country and --limit filter the store: add --db")
     parsed = _load_inputs(args.files)
     if not any(a.places for a in parsed):
         raise GeomapError("no places found in the input; no map written")
@@ -323,10 +334,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from geomap.batch import FAILURES_NAME, run_batch
 
-    summary = run_batch(
-        args.input, args.out, workers=args.workers, scheduler=args.scheduler, map_limit=args.map_articles
-    )
+    store = None
+    if args.db is not None:
+        from geomap.store import Store, resolve_db
+
+        store = Store(resolve_db(args.db))
+    try:
+        summary = run_batch(
+            args.input,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            map_limit=args.map_articles,
+            store=store,
+        )
+    finally:
+        if store is not None:
+            store.close()
     print(f"batch: {summary.line()} -> {args.out}", file=sys.stderr)
+    if store is not None:
+        print(f"batch: store: {summary.stored.line()} -> {store.path}", file=sys.stderr)
     if summary.map_note():
         print(f"batch: {summary.map_note()}", file=sys.stderr)
     if summary.failures:
@@ -345,8 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--json", action="store_true", help="print the parsed-article JSON")
     parse.set_defaults(func=cmd_parse)
 
-    fmap = commands.add_parser("map", help="an interactive map of one or more articles")
-    fmap.add_argument("files", nargs="+", metavar="FILE")
+    fmap = commands.add_parser(
+        "map", help="an interactive map of one or more articles, or of the incident store"
+    )
+    fmap.add_argument("files", nargs="*", metavar="FILE")
     fmap.add_argument(
         "-o", "--output", metavar="OUT.html", help="file to write (default: maps/<input name>.html)"
     )
@@ -356,6 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="OpenStreetMap",
         help="background tiles: a provider name (e.g. 'CartoDB positron'), a URL template with "
         "{z}/{x}/{y}, or 'none' for a plain background (default: OpenStreetMap; the only network use)",
+    )
+    db_option(fmap, switch=True)
+    filter_options(fmap)
+    fmap.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"with --db: at most N incidents, by date (default {MAP_INCIDENT_LIMIT:,})",
     )
     fmap.set_defaults(func=cmd_map)
 
@@ -420,7 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"map.html shows the first N articles (default {MAP_LIMIT}); the GeoJSON and CSV hold all",
     )
+    db_option(batch)
     batch.set_defaults(func=cmd_batch)
+
+    add_commands(commands)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)
@@ -467,6 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GazetteerError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_GAZETTEER
+    except StoreError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_EMPTY

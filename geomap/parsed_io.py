@@ -109,6 +109,11 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
     )
 
 
+def incident_from_dict(d: Mapping[str, Any], article_id: str) -> Incident:
+    """An ``Incident`` from its object in the parsed-article JSON (the incident store keeps them so)."""
+    return _incident(d, article_id)
+
+
 def _spans(value: Any) -> tuple[tuple[int, int], ...]:
     """The ``triggers`` list as offset pairs; empty (the single trigger) in files written before it."""
     return tuple((int(s), int(e)) for s, e in value or ())
