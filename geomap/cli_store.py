@@ -99,8 +99,6 @@ def cmd_incidents(args: argparse.Namespace) -> int:
                 count = write_incidents(f, store, query, fmt)
             print(f"{count} incident(s) written as {fmt}: {args.output}", file=sys.stderr)
         else:
-            if fmt == "csv":
-                sys.stdout.reconfigure(newline="")
             write_incidents(sys.stdout, store, query, fmt)
     return EXIT_OK
 

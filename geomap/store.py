@@ -297,7 +297,8 @@ class Store:
         return match is not None
 
     def _write_merged(self, incident_id: int, merged: Merged) -> None:
-        inc = merged.incident
+        uid = self._db.execute("SELECT uid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+        inc = replace(merged.incident, id=uid)  # the public id, which ``reports(uid)`` takes
         period = date_period(inc.date)
         self._db.execute(
             "UPDATE incidents SET incident_type = ?, family = ?, place_id = ?, lat = ?, lon = ?, "

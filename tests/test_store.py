@@ -143,6 +143,9 @@ def test_another_article_under_a_stored_id_is_kept_under_a_new_id(store):
     assert result.added and result.renamed_from == "daily" and result.article_id.startswith("daily~")
     tbilisi = props(store, IncidentQuery(country="GE"))
     assert tbilisi[0]["article_id"] == result.article_id and tbilisi[0]["sources"] == [result.article_id]
+    # its incident id "daily-e1" is taken: the stored incident gets a unique one, which reports() takes
+    assert tbilisi[0]["id"] == f"{result.article_id}:daily-e1"
+    assert [r.article_id for r in store.reports(tbilisi[0]["id"])] == [result.article_id]
     assert store.article(result.article_id).id == result.article_id
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.errors import InputError
 from geomap.store_query import IncidentQuery, parse_bbox
@@ -44,3 +46,25 @@ def test_bad_filters_say_what_is_wrong(filters, message):
 
 def test_where_is_empty_without_filters():
     assert IncidentQuery().where() == ("incidents i", "", [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bbox=st.one_of(
+        st.none(),
+        st.text(max_size=40),
+        st.lists(st.floats(), min_size=4, max_size=4).map(lambda v: ",".join(map(str, v))),
+    ),
+    since=st.one_of(st.none(), st.text(max_size=12), st.dates().map(str)),
+    until=st.one_of(st.none(), st.text(max_size=12), st.dates().map(str)),
+    country=st.one_of(st.none(), st.text(max_size=4)),
+    types=st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_any_user_text_gives_a_query_or_an_input_error(bbox, since, until, country, types):
+    try:
+        query = IncidentQuery.parse(bbox=bbox, since=since, until=until, country=country, types=types)
+    except InputError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    _source, where, params = query.where()
+    assert where.count("?") == len(params)
