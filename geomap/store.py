@@ -169,9 +169,10 @@ class Report:
 class Store:
     """An incident store in one SQLite file; open it once, use it as a context manager."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0) -> None:
+        """Open (``create``: or make) the store at ``path``; wait up to ``timeout`` s for other writers."""
         self.path = Path(path)
-        self._db = connect(self.path, create=create)
+        self._db = connect(self.path, create=create, timeout=timeout)
         self._lock = threading.RLock()
 
     def close(self) -> None:

@@ -85,11 +85,12 @@ MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Connection:
     """A connection to the store at ``path``, migrated to ``SCHEMA_VERSION``; StoreError otherwise.
 
     ``create`` makes a missing file (and its folder); without it a missing store is an error,
-    so that a query never leaves an empty database behind a typo.
+    so that a query never leaves an empty database behind a typo. ``timeout`` is how long to
+    wait for another process's write to end.
     """
     if path.is_dir():
         raise StoreError(f"{path} is a directory; give the store's file name")
@@ -107,11 +108,14 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         migrate(db, path)
         # WAL: readers (a served map) are not blocked while an article is being added.
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:  # locked, read-only, unreadable: not a question of format
+        db.close()
+        raise StoreError(f"cannot use the incident store {path}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StoreError(f"{path} is not a geomap incident store ({exc})") from None

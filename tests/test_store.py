@@ -342,3 +342,19 @@ def test_totals_line():
         "added 2 article(s) (1 already in the store), 2 new incident(s), "
         "4 report(s) merged into stored incidents"
     )
+
+
+def test_a_store_locked_by_another_writer_is_a_store_error(tmp_path):
+    path = tmp_path / "busy.db"
+    with Store(path) as store:
+        store.add(article("a", report("a", place=KHARKIV)))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process in the middle of its add
+    try:
+        with Store(path, timeout=0.2) as store:
+            with pytest.raises(StoreError, match="cannot write"):
+                store.add(article("b", report("b", place=ODESA)))
+            assert store.count() == 1  # reading still works
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
