@@ -377,7 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fmap.add_argument("files", nargs="*", metavar="FILE")
     fmap.add_argument(
-        "-o", "--output", metavar="OUT.html", help="file to write (default: maps/<input name>.html)"
+        "-o",
+        "--output",
+        metavar="OUT.html",
+        help="file to write (default: maps/<input name>.html, or maps/store.html with --db)",
     )
     fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     fmap.add_argument(

@@ -196,13 +196,18 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._db.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"cannot write to {self.path}: {exc}") from None
+
+    def _rollback(self) -> None:
+        """ROLLBACK, unless SQLite already rolled back on its own (a full disk, an I/O error)."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     # ------------------------------------------------------------------ writing
 
