@@ -130,39 +130,45 @@ def _parse_files(files: Sequence[str], date: str | None = None):
     """Parse every article of every input file (one Geoparser for all)."""
     from geomap.parser import Geoparser
 
-    articles = [a for f in files for a in _read_file(f)]
-    if date is not None:
-        import dataclasses
-        import datetime as dt
-
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            raise InputError(f"--date {date!r} is not a date like 2024-03-12") from None
-        articles = [a if a.date else dataclasses.replace(a, date=date) for a in articles]
+    articles = _dated([a for f in files for a in _read_file(f)], date)
     parser = Geoparser()
     return [parser.parse_article(a) for a in articles]
 
 
-def _load_inputs(files: Sequence[str]):
+def _dated(articles: list[Article], date: str | None) -> list[Article]:
+    """The articles, those without a date given ``date`` (``--date``), which must be a day."""
+    if date is None:
+        return articles
+    import dataclasses
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"--date {date!r} is not a date like 2024-03-12") from None
+    return [a if a.date else dataclasses.replace(a, date=date) for a in articles]
+
+
+def _load_inputs(files: Sequence[str], date: str | None = None):
     """Parsed articles from every input, in order: ``geomap parse --json`` output is read back
-    as it is (no second parse); anything else is parsed, with one Geoparser for all of it."""
+    as it is (no second parse); anything else is parsed, with one Geoparser for all of it, the
+    undated articles among it dated ``date``."""
     from geomap.parsed_io import read_parsed
 
     loaded = [read_parsed(f) if f != "-" else None for f in files]
     to_parse = [f for f, parsed in zip(files, loaded, strict=True) if parsed is None]
-    fresh = iter(_parse_files_each(to_parse)) if to_parse else iter(())
+    fresh = iter(_parse_files_each(to_parse, date)) if to_parse else iter(())
     out = []
     for parsed in loaded:
         out += parsed if parsed is not None else next(fresh)
     return out
 
 
-def _parse_files_each(files: Sequence[str]):
+def _parse_files_each(files: Sequence[str], date: str | None = None):
     """Like ``_parse_files``, but a list of parsed articles per file."""
     from geomap.parser import Geoparser
 
-    per_file = [_read_file(f) for f in files]
+    per_file = [_dated(_read_file(f), date) for f in files]
     parser = Geoparser()
     return [[parser.parse_article(a) for a in articles] for articles in per_file]
 

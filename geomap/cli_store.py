@@ -65,7 +65,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from geomap.store import AddTotals, Store, resolve_db
 
     path = resolve_db(args.db)
-    parsed = _load_inputs(args.files)  # every input is read (and parsed) before the store is touched
+    parsed = _load_inputs(args.files, args.date)  # all read (and parsed) before the store is touched
     if not parsed:
         raise InputError("no articles in the input")
     with Store(path) as store:
@@ -139,6 +139,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         nargs="+",
         metavar="FILE",
         help=".txt, .html, .json or .jsonl (parse --json output too), or -",
+    )
+    add.add_argument(
+        "--date",
+        help="date (YYYY-MM-DD) of the articles that have none, as for `geomap parse`; undated "
+        "incidents never merge across articles",
     )
     db_option(add)
     add.set_defaults(func=cmd_add)

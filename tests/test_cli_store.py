@@ -114,6 +114,18 @@ def test_add_parses_text_inputs_and_uses_geomap_db(capsys, tmp_path, monkeypatch
         assert store.stats()["articles"] == 2 and store.article("wire-a").text == ARTICLES[0]["text"]
 
 
+def test_add_date_dates_undated_text_so_it_can_merge(capsys, tmp_path, monkeypatch, geoparser, db):
+    monkeypatch.setattr(geomap.parser, "Geoparser", lambda *a, **k: geoparser)
+    text = tmp_path / "undated.txt"
+    text.write_text(
+        "Kharkiv strike\nMissiles struck Kharkiv on Tuesday, killing eight people.\n", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "add", text, "--db", db, "--date", "2024-03-13")
+    assert code == EXIT_OK and "0 new incident(s), 1 report(s) merged" in out
+    code, _, err = run(capsys, "add", text, "--db", db, "--date", "13/03/2024")
+    assert code == EXIT_USAGE and one_line_error(err) and "--date" in err
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
