@@ -7,9 +7,12 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from store_helpers import CHUHUIV, KHARKIV, ODESA, SALTIVKA, SUVA, TBILISI, article, report
 
 from geomap.errors import StoreError
+from geomap.incident_merge import same_event
 from geomap.parsed_io import article_from_dict
 from geomap.store import AddResult, AddTotals, Store, default_db_path, resolve_db
 from geomap.store_query import IncidentQuery
@@ -358,3 +361,75 @@ def test_a_store_locked_by_another_writer_is_a_store_error(tmp_path):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+_PLACES = st.sampled_from([KHARKIV, SALTIVKA, CHUHUIV, ODESA, TBILISI, SUVA, None])
+_REPORTS = st.lists(
+    st.tuples(
+        _PLACES,
+        st.one_of(st.none(), st.sampled_from(["2024-03-11", "2024-03-12", "2024-03-13", "2024-03", "soon"])),
+        st.sampled_from(["airstrike_shelling", "casualties", "protest_unrest"]),
+        st.one_of(st.none(), st.integers(0, 40)),
+        st.floats(0.0, 1.0),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(articles=st.lists(_REPORTS, min_size=1, max_size=6))
+def test_any_articles_keep_the_store_consistent(tmp_path_factory, articles):
+    with Store(tmp_path_factory.mktemp("prop") / "s.db") as store:
+        total = 0
+        for a, reports in enumerate(articles):
+            incs = [
+                report(f"a{a}", n, place=p, date=d, incident_type=t, fatalities=f, confidence=c)
+                for n, (p, d, t, f, c) in enumerate(reports, 1)
+            ]
+            result = store.add(article(f"a{a}", *incs))
+            assert result.incidents + result.merged == len(incs)
+            total += len(incs)
+        features = list(store.features())
+        assert sum(f["properties"]["source_count"] for f in features) == total == store.stats()["reports"]
+        for f in features:
+            p = f["properties"]
+            assert len(set(p["sources"])) == len(p["sources"]) == p["source_count"]  # one report per article
+            assert 0.0 <= p["confidence"] <= 1.0
+            if p["fatalities"] is not None:
+                assert p["fatalities_range"][0] <= p["fatalities_range"][1] == p["fatalities"]
+            reports = store.reports(p["id"])
+            assert [r.article_id for r in reports] == p["sources"]
+            for i, r in enumerate(reports):  # complete linkage: every two reports are one event
+                assert all(same_event(r.incident, o.incident) for o in reports[i + 1 :])
+
+
+def test_one_store_serves_several_threads(store):
+    """A web server's threads share one Store: adds and reads interleave without errors."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def add(start: int) -> None:
+        try:
+            for k in range(start, start + 10):
+                store.add(article(f"t{k}", report(f"t{k}", place=ODESA, date=f"2024-0{1 + k % 9}-15")))
+        except BaseException as exc:  # pragma: no cover - the assertion below shows it
+            errors.append(exc)
+
+    def read() -> None:
+        try:
+            for _ in range(20):
+                list(store.features(IncidentQuery.parse(bbox="30,46,31,47")))
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(s,)) for s in (0, 10, 20)] + [threading.Thread(target=read)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and store.stats()["articles"] == 30 and store.stats()["reports"] == 30
