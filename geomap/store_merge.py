@@ -13,7 +13,8 @@ the order they were added: the first report's id, sentence and place, the more s
 the highest stated counts (with the range across reports), the finer date. Its confidence is
 ``1 − Π(1 − p_a)`` over the distinct articles ``a`` reporting it, ``p_a`` being that article's
 confidence that the location is right: the chance that at least one independent report placed
-it right. Two articles are treated as independent reports; wire copies are not detected.
+it right. Two articles count as independent reports: a word-for-word copy is never stored
+twice (same content hash), but an edited copy of one wire story is not recognised as such.
 """
 
 from __future__ import annotations
