@@ -284,7 +284,8 @@ class Store:
                 "VALUES (?, '', '', 0, 0, '[]', '{}')",
                 (uid,),
             )
-            incident_id = int(cur.lastrowid)
+            incident_id = cur.lastrowid
+            assert incident_id is not None  # an INSERT sets it
             if inc.place is not None:
                 self._db.execute(
                     "INSERT INTO incident_points VALUES (?, ?, ?, ?, ?)",
@@ -358,7 +359,8 @@ class Store:
                 [east, west, north, south, *params],
             )
             found.update({row[0]: (row[1], row[2]) for row in rows})
-        nearest = sorted(found, key=lambda i: (distance_km(inc.place.lat, inc.place.lon, *found[i]), i))
+        lat, lon = inc.place.lat, inc.place.lon
+        nearest = sorted(found, key=lambda i: (distance_km(lat, lon, *found[i]), i))
         for incident_id in nearest:
             reports = self._reports_of(incident_id)
             if joins(reports, inc, max_km=DEFAULT_MAX_KM):

@@ -5,16 +5,17 @@
 - ``csv``: the columns of ``geomap export`` (the first report's article in ``article_*``),
   then ``sources`` (ids joined with "; "), ``source_count``, ``fatalities_min`` and
   ``fatalities_max``.
-- ``jsonl``: one GeoJSON Feature per line, as GDAL's GeoJSONSeq driver reads it.
+- ``jsonl``: one GeoJSON Feature per line, as GDAL's GeoJSONSeq driver reads it (line
+  separators inside strings escaped, as in every JSON Lines file geomap writes).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from geomap.export import CSV_COLUMNS, _cell, csv_writer, incident_row, write_geojson
+from geomap.output import json_line
 from geomap.store import Store, StoredIncident
 from geomap.store_query import IncidentQuery
 
@@ -43,7 +44,7 @@ def write_incidents(f: TextIO, store: Store, query: IncidentQuery, fmt: str) -> 
     if fmt == "jsonl":
         count = 0
         for feature in store.features(query):
-            f.write(json.dumps(feature, ensure_ascii=False) + "\n")
+            f.write(json_line(feature))
             count += 1
         return count
     if fmt == "csv":

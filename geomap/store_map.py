@@ -8,7 +8,7 @@ geomap map it opens offline, and every string from an article is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -97,7 +97,7 @@ def _places_layer(fmap: folium.Map, incidents: Sequence[StoredIncident]) -> GeoJ
 
 def render_store_map(
     incidents: Sequence[StoredIncident],
-    reports: dict[str, Sequence[Report]],
+    reports: Mapping[str, Sequence[Report]],
     *,
     tiles: str | None = "OpenStreetMap",
     title: str = "geomap incident store",

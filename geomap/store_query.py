@@ -68,7 +68,9 @@ class IncidentQuery:
         With a bbox the R*Tree is the outer loop (``CROSS JOIN`` fixes SQLite's join order),
         so only the incidents in the box are read.
         """
-        source, clauses, params = "incidents i", [], []
+        source = "incidents i"
+        clauses: list[str] = []
+        params: list[Any] = []
         if self.bbox is not None:
             source = "incident_points r CROSS JOIN incidents i ON i.id = r.id"
             boxes = split_antimeridian(self.bbox)
