@@ -100,7 +100,7 @@ def _merge(target: Entry, extra: Entry) -> None:
 
 def collect(
     progress: Callable[[str], None] = lambda _: None,
-) -> tuple[list[Entry], dict[str, int], list[tuple[str, int]]]:
+) -> tuple[list[Entry], dict[str, int], list[tuple[str, str]]]:
     """Read every source; return entries, their source counts and demonym rows."""
     counts: Counter[str] = Counter()
 
@@ -189,7 +189,7 @@ def _capitals(city_entries: list[Entry], boost: float) -> dict[str, tuple[float,
     found: dict[str, Entry] = {}
     for e in city_entries:
         iso = e.country_codes[0] if e.country_codes else None
-        if iso in wanted and e.name == wanted[iso]:
+        if iso is not None and iso in wanted and e.name == wanted[iso]:
             best = found.get(iso)
             if best is None or (e.population or 0) > (best.population or 0):
                 found[iso] = e

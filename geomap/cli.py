@@ -3,7 +3,7 @@
 Exit codes: 0 success; 1 a command found nothing to do its job with;
 2 bad usage or bad input; 3 gazetteer index missing, corrupt or unbuildable;
 4 ``geomap batch``: some inputs failed (listed in failures.jsonl), the good ones were written;
-130 interrupted.
+5 the incident store is missing, not a geomap store, too new or cannot be written; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,16 +13,22 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap.batch_outputs import MAP_LIMIT
-from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.cli_store import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
+from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 from geomap.normalize import MAX_NAME_LENGTH
+
+if TYPE_CHECKING:
+    from geomap.article import Article
 
 EXIT_OK = 0
 EXIT_EMPTY = 1
 EXIT_USAGE = 2
 EXIT_GAZETTEER = 3
 EXIT_PARTIAL = 4
+EXIT_STORE = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -108,45 +114,61 @@ def cmd_gazetteer_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_file(source: str) -> list[Article]:
+    """The articles of one input; stderr says once when it was not read as UTF-8."""
+    from geomap.article import read_articles
+
+    articles = list(read_articles(source))
+    legacy = dict.fromkeys(a.encoding for a in articles if a.encoding not in (None, "utf-8"))
+    if legacy:
+        where = "standard input" if source == "-" else source
+        print(f"geomap: {where}: read as {', '.join(e for e in legacy if e)}", file=sys.stderr)
+    return articles
+
+
 def _parse_files(files: Sequence[str], date: str | None = None):
     """Parse every article of every input file (one Geoparser for all)."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    articles = [a for f in files for a in read_articles(f)]
-    if date is not None:
-        import dataclasses
-        import datetime as dt
-
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            raise InputError(f"--date {date!r} is not a date like 2024-03-12") from None
-        articles = [a if a.date else dataclasses.replace(a, date=date) for a in articles]
+    articles = _dated([a for f in files for a in _read_file(f)], date)
     parser = Geoparser()
     return [parser.parse_article(a) for a in articles]
 
 
-def _load_inputs(files: Sequence[str]):
+def _dated(articles: list[Article], date: str | None) -> list[Article]:
+    """The articles, those without a date given ``date`` (``--date``), which must be a day."""
+    if date is None:
+        return articles
+    import dataclasses
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"--date {date!r} is not a date like 2024-03-12") from None
+    return [a if a.date else dataclasses.replace(a, date=date) for a in articles]
+
+
+def _load_inputs(files: Sequence[str], date: str | None = None):
     """Parsed articles from every input, in order: ``geomap parse --json`` output is read back
-    as it is (no second parse); anything else is parsed, with one Geoparser for all of it."""
+    as it is (no second parse); anything else is parsed, with one Geoparser for all of it, the
+    undated articles among it dated ``date``."""
     from geomap.parsed_io import read_parsed
 
     loaded = [read_parsed(f) if f != "-" else None for f in files]
     to_parse = [f for f, parsed in zip(files, loaded, strict=True) if parsed is None]
-    fresh = iter(_parse_files_each(to_parse)) if to_parse else iter(())
+    fresh = iter(_parse_files_each(to_parse, date)) if to_parse else iter(())
     out = []
     for parsed in loaded:
         out += parsed if parsed is not None else next(fresh)
     return out
 
 
-def _parse_files_each(files: Sequence[str]):
+def _parse_files_each(files: Sequence[str], date: str | None = None):
     """Like ``_parse_files``, but a list of parsed articles per file."""
-    from geomap.article import read_articles
     from geomap.parser import Geoparser
 
-    per_file = [list(read_articles(f)) for f in files]
+    per_file = [_dated(_read_file(f), date) for f in files]
     parser = Geoparser()
     return [[parser.parse_article(a) for a in articles] for articles in per_file]
 
@@ -160,8 +182,10 @@ def default_output(files: Sequence[str], suffix: str) -> Path:
 def cmd_parse(args: argparse.Namespace) -> int:
     parsed = _parse_files([args.file], args.date)
     if args.json:
+        from geomap.output import json_line
+
         for article in parsed:
-            print(json.dumps(article.to_dict(), ensure_ascii=False))
+            sys.stdout.write(json_line(article.to_dict()))  # JSON Lines: one article per line
         return EXIT_OK
     for article in parsed:
         print(f"# {article.title or article.id}")
@@ -187,9 +211,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from geomap.cli_store import cmd_map_store, has_filters
     from geomap.output import write_text_atomic
     from geomap.render import render_map
 
+    if args.db is not None:
+        if args.files:
+            raise InputError("give FILE... or --db, not both")
+        return cmd_map_store(args)
+    if not args.files:
+        raise InputError("give the files to map, or --db to map the incident store")
+    if has_filters(args) or args.limit is not None:
+        raise InputError("--bbox, --since, --until, --type, --country and --limit filter the store: add --db")
     parsed = _load_inputs(args.files)
     if not any(a.places for a in parsed):
         raise GeomapError("no places found in the input; no map written")
@@ -268,7 +301,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             right = "-" if b["right"] is None else f"{b['right']:.3f}"
             print(f"{b['low']:.1f}–{b['high']:.1f}{'':<5} {b['events']:>6} {mean:>6} {right:>6}")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        from geomap.output import write_text_atomic
+
+        # a figures file: always replaced, as before
+        write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)
     return EXIT_OK
 
 
@@ -304,10 +340,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from geomap.batch import FAILURES_NAME, run_batch
 
-    summary = run_batch(
-        args.input, args.out, workers=args.workers, scheduler=args.scheduler, map_limit=args.map_articles
-    )
+    store = None
+    if args.db is not None:
+        from geomap.store import Store, resolve_db
+
+        store = Store(resolve_db(args.db))
+    try:
+        summary = run_batch(
+            args.input,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            map_limit=args.map_articles,
+            store=store,
+        )
+    finally:
+        if store is not None:
+            store.close()
     print(f"batch: {summary.line()} -> {args.out}", file=sys.stderr)
+    if store is not None:
+        print(f"batch: store: {summary.stored.line()} -> {store.path}", file=sys.stderr)
     if summary.map_note():
         print(f"batch: {summary.map_note()}", file=sys.stderr)
     if summary.failures:
@@ -326,10 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--json", action="store_true", help="print the parsed-article JSON")
     parse.set_defaults(func=cmd_parse)
 
-    fmap = commands.add_parser("map", help="an interactive map of one or more articles")
-    fmap.add_argument("files", nargs="+", metavar="FILE")
+    fmap = commands.add_parser(
+        "map", help="an interactive map of one or more articles, or of the incident store"
+    )
+    fmap.add_argument("files", nargs="*", metavar="FILE")
     fmap.add_argument(
-        "-o", "--output", metavar="OUT.html", help="file to write (default: maps/<input name>.html)"
+        "-o",
+        "--output",
+        metavar="OUT.html",
+        help="file to write (default: maps/<input name>.html, or maps/store.html with --db)",
     )
     fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     fmap.add_argument(
@@ -338,6 +395,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="background tiles over the bundled basemap: a provider name (e.g. 'CartoDB positron'), "
         "a URL template with {z}/{x}/{y}, or 'none' for the basemap alone (default: OpenStreetMap; "
         "the only network use)",
+    )
+    db_option(fmap, switch=True)
+    filter_options(fmap)
+    fmap.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"with --db: at most N incidents, by date (default {MAP_INCIDENT_LIMIT:,})",
     )
     fmap.set_defaults(func=cmd_map)
 
@@ -402,7 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"map.html shows the first N articles (default {MAP_LIMIT}); the GeoJSON and CSV hold all",
     )
+    db_option(batch)
     batch.set_defaults(func=cmd_batch)
+
+    add_commands(commands)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)
@@ -449,6 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GazetteerError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_GAZETTEER
+    except StoreError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_EMPTY

@@ -11,3 +11,7 @@ class GazetteerError(GeomapError):
 
 class InputError(GeomapError):
     """Input that geomap cannot use: empty, oversized, malformed."""
+
+
+class StoreError(GeomapError):
+    """The incident store is missing, not a geomap store, made by a newer geomap, or unwritable."""

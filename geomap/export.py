@@ -122,37 +122,42 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def incident_row(inc: Any, article_id: str, title: str | None, url: str | None) -> dict[str, object]:
+    """One CSV row: coordinates come from the incident's shapely geometry, blank when unknown."""
+    feature = inc.__geo_interface__
+    point = shape(feature["geometry"]) if feature["geometry"] else None
+    return {
+        "event_id": _cell(inc.id),
+        "event_date": inc.date or "",
+        "incident_type": inc.incident_type,
+        "actors": _cell("; ".join(inc.actors)),
+        "location": _cell(inc.location_name),
+        "country_code": inc.place.country_code or "" if inc.place else "",
+        "latitude": "" if point is None else repr(round(point.y, 6)),
+        "longitude": "" if point is None else repr(round(point.x, 6)),
+        "geo_precision": inc.precision,
+        "fatalities": "" if inc.fatalities is None else inc.fatalities,
+        "affected": "" if inc.affected is None else inc.affected,
+        "confidence": round(inc.confidence, 3),
+        "sentence": _cell(" ".join(inc.sentence.split())),
+        "trigger": _cell(inc.trigger),
+        "article_id": _cell(article_id),
+        "article_title": _cell(title),
+        "article_url": _cell(url),
+        "modality": inc.modality,
+    }
+
+
 def incident_rows(articles: Iterable[ParsedArticle]) -> Iterator[dict[str, object]]:
-    """The CSV rows: coordinates come from the incident's shapely geometry, blank when unknown."""
+    """The CSV rows, one per incident of each article."""
     for article in articles:
         for inc in article.incidents:
-            feature = inc.__geo_interface__
-            point = shape(feature["geometry"]) if feature["geometry"] else None
-            yield {
-                "event_id": _cell(inc.id),
-                "event_date": inc.date or "",
-                "incident_type": inc.incident_type,
-                "actors": _cell("; ".join(inc.actors)),
-                "location": _cell(inc.location_name),
-                "country_code": inc.place.country_code or "" if inc.place else "",
-                "latitude": "" if point is None else repr(round(point.y, 6)),
-                "longitude": "" if point is None else repr(round(point.x, 6)),
-                "geo_precision": inc.precision,
-                "fatalities": "" if inc.fatalities is None else inc.fatalities,
-                "affected": "" if inc.affected is None else inc.affected,
-                "confidence": round(inc.confidence, 3),
-                "sentence": _cell(" ".join(inc.sentence.split())),
-                "trigger": _cell(inc.trigger),
-                "article_id": _cell(article.id),
-                "article_title": _cell(article.title),
-                "article_url": _cell(article.url),
-                "modality": inc.modality,
-            }
+            yield incident_row(inc, article.id, article.title, article.url)
 
 
-def csv_writer(f: TextIO) -> csv.DictWriter:
+def csv_writer(f: TextIO, columns: tuple[str, ...] = CSV_COLUMNS) -> csv.DictWriter:
     """The CSV dialect of geomap: every field quoted, CRLF rows as RFC 4180 has them."""
-    return csv.DictWriter(f, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    return csv.DictWriter(f, fieldnames=columns, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
 
 def dumps_csv(articles: Iterable[ParsedArticle]) -> str:

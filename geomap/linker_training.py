@@ -195,7 +195,11 @@ def out_of_fold(data: Dataset) -> list[np.ndarray]:
     probs: list[np.ndarray] = [np.zeros(0)] * len(data.events)
     folds = [_fold(data.docs[e.doc]["id"]) for e in data.events]
     for k in range(FOLDS):
-        x, y = data.matrix(lambda e, k=k: _fold(data.docs[e.doc]["id"]) != k)
+
+        def outside(e: EventRows, k: int = k) -> bool:
+            return _fold(data.docs[e.doc]["id"]) != k
+
+        x, y = data.matrix(outside)
         booster = fit(x, y)
         for i, ev in enumerate(data.events):
             if folds[i] == k and ev.rows:

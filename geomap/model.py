@@ -103,6 +103,8 @@ class ParsedArticle:
     mentions: tuple[Mention, ...]
     places: tuple[ResolvedPlace, ...]
     incidents: tuple[Any, ...] = ()
+    #: The encoding the input was read in (``utf-8``, ``windows-1252``, …); None for text given as text.
+    encoding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The parsed-article JSON of ``geomap parse --json``."""
@@ -111,8 +113,9 @@ class ParsedArticle:
             "title": self.title,
             "date": self.date,
             "url": self.url,
+            "encoding": self.encoding,
             "mentions": [m.to_dict() for m in self.mentions],
-            "places": [{**place_summary(r.place), **r.properties()} for r in self.places],
+            "places": [{**(place_summary(r.place) or {}), **r.properties()} for r in self.places],
             "incidents": [i.to_dict() for i in self.incidents],
         }
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from spacy.attrs import ENT_TYPE, IDX, LOWER, POS
 from spacy.symbols import NOUN, PROPN
@@ -27,6 +27,7 @@ from geomap.normalize import normalize_name
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc, Span, Token
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -55,7 +56,7 @@ class FeatureMatcher:
             names.add(name)
             names.update(a for a in alternates if a)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        patterns = [doc for doc in nlp.tokenizer.pipe(sorted(names)) if len(doc) > 0]
+        patterns = [doc for doc in cast("Tokenizer", nlp.tokenizer).pipe(sorted(names)) if len(doc) > 0]
         self.matcher.add("PLACE", patterns)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int]]:
@@ -191,7 +192,7 @@ _SIEGE_VERB_FORMS = frozenset(
     "liberated retook retaken invaded occupied raided".split()
 )
 #: A leading Arabic article, which transliterations keep or drop: "Ar Raqqah", "Raqqa".
-_ARTICLE = re.compile(r"^(?:a[lrsdtnz]|el)[\s-]+")
+_ARTICLE_PREFIX = re.compile(r"^(?:a[lrsdtnz]|el)[\s-]+")
 #: How alike two spellings of one name are at least ("Hama", "Hamah").
 SPELLING_RATIO = 0.88
 #: Below this score a name is too obscure to take as a place on the gazetteer's word alone.
@@ -255,7 +256,7 @@ class MentionFinder:
         place = best[0].place
         if place.feature_type not in ("city", "admin1", "admin2"):
             return True
-        own, name = (_ARTICLE.sub("", normalize_name(n)) for n in (place.name, text[start:end]))
+        own, name = (_ARTICLE_PREFIX.sub("", normalize_name(n)) for n in (place.name, text[start:end]))
         # "Raqqa" for Ar Raqqah, "Hama" for Ḩamāh: the same name in another spelling
         return own == name or (len(name) >= 4 and SequenceMatcher(None, own, name).ratio() >= SPELLING_RATIO)
 
@@ -277,8 +278,8 @@ class MentionFinder:
                 # A proper noun is a name already: a town of some 30,000 people will do.
                 # A capitalised common noun ("Reading") must be a large place.
                 proper = all(row[0] == PROPN for row in rows[first:after])
-                named = self._named_here(text, start, end)
-                if named and (self._strong(name) if proper else self._well_known(name)):
+                here = self._named_here(text, start, end)
+                if here and (self._strong(name) if proper else self._well_known(name)):
                     out.append((start, end, "GAZ"))
             first = after
         for match in _HYPHENATED.finditer(doc_text(doc)):

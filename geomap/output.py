@@ -1,9 +1,15 @@
-"""Writing results: atomically, and never over a file geomap did not write unless forced."""
+"""Writing results: atomically, and never over a file geomap did not write unless forced.
+
+A new file gets the mode the umask gives any new file (0644 under umask 022), so a web server
+or a colleague can read a map; a file geomap replaces keeps the mode it had.
+"""
 
 from __future__ import annotations
 
+import json
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,7 +60,7 @@ def atomic_writer(
     path = Path(path)
     _check_replaceable(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             yield f
@@ -62,6 +68,52 @@ def atomic_writer(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, with the mode ``path`` will have once renamed.
+
+    Not ``tempfile.mkstemp``: its files are 0600 whatever the umask. Opened with 0666, the
+    kernel applies the umask itself (no process-wide ``os.umask`` call, which would race
+    other threads); a file being replaced lends its own mode instead.
+    """
+    try:
+        keep: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        keep = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None:
+            try:
+                os.fchmod(fd, keep)
+            except BaseException:
+                os.close(fd)
+                os.unlink(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(f"{path.parent}: no free temporary file name for {path.name}")
+
+
+#: Line breaks that ``json.dumps(ensure_ascii=False)`` leaves raw (it escapes the C0 controls).
+_LINE_BREAKS = ("\u2028", "\u2029", "\x85")
+
+
+def json_line(obj: object) -> str:
+    """``obj`` as one line of JSON Lines, newline included.
+
+    JSON allows U+2028 and U+2029 raw inside strings, but JavaScript and line splitters such as
+    Python's ``str.splitlines`` break a line at them (and at U+0085), splitting one record in
+    two; escaped, they read back the same.
+    """
+    text = json.dumps(obj, ensure_ascii=False)
+    for char in _LINE_BREAKS:
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text + "\n"
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from geomap.errors import InputError
 from geomap.events import Incident
@@ -34,12 +34,19 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+@overload
+def place_from_dict(d: Mapping[str, Any], *, place_id: str | None = None) -> Place: ...
+@overload
+def place_from_dict(d: None, *, place_id: str | None = None) -> None: ...
+@overload
+def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None) -> Place | None: ...
 def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None) -> Place | None:
     """A ``Place`` from the place object of the contract (``name``, ``lat``, ``lon``, … or null)."""
     if d is None:
         return None
     geonameid = _opt_int(d.get("geonameid"))
-    bbox = d.get("bbox")
+    raw_bbox = d.get("bbox")
+    bbox = tuple(float(v) for v in raw_bbox) if raw_bbox and len(raw_bbox) == 4 else None
     return Place(
         id=str(place_id or d.get("id") or geonameid or d["name"]),
         name=str(d["name"]),
@@ -48,7 +55,7 @@ def place_from_dict(d: Mapping[str, Any] | None, *, place_id: str | None = None)
         lon=float(d["lon"]),
         country_code=_opt_str(d.get("country_code")),
         geonameid=geonameid,
-        bbox=tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None,
+        bbox=(bbox[0], bbox[1], bbox[2], bbox[3]) if bbox is not None else None,
     )
 
 
@@ -102,6 +109,11 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
     )
 
 
+def incident_from_dict(d: Mapping[str, Any], article_id: str) -> Incident:
+    """An ``Incident`` from its object in the parsed-article JSON (the incident store keeps them so)."""
+    return _incident(d, article_id)
+
+
 def _spans(value: Any) -> tuple[tuple[int, int], ...]:
     """The ``triggers`` list as offset pairs; empty (the single trigger) in files written before it."""
     return tuple((int(s), int(e)) for s, e in value or ())
@@ -122,6 +134,7 @@ def article_from_dict(obj: Mapping[str, Any], where: str = "input") -> ParsedArt
             mentions=tuple(_mention(m) for m in obj["mentions"]),
             places=tuple(_resolved_place(p) for p in obj["places"]),
             incidents=tuple(_incident(i, article_id) for i in obj["incidents"]),
+            encoding=_opt_str(obj.get("encoding")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{where}: malformed parsed article ({type(exc).__name__}: {exc})") from None
@@ -141,7 +154,8 @@ def read_parsed(source: str | Path) -> list[ParsedArticle] | None:
     except UnicodeDecodeError:
         return None  # read_articles gives the proper message
     if path.suffix.lower() == ".jsonl":
-        lines = [(n, line) for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
+        # "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
+        lines = [(n, line) for n, line in enumerate(data.split("\n"), start=1) if line.strip()]
         objects = []
         for n, line in lines:
             try:

@@ -18,6 +18,8 @@ from geomap.spacy_components import SPANS_KEY
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from geomap.place import Place
+
 
 class Geoparser:
     """Text in, :class:`ParsedArticle` out. Heavy objects are created here, once."""
@@ -88,18 +90,17 @@ class Geoparser:
         for incident in incidents:
             if incident.place is not None:
                 incidents_at.setdefault(incident.place.id, []).append(incident.id)
-        grouped: dict[str, list[int]] = {}
+        grouped: dict[str, tuple[Place, list[int]]] = {}
         for i, mention in enumerate(mentions):
             # A demonym is evidence of a country, not a place the article names.
             if mention.place is not None and mention.label != "DEMONYM":
-                grouped.setdefault(mention.place.id, []).append(i)
+                grouped.setdefault(mention.place.id, (mention.place, []))[1].append(i)
         places = []
-        for indexes in grouped.values():
-            first = mentions[indexes[0]]
+        for place, indexes in grouped.values():
             sentence_ids = sorted({mentions[i].sentence for i in indexes})
             places.append(
                 ResolvedPlace(
-                    place=first.place,
+                    place=place,
                     confidence=max(mentions[i].confidence for i in indexes),
                     mentions=tuple(dict.fromkeys(mentions[i].text for i in indexes)),
                     mention_count=len(indexes),
@@ -107,7 +108,7 @@ class Geoparser:
                     # a tuple again once a doc has crossed from a worker process (msgpack gives lists)
                     alternatives=tuple(spans[indexes[0]]._.geomap_alternatives),
                     article_ids=(article.id,),
-                    incident_ids=tuple(incidents_at.get(first.place.id, ())),
+                    incident_ids=tuple(incidents_at.get(place.id, ())),
                 )
             )
         return ParsedArticle(
@@ -119,6 +120,7 @@ class Geoparser:
             mentions=mentions,
             places=tuple(places),
             incidents=tuple(incidents),
+            encoding=article.encoding,
         )
 
 

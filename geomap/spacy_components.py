@@ -46,7 +46,8 @@ def _encode_place(obj: Any, chain: Any = None) -> Any:
 def _decode_place(obj: Any, chain: Any = None) -> Any:
     if isinstance(obj, dict) and _PLACE_KEY in obj:
         # msgpack gives lists back; every list-valued field of a Place is a tuple.
-        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in obj[_PLACE_KEY].items()}
+        stored: dict[str, Any] = obj[_PLACE_KEY]
+        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
         return Place(**fields)
     return obj if chain is None else chain(obj)
 
@@ -90,7 +91,7 @@ class PlaceResolver:
         return {"nlp": self.nlp, "name": self.name, "index_path": self.index_path}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["nlp"], state["name"], state["index_path"])
+        PlaceResolver.__init__(self, state["nlp"], state["name"], state["index_path"])
 
     def __call__(self, doc: Doc) -> Doc:
         finder = self._ready()

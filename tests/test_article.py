@@ -34,7 +34,8 @@ def test_json_list(tmp_path):
     [
         ("empty.txt", b"   \n", "is empty"),
         ("bin.txt", b"\x00\x01\x02PNG", "binary"),
-        ("latin1.txt", "Münster".encode("latin-1"), "not UTF-8"),
+        ("noise.txt", bytes(range(0x80, 0x100)) * 4, "cannot tell its text encoding"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary \\(a PNG image\\)"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": \n', ":2: invalid JSON"),
         ("notext.jsonl", b'{"id": 1}\n', 'missing or empty "text"'),
         ("list.jsonl", b"[1, 2]\n", "expected a JSON object"),
@@ -46,6 +47,48 @@ def test_bad_input_is_a_clear_error(tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(InputError, match=message):
         list(read_articles(path))
+
+
+def test_a_directory_points_to_geomap_batch(tmp_path):
+    with pytest.raises(InputError, match=r"^.*: is a directory; use `geomap batch`$"):
+        list(read_articles(tmp_path))
+
+
+def test_legacy_encodings_are_read_and_recorded(tmp_path):
+    text = "Protesters marched through Bogotá on Monday; “calm” returned to São Paulo by Friday."
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "b.txt").write_bytes(text.encode("utf-8"))
+    (tmp_path / "c.json").write_bytes(
+        ("\ufeff" + json.dumps({"text": text}, ensure_ascii=False)).encode("utf-16-le")
+    )
+    (a,) = read_articles(tmp_path / "a.txt")
+    (b,) = read_articles(tmp_path / "b.txt")
+    (c,) = read_articles(tmp_path / "c.json")
+    assert a.text == b.text == c.text == text
+    assert (a.encoding, b.encoding, c.encoding) == ("windows-1252", "utf-8", "utf-16le")
+
+
+def test_jsonl_in_latin1_with_a_raw_line_separator_inside_a_string(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    rows = [{"id": "one", "text": "Rain in Aden\u2028and Taiz."}, {"id": "two", "text": "Snow in Münster."}]
+    path.write_bytes(
+        b"".join(
+            json.dumps(r, ensure_ascii=False).encode("utf-8" if r["id"] == "one" else "latin-1") + b"\n"
+            for r in rows
+        )
+    )
+    one, two = read_articles(path)
+    assert (one.id, one.text, one.encoding) == ("one", "Rain in Aden\u2028and Taiz.", "utf-8")
+    assert (two.id, two.text, two.encoding) == ("two", "Snow in Münster.", "windows-1252")
+
+
+def test_html_page_in_its_declared_charset(tmp_path):
+    path = tmp_path / "kyiv.html"
+    page = '<html><head><meta charset="windows-1251"><title>Удар по Києву</title></head>'
+    page += "<body><p>Вибухи пролунали в Києві та Харкові в понеділок.</p></body></html>"
+    path.write_bytes(page.encode("cp1251"))
+    (article,) = read_articles(path)
+    assert "Вибухи пролунали в Києві" in article.text and article.encoding == "windows-1251"
 
 
 def test_oversized_and_missing_files(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import socket
 import warnings
 from pathlib import Path
@@ -96,12 +97,16 @@ def test_partial_failure_exits_4_and_writes_the_good_ones(tmp_path, local_parser
     folder = write_folder(tmp_path / "in")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    (folder / "latin1.txt").write_bytes("Caf\xe9 in Paris".encode("latin-1"))
+    (folder / "gzip.txt").write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03")
+    (folder / "undecidable.txt").write_bytes(bytes(range(0x80, 0x100)) * 4)
     (folder / "huge.txt").write_bytes(b"Paris. " * (5 * 2**20 // 7 + 10))
     (folder / "broken.json").write_text('{"text": "unterminated', encoding="utf-8")
     write_jsonl(
         folder / "lines.jsonl",
-        [{"id": "ok-line", "text": "Protesters gathered in Cairo, Egypt, on Friday."}, {"id": "no-text"}],
+        [
+            {"id": "ok-line", "text": "Protesters gathered in Cairo, Egypt, on Friday."},
+            {"id": "no-text\u2028on two\u2029lines"},
+        ],
     )
     with (folder / "lines.jsonl").open("a", encoding="utf-8") as f:
         f.write("{not json\n")
@@ -114,7 +119,8 @@ def test_partial_failure_exits_4_and_writes_the_good_ones(tmp_path, local_parser
     assert set(reasons) == {
         "empty.txt",
         "binary.txt",
-        "latin1.txt",
+        "gzip.txt",
+        "undecidable.txt",
         "huge.txt",
         "broken.json",
         "lines.jsonl:2",
@@ -122,13 +128,17 @@ def test_partial_failure_exits_4_and_writes_the_good_ones(tmp_path, local_parser
         "rafah.txt",
     }  # fmt: skip (lines.jsonl sorts first: its "rafah" is the original, rafah.txt the duplicate)
     assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"]
-    assert "UTF-8" in reasons["latin1.txt"] and "MB" in reasons["huge.txt"]
+    assert "gzip" in reasons["gzip.txt"] and "MB" in reasons["huge.txt"]
+    assert "cannot tell its text encoding" in reasons["undecidable.txt"]
     assert "invalid JSON" in reasons["broken.json"] and "invalid JSON" in reasons["lines.jsonl:3"]
     assert '"text"' in reasons["lines.jsonl:2"] and "duplicate id" in reasons["rafah.txt"]
     for reason in reasons.values():
         assert "\n" not in reason and reason in err  # one line each, on stderr too
     assert sorted(article_files(out)) == sorted([f"{name}.json" for name in ARTICLES] + ["ok-line.json"])
-    assert "8 failures" in err
+    assert "9 failures" in err
+    # failures() splits at str.splitlines' breaks, U+2028 among them: the escaped id stays on its line
+    ids = {f["id"] for f in failures(out)}
+    assert "no-text\u2028on two\u2029lines" in ids
 
 
 def test_all_good_exits_0(tmp_path, local_parser, capsys):
@@ -379,3 +389,44 @@ def test_with_two_workers_this_process_parses_too(tmp_path, geoparser, monkeypat
     assert article_files(tmp_path / "two") == article_files(tmp_path / "one")
     for name in ("incidents.geojson", "incidents.csv"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+
+
+def test_legacy_encodings_are_read_and_noted_once_per_file(tmp_path, local_parser, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "Police fired tear gas at protesters in Bogotá on Monday, the mayor’s office said."
+    (folder / "bogota.txt").write_bytes(text.encode("cp1252"))
+    (folder / "aden.txt").write_bytes(b"Fighting resumed in Aden on Sunday.")
+    (folder / "utf16.json").write_bytes(
+        ("\ufeff" + json.dumps({"id": "kyiv", "text": "Drones struck Kyiv overnight."})).encode("utf-16-le")
+    )
+    lines = [{"id": f"l{i}", "text": f"Floods hit São Paulo for the {i}th day."} for i in range(3)]
+    (folder / "feed.jsonl").write_bytes(
+        b"".join((json.dumps(r, ensure_ascii=False) + "\n").encode("latin-1") for r in lines)
+    )
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--out", str(out)]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert err.count(f"{folder / 'bogota.txt'}: read as windows-1252") == 1
+    assert err.count(f"{folder / 'feed.jsonl'}: read as windows-1252") == 1  # once, not once per line
+    assert err.count(f"{folder / 'utf16.json'}: read as utf-16le") == 1
+    assert "aden.txt: read as" not in err
+    docs = {json.loads(t)["id"]: json.loads(t) for t in article_files(out).values()}
+    assert {k: d["encoding"] for k, d in docs.items()} == {
+        "bogota": "windows-1252",
+        "aden": "utf-8",
+        "kyiv": "utf-16le",
+        "l0": "windows-1252",
+        "l1": "windows-1252",
+        "l2": "windows-1252",
+    }
+    assert "Bogotá" in {p["name"] for p in docs["bogota"]["places"]}
+    assert "São Paulo" in {p["name"] for p in docs["l1"]["places"]}
+    for path in (out / "articles").iterdir():  # outputs get the umask's mode, not 0600
+        assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

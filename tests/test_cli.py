@@ -158,3 +158,50 @@ def test_unknown_tiles_are_a_usage_error(capsys, tmp_path):
     code, _, err = run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"), "--tiles", "no such")
     assert code == EXIT_USAGE and err.startswith("geomap: error: --tiles")
     assert run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"))[0] == EXIT_OK
+
+
+@pytest.mark.parametrize("command", [["parse"], ["map"], ["export"], ["map", "-o", "x.html"]])
+def test_a_directory_input_points_to_batch(capsys, tmp_path, command):
+    code, out, err = run(capsys, *command[:1], str(tmp_path), *command[1:])
+    assert code == EXIT_USAGE and out == ""
+    assert err == f"geomap: error: {tmp_path}: is a directory; use `geomap batch`\n"
+
+
+def test_parse_reads_a_windows_1252_feed_and_says_so_once(capsys, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {
+            "id": "one",
+            "title": "Bogotá\u2028protests",
+            "text": "Police fired tear gas at protesters in Bogotá.",
+        },
+        {"id": "two", "text": "“Roads are closed,” officials in São Paulo said on Friday."},
+    ]
+    # written as Windows-1252 bytes; the title's U+2028 is escaped in the input (cp1252 has no such character)
+    feed.write_bytes(
+        b"".join(
+            (json.dumps(r, ensure_ascii=False) + "\n").encode("cp1252", "backslashreplace") for r in rows
+        )
+    )
+    code, out, err = run(capsys, "parse", str(feed), "--json")
+    assert code == EXIT_OK, err
+    assert err.count("read as windows-1252") == 1 and f"geomap: {feed}: read as windows-1252" in err
+    lines = out.splitlines()  # splits at U+2028 too: the record must have it escaped
+    assert len(lines) == 2
+    one, two = (json.loads(line) for line in lines)
+    assert one["title"] == "Bogotá\u2028protests" and one["encoding"] == two["encoding"] == "windows-1252"
+    assert "Bogotá" in {p["name"] for p in one["places"]}
+    assert "São Paulo" in {p["name"] for p in two["places"]}
+    # the parsed output reads back (one record per line) for a map without parsing again
+    parsed = tmp_path / "parsed.jsonl"
+    parsed.write_text(out, encoding="utf-8")
+    code, _, err = run(capsys, "map", str(parsed), "-o", str(tmp_path / "m.html"), "--tiles", "none")
+    assert code == EXIT_OK, err
+
+
+def test_binary_input_is_one_line_and_exit_2(capsys, tmp_path):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    code, out, err = run(capsys, "parse", str(path))
+    assert code == EXIT_USAGE and out == ""
+    assert err == f"geomap: error: {path} is binary (a PNG image), not text\n"

@@ -1,0 +1,166 @@
+"""The incident store's SQLite schema, as numbered migrations, and opening a file as a store.
+
+A new store runs every migration in order; an older store runs the ones it lacks when it is
+opened, so there is one path to each version. ``PRAGMA user_version`` holds the version and
+``PRAGMA application_id`` marks the file as geomap's, so a store is never confused with some
+other SQLite database.
+
+Version 1: articles, places, incidents (merged) and their sources (one row per report).
+Version 2: an R*Tree over the located incidents' points, filled from the incidents table:
+bounding-box queries and the merge's "within a few km" look-up go through it, not a scan.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from geomap.errors import StoreError
+
+#: "geom" in ASCII: marks a SQLite file as a geomap incident store.
+APPLICATION_ID = 0x67656F6D
+
+_V1 = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    title TEXT,
+    date TEXT,
+    url TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    parsed TEXT NOT NULL,            -- the parsed-article JSON (with "text" when the input had it)
+    added_at TEXT NOT NULL
+);
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,             -- the gazetteer's place id
+    name TEXT NOT NULL,
+    feature_type TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    country_code TEXT,
+    geonameid INTEGER,
+    data TEXT NOT NULL               -- the contract's place object
+);
+CREATE TABLE incidents (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,        -- the public id: its first report's incident id
+    incident_type TEXT NOT NULL,
+    family TEXT NOT NULL,            -- 'violence' for the types one event may be reported as
+    place_id TEXT REFERENCES places(id),
+    lat REAL,
+    lon REAL,
+    country_code TEXT,
+    date TEXT,
+    date_lo TEXT,                    -- first and last day of the date's period: '2024-03' spans the month
+    date_hi TEXT,
+    fatalities INTEGER,
+    fatalities_min INTEGER,
+    affected INTEGER,
+    affected_min INTEGER,
+    confidence REAL NOT NULL,
+    source_count INTEGER NOT NULL,
+    sources TEXT NOT NULL,           -- JSON list of article ids, in the order they reported it
+    data TEXT NOT NULL               -- the merged incident's parsed-article JSON object
+);
+CREATE INDEX incidents_date ON incidents(date_lo, date_hi);
+CREATE INDEX incidents_type ON incidents(incident_type);
+CREATE INDEX incidents_country ON incidents(country_code);
+CREATE TABLE incident_sources (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    source_id TEXT NOT NULL,         -- the incident's id in its article
+    position INTEGER NOT NULL,       -- 0 for the first report, then in the order they were added
+    data TEXT NOT NULL,              -- the report: the article's incident, parsed-article JSON
+    PRIMARY KEY (article_id, source_id)
+);
+CREATE INDEX incident_sources_incident ON incident_sources(incident_id, position);
+"""
+
+_V2 = """
+CREATE VIRTUAL TABLE incident_points USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+INSERT INTO incident_points SELECT id, lon, lon, lat, lat FROM incidents WHERE lat IS NOT NULL;
+"""
+
+#: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Connection:
+    """A connection to the store at ``path``, migrated to ``SCHEMA_VERSION``; StoreError otherwise.
+
+    ``create`` makes a missing file (and its folder); without it a missing store is an error,
+    so that a query never leaves an empty database behind a typo. ``timeout`` is how long to
+    wait for another process's write to end.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; give the store's file name")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no incident store at {path}; add articles with `geomap add FILE --db {path}`")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+    try:
+        # Autocommit mode: the store opens its own transactions (BEGIN IMMEDIATE ... COMMIT).
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        migrate(db, path)
+        # WAL: readers (a served map) are not blocked while an article is being added.
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:  # locked, read-only, unreadable: not a question of format
+        db.close()
+        raise StoreError(f"cannot use the incident store {path}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StoreError(f"{path} is not a geomap incident store ({exc})") from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def migrate(db: sqlite3.Connection, path: Path | str, target: int = SCHEMA_VERSION) -> int:
+    """Bring the store to version ``target``, one migration per transaction; returns the old version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if app_id != 0 or tables:
+            raise StoreError(f"{path} is a SQLite database but not a geomap incident store")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} is a version {version} store, made by a newer geomap (this one reads up to "
+            f"version {SCHEMA_VERSION})"
+        )
+    for step in range(version, target):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript() would COMMIT first; run the statements one by one inside BEGIN.
+            for statement in _statements(MIGRATIONS[step]):
+                db.execute(statement)
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {step + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, split where SQLite says a statement is complete."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line.split("--", 1)[0] if "--" in line else line
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {current.strip()[:60]}")
+    return out
