@@ -50,8 +50,9 @@ from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.output import GENERATOR
 
 __all__ = [
-    "INCIDENT_COLOURS", "PLACE_COLOURS", "PLACE_GROUPS", "OfflineMap", "esc", "incident_popup",
-    "offline_assets", "place_group", "place_popup", "render_html", "render_map", "safe_url",
+    "INCIDENT_COLOURS", "PLACE_COLOURS", "PLACE_GROUPS", "GeoJsonLayer", "IncidentCluster", "LayerControl",
+    "OfflineMap", "esc", "incident_icon", "incident_popup", "offline_assets", "place_group", "place_popup",
+    "render_html", "render_map", "safe_url",
 ]  # fmt: skip
 
 #: Feature types drawn as their extent when the gazetteer has a bbox and Natural Earth no

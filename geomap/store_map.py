@@ -1,9 +1,9 @@
 """``geomap map --db``: the store's merged incidents on one map, built from render's layers.
 
-One marker per merged incident, clustered and coloured by type, with the type layers, legend
-and time slider of an article map. Its popup gives the first report's sentence and lists
-every article that reported it. The places of the incidents form one layer. Like every
-geomap map it opens offline, and every string from an article is escaped.
+One marker per merged incident, clustered, coloured and shaped by type, with the basemap, type
+layers, legend, time slider and incident panel of an article map. Its popup gives the first
+report's sentence and lists every article that reported it. The places of the incidents form
+one layer. Like every geomap map it opens offline, and every string from an article is escaped.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ from typing import Any
 
 import folium
 
+from geomap.basemap import load_basemap
+from geomap.map_elements import BasemapLayer, FitView
 from geomap.model import ParsedArticle
 from geomap.render import (
-    INCIDENT_COLOURS,
     PLACE_COLOURS,
     GeoJsonLayer,
     IncidentCluster,
     LayerControl,
     OfflineMap,
     _tiles,
+    add_incident_panel,
     add_incident_type_layers,
     add_legend,
     add_offline_assets,
@@ -29,7 +31,9 @@ from geomap.render import (
     add_title,
     article_link,
     esc,
+    incident_icon,
     incident_sentence_html,
+    map_type,
     place_group,
     stabilise_ids,
     type_label,
@@ -40,10 +44,9 @@ from geomap.store import Report, StoredIncident
 def incident_popup(stored: StoredIncident, reports: Sequence[Report]) -> str:
     """Popup HTML: the merged incident, and each report's article and stated count."""
     inc = stored.incident
-    colour = INCIDENT_COLOURS.get(inc.incident_type, INCIDENT_COLOURS["other"])
     rows = [
-        f'<span class="geomap-swatch" style="background:{colour}"></span>'
-        f"<b>{esc(type_label(inc.incident_type))}</b> · {esc(inc.date or 'date unknown')}",
+        f"{incident_icon(inc.incident_type)}<b>{esc(type_label(inc.incident_type))}</b>"
+        f" · {esc(inc.date or 'date unknown')}",
         f"<blockquote>{incident_sentence_html(inc)}</blockquote>",
         f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})",
     ]
@@ -107,8 +110,9 @@ def render_store_map(
     located = [s for s in incidents if s.incident.place is not None]
     fmap = OfflineMap(location=(20, 0), zoom_start=2, control_scale=True, maxZoom=18, **_tiles(tiles))
     add_offline_assets(fmap)
+    BasemapLayer(load_basemap().land_json).add_to(fmap)
     places = _places_layer(fmap, located)
-    types = sorted({s.incident.incident_type for s in located})
+    types = sorted({map_type(s.incident.incident_type) for s in located})
     type_layers = add_incident_type_layers(fmap, types)
     data = []
     for stored in located:
@@ -119,27 +123,33 @@ def render_store_map(
                 "lat": round(inc.place.lat, 6),
                 "lon": round(inc.place.lon, 6),
                 "a": 0,
-                "t": inc.incident_type,
+                "t": map_type(inc.incident_type),
                 "date": inc.date,
+                "place": inc.location_name or inc.place.name,
+                "f": stored.fatalities_range[1] if stored.fatalities_range else None,
                 "tooltip": esc(
                     f"{type_label(inc.incident_type)}: {inc.location_name or ''} ({len(stored.sources)})"
                 ),
                 "popup": incident_popup(stored, reports.get(inc.id, ())),
             }
         )
+    data.sort(key=lambda d: (d["date"] is None, d["date"] or ""))  # the panel lists them by date
     cluster = IncidentCluster(data, [places], type_layers)
     cluster.add_to(fmap)
     add_time_slider(fmap, cluster)
     if types:
-        add_legend(fmap, types)
+        add_legend(
+            fmap, types, {place_group(s.incident.place.feature_type) for s in located if s.incident.place}
+        )
     notes = [note] if note else []
     if len(located) < len(incidents):
         notes.append(f"{len(incidents) - len(located)} incident(s) without a known location are not shown")
     add_title(fmap, f"{title}: {len(located)} incident(s)", "; ".join(notes) or None)
-    LayerControl(collapsed=False).add_to(fmap)
+    LayerControl(collapsed=True).add_to(fmap)
     if located:
+        add_incident_panel(fmap, cluster)
         lats = [s.incident.place.lat for s in located if s.incident.place]
         lons = [s.incident.place.lon for s in located if s.incident.place]
-        fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))], padding=(30, 30), max_zoom=9)
+        FitView([(min(lats), min(lons)), (max(lats), max(lons))]).add_to(fmap)
     stabilise_ids(fmap)
     return fmap

@@ -55,3 +55,22 @@ def test_chromium_shows_the_store_map_offline(stored, offline_chromium, tmp_path
     assert marker_count(dom) == 3  # one marker per merged, located incident
     assert "geomap-legend" in dom and "protest unrest" in dom
     assert "geomap-slider" in dom  # the incidents carry several dates
+
+
+def test_store_map_panel_opens_the_merged_incident(stored, open_offline, tmp_path):
+    """Basemap, folded layer control and the panel, as on an article map: the merged Kharkiv
+    incident is one row, and its popup lists both reports."""
+    incidents, reports = stored
+    page = tmp_path / "store-panel.html"
+    page.write_text(render_store_map(incidents, reports, tiles=None).get_root().render(), encoding="utf-8")
+    opened = open_offline(page)
+    tab = opened.page
+    assert tab.locator(".geomap-panel-head").text_content() == "Incidents by date: 3"
+    control = tab.locator(".leaflet-control-layers").get_attribute("class")
+    assert "leaflet-control-layers-expanded" not in control
+    assert tab.evaluate("document.querySelector('.leaflet-geomap-basemap-pane canvas') !== null")
+    tab.locator(".geomap-panel-row", has_text="6 fatalities").click()
+    popup = tab.locator(".leaflet-popup-content", has_text="2 report(s)")
+    popup.wait_for(state="visible", timeout=5000)
+    assert "reports say 4–6" in popup.text_content()
+    assert not opened.errors and not opened.blocked
