@@ -227,7 +227,7 @@ def countries(
             country_codes=(iso,),
             population=int(row.get("population") or 0) or None,
             geonameid=int(row["geonameid"]),
-            bbox=bbox,  # type: ignore[arg-type]
+            bbox=bbox,
             alternate_names=sorted(set(names) - {row["name"]}),
         )
         entry.add_name(row["name"], 1.0)
@@ -594,7 +594,7 @@ def _curated_row(path: Path, line: int, row: dict[str, str]) -> Entry:
         prior=PROMINENCE_PRIOR[prominence],
         source=row["source"],
         country_codes=codes,
-        bbox=bbox,  # type: ignore[arg-type]
+        bbox=bbox,
         alternate_names=alternates,
     )
     entry.add_name(row["name"], 1.0)

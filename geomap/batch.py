@@ -184,7 +184,7 @@ class _Run:
         if not outcome.ok:
             self.fail(Failure(outcome.input, outcome.id, outcome.reason or "parse failed"))
             return
-        if not outcome.written:  # a worker that may not see DIR sent the JSON back
+        if not outcome.written and outcome.json is not None:  # a worker that may not see DIR sent it back
             write_article(self.out, outcome.id, outcome.json)
         self.parsed += 1
 

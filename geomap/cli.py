@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from geomap.batch_outputs import MAP_LIMIT
 from geomap.cli_store import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
@@ -22,6 +22,7 @@ from geomap.normalize import MAX_NAME_LENGTH
 
 if TYPE_CHECKING:
     from geomap.article import Article
+    from geomap.model import ParsedArticle
 
 EXIT_OK = 0
 EXIT_EMPTY = 1
@@ -38,7 +39,7 @@ _CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_go
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, documented code, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, documented code, no usage dump
         self.exit(EXIT_USAGE, f"geomap: error: {message} (see `geomap --help`)\n")
 
 
@@ -158,7 +159,7 @@ def _load_inputs(files: Sequence[str], date: str | None = None):
     loaded = [read_parsed(f) if f != "-" else None for f in files]
     to_parse = [f for f, parsed in zip(files, loaded, strict=True) if parsed is None]
     fresh = iter(_parse_files_each(to_parse, date)) if to_parse else iter(())
-    out = []
+    out: list[ParsedArticle] = []
     for parsed in loaded:
         out += parsed if parsed is not None else next(fresh)
     return out
@@ -267,7 +268,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(header)
     parts = ("tune", "check") if args.part == "both" else (args.part,)
     for part in parts:
-        results = evaluate(
+        results: Iterable[tuple[str, dict[str, Any]]] = evaluate(
             lambda text, doc_id: parser.parse(text, id=doc_id),
             tuple(c for c in corpora if c != TRAINING_CORPUS),
             part,
@@ -358,7 +359,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     print(f"batch: {summary.line()} -> {args.out}", file=sys.stderr)
-    if store is not None:
+    if store is not None and summary.stored is not None:
         print(f"batch: store: {summary.stored.line()} -> {store.path}", file=sys.stderr)
     if summary.map_note():
         print(f"batch: {summary.map_note()}", file=sys.stderr)

@@ -9,13 +9,18 @@ an article can run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, cast
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.map_style import BORDER, LAND
+
+
+def page_of(element: Element) -> Figure:
+    """The page an element is drawn on: a map's root is always a branca ``Figure``."""
+    return cast(Figure, element.get_root())
 
 
 class RawText(Element):
@@ -46,7 +51,7 @@ class PlainMacro(MacroElement):
     """
 
     def render(self, **kwargs: Any) -> str:
-        figure = self.get_root()
+        figure = page_of(self)
         macros = self._template.module.__dict__
         for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
             macro = macros.get(part)
@@ -249,5 +254,5 @@ class TimeSlider(PlainMacro):
 class OfflineMap(folium.Map):
     """A ``folium.Map`` that links no CDN: the assets come inline from ``offline_assets``."""
 
-    default_js: ClassVar[list[tuple[str, str]]] = []
-    default_css: ClassVar[list[tuple[str, str]]] = []
+    default_js: list[tuple[str, str]] = []  # noqa: RUF012 (folium reads these per instance)
+    default_css: list[tuple[str, str]] = []  # noqa: RUF012

@@ -36,6 +36,7 @@ from geomap.map_elements import (
     OfflineMap,
     RawText,
     TimeSlider,
+    page_of,
 )
 from geomap.map_style import (
     INCIDENT_COLOURS,
@@ -227,7 +228,9 @@ def add_incident_type_layers(fmap: folium.Map, types: Iterable[str]) -> dict[str
     layers = {}
     for t in types:
         name = f"{incident_icon(t)}{esc(type_label(t))}"
-        layers[t] = folium.FeatureGroup(name=name, overlay=True).add_to(fmap)
+        layer = folium.FeatureGroup(name=name, overlay=True)
+        layer.add_to(fmap)
+        layers[t] = layer
     return layers
 
 
@@ -304,7 +307,7 @@ def add_title(fmap: folium.Map, title: str, note: str | None = None) -> None:
     """A title box over the map (escaped: article titles are untrusted)."""
     small = f"<small>{esc(note)}</small>" if note else ""
     box_html = f'<div class="geomap-title">{esc(title)}{small}</div>'
-    fmap.get_root().html.add_child(RawText(box_html))
+    page_of(fmap).html.add_child(RawText(box_html))
 
 
 def view_bounds(articles: Sequence[ParsedArticle], basemap: Basemap) -> tuple[float, ...] | None:
@@ -338,7 +341,7 @@ def fit_to_data(fmap: folium.Map, articles: Sequence[ParsedArticle], basemap: Ba
 
 def add_offline_assets(fmap: folium.Map) -> None:
     """The generator mark first (so a rerun may replace the file), then Leaflet and plugins inline."""
-    header = fmap.get_root().header
+    header = page_of(fmap).header
     header.add_child(RawText(f'<meta name="generator" content="{GENERATOR} {__version__}">'), index=0)
     header.add_child(RawText(offline_assets()), name="geomap_assets")
 
