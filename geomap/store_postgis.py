@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from geomap.errors import StoreError
 from geomap.store_backend import BboxSQL, Rows
@@ -116,7 +116,7 @@ def redact(url: str) -> str:
         for item in parts.query.split("&")
         if item
     )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 def _secrets(url: str) -> list[str]:
@@ -203,7 +203,15 @@ class PostgisBackend:
 
     def migrate(self, *, create: bool, target: int = SCHEMA_VERSION) -> int:
         """Bring the store to version ``target`` in one transaction (DDL is transactional in
-        PostgreSQL, and the lock keeps two first users from both creating it); returns the old version."""
+        PostgreSQL, and the lock keeps two first users from both creating it); returns the old version.
+
+        A store already at ``target`` is opened without the lock: readers never wait for a writer.
+        """
+        if self._exists("geomap_schema"):
+            version = self.schema_version()
+            if version >= target:
+                self._check_version(version)
+                return version
         with self.transaction():
             if not self._exists("geomap_schema"):
                 if not create:
@@ -216,18 +224,24 @@ class PostgisBackend:
                 self.execute("CREATE TABLE geomap_schema (version INTEGER NOT NULL)")
                 self.execute("INSERT INTO geomap_schema VALUES (0)")
             version = self.schema_version()
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.location} is a version {version} store, made by a newer geomap (this one "
-                    f"reads up to version {SCHEMA_VERSION})"
-                )
+            self._check_version(version)
             for step in range(version, target):
                 self.execute(MIGRATIONS[step])
                 self.execute("UPDATE geomap_schema SET version = ?", (step + 1,))
         return version
 
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.location} is a version {version} store, made by a newer geomap (this one "
+                f"reads up to version {SCHEMA_VERSION})"
+            )
+
     def _exists(self, table: str) -> bool:
-        return bool(self.execute("SELECT to_regclass(?) IS NOT NULL", (table,)).fetchone()[0])
+        """Whether the store's schema has ``table``; read from the catalog with this statement's
+        snapshot (``to_regclass`` could answer from a cache that predates the lock we waited for)."""
+        sql = "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?)"
+        return bool(self.execute(sql, (table,)).fetchone()[0])
 
     def _ensure_postgis(self) -> None:
         if self.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
