@@ -144,9 +144,15 @@ class PostgisBackend:
 
     def __init__(self, url: str, *, create: bool, timeout: float, target: int = SCHEMA_VERSION) -> None:
         """Connect, then create or migrate the store to version ``target`` (tests make older ones)."""
-        import psycopg
-
         self.location = redact(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                f"{self.location}: a postgresql:// store needs psycopg "
+                "(pip install 'psycopg[binary]==3.3.9'; scripts/setup.sh installs it)"
+            ) from None
+
         self.errors = (psycopg.Error,)
         self._secrets = _secrets(url)
         self._timeout_ms = max(1, int(timeout * 1000))
@@ -156,6 +162,9 @@ class PostgisBackend:
             )
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to {self.location}: {self._say(exc)}") from None
+        # Each statement after the lock must see what the writer before us committed, whatever
+        # the server's default isolation: a snapshot taken before the lock would miss its incidents.
+        self.conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
         try:
             self.migrate(create=create, target=target)
         except BaseException:

@@ -113,12 +113,27 @@ def test_the_store_installs_postgis_in_a_database_without_it(postgis_server):
         assert store.add(article("a", report("a", place=ODESA))).added and store.stats()["located"] == 1
 
 
-def test_two_writers_reporting_one_event_make_one_incident(url):
+@pytest.mark.parametrize("isolation", ["read committed", "repeatable read"])
+def test_two_writers_reporting_one_event_make_one_incident(url, isolation):
     """Two connections add reports of the same event at the same moment, round after round.
 
     Without the store's lock both would look for a match before either committed, and each
-    would store a new incident."""
-    rounds = 12
+    would store a new incident. The writer that waited must then see the other's incident,
+    even when the server's default isolation would keep the snapshot it took before the lock."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        database = conn.execute("SELECT current_database()").fetchone()[0]
+        conn.execute(f"ALTER DATABASE {database} SET default_transaction_isolation = '{isolation}'".encode())
+    try:
+        counts = race(url)
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE {database} RESET default_transaction_isolation".encode())
+    assert counts == [2] * 12
+
+
+def race(url: str, rounds: int = 12) -> list[int]:
+    """Two threads, each with its own Store, add a report of the same event in each round; the
+    incidents' source counts."""
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -141,8 +156,7 @@ def test_two_writers_reporting_one_event_make_one_incident(url):
         t.join()
     assert not errors, errors
     with Store(url) as store:
-        counts = sorted(f["properties"]["source_count"] for f in store.features())
-    assert counts == [2] * rounds
+        return sorted(f["properties"]["source_count"] for f in store.features())
 
 
 def test_a_store_locked_by_another_writer_is_a_store_error(url):
@@ -183,6 +197,15 @@ def test_connection_errors_are_one_line_and_hide_the_password(url):
     message = str(info.value)
     assert message.startswith("cannot connect to ") and "\n" not in message
     assert "s3cret" not in message and "***" in message and "reader" in message
+
+
+def test_missing_postgresql_fails_the_tests_saying_what_installs_it(monkeypatch, tmp_path):
+    import pg_server
+
+    monkeypatch.setattr(pg_server, "BIN", tmp_path / "no-postgresql")
+    servers = pg_server.throwaway_postgis()
+    with pytest.raises(pg_server.ServerUnavailable, match=r"not installed.*scripts/setup\.sh installs"):
+        servers.__enter__()
 
 
 def test_redact():
