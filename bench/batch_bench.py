@@ -43,7 +43,7 @@ GEOMAP = ROOT / ".venv" / "bin" / "geomap"
 # The input stage alone: every line read and turned into an Article, nothing kept.
 STREAM = r"""
 import json, sys, time
-from geomap.batch_input import Item, iter_inputs
+from geomap.batch.inputs import Item, iter_inputs
 def hwm():
     return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
 before = hwm()
@@ -61,7 +61,7 @@ print(json.dumps({"items": items, "failures": failures, "seconds": t1 - t0,
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
 BATCH_RSS = r"""
 import json, sys, time
-from geomap.cli import main
+from geomap.cli.main import main
 t0 = time.perf_counter()
 rc = main(["batch", sys.argv[1], "--out", sys.argv[2], "--workers", "1"])
 t1 = time.perf_counter()
@@ -244,7 +244,7 @@ def main() -> None:
     if args.runs < 1 or not 0 < args.small < args.articles or args.lines < 1:
         parser.error("--runs must be positive and 0 < --small < --articles")
 
-    from geomap.gazetteer import Gazetteer
+    from geomap.resolution.gazetteer import Gazetteer
 
     Gazetteer().close()  # build a missing index before any timing
     with tempfile.TemporaryDirectory(prefix="geomap-batch-bench-") as tmp:

@@ -18,7 +18,7 @@ from _common import median_line, run_child
 COLD = r"""
 import sys, time, json
 t0 = time.perf_counter()
-from geomap.gazetteer import Gazetteer
+from geomap.resolution.gazetteer import Gazetteer
 gaz = Gazetteer(sys.argv[1], auto_build=False)
 first = gaz.candidates("Rafah")
 t1 = time.perf_counter()
@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--build-runs", type=int, default=3, help="full builds (default 3; 0 skips)")
     args = parser.parse_args()
 
-    from geomap.gazetteer import Gazetteer
+    from geomap.resolution.gazetteer import Gazetteer
 
     index = Gazetteer().path  # built if needed
     builds, build_rss = [], []

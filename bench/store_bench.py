@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(ROOT))
 
-from geomap.events import Incident  # noqa: E402
+from geomap.incidents.incident import Incident  # noqa: E402
 from geomap.model import ParsedArticle, ResolvedPlace  # noqa: E402
 from geomap.place import Place  # noqa: E402
-from geomap.store import Store  # noqa: E402
-from geomap.store_query import IncidentQuery  # noqa: E402
-from geomap.store_sqlite import SqliteBackend  # noqa: E402
+from geomap.store.query import IncidentQuery  # noqa: E402
+from geomap.store.sqlite import SqliteBackend  # noqa: E402
+from geomap.store.store import Store  # noqa: E402
 
 TYPES = ("airstrike_shelling", "casualties", "protest_unrest", "arrest_detention")
 WEST, SOUTH, EAST, NORTH = 22.0, 40.0, 42.0, 52.0
@@ -177,7 +177,7 @@ def main() -> None:
     if not texts:
         print(f"parse vs add: skipped, no texts in {EVAL_DIR}")
         return
-    from geomap.article import Article
+    from geomap.inputs.article import Article
     from geomap.parser import Geoparser
 
     parser = Geoparser()

@@ -1,6 +1,6 @@
 """Compiles every source into one SQLite index: deterministic, atomic, with progress.
 
-Run it with ``geomap gazetteer build``; :class:`geomap.gazetteer.Gazetteer`
+Run it with ``geomap gazetteer build``; :class:`geomap.resolution.gazetteer.Gazetteer`
 also runs it the first time an index is needed.
 """
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError
-from geomap.events import OFFSET_FIELDS
-from geomap.gazetteer import Gazetteer
+from geomap.incidents.incident import OFFSET_FIELDS
 from geomap.model import ParsedArticle
+from geomap.resolution.gazetteer import Gazetteer
 
 CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
 #: The linker's training file: scored by cross-validation, never split into tune and check.
@@ -170,7 +170,7 @@ def evaluate(
 
 def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """The scorer's metrics for 5-fold cross-validated event linking on the training file."""
-    from geomap.linker_training import cross_validated, read_labelled
+    from geomap.incidents.training import cross_validated, read_labelled
 
     docs = read_labelled(eval_dir() / f"{TRAINING_CORPUS}.jsonl")
     return cross_validated(docs, gazetteer, progress)

@@ -6,14 +6,14 @@ import bisect
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from geomap import pipeline
-from geomap.article import Article
-from geomap.docs import doc_text, keep_text, sentences
-from geomap.gazetteer import Gazetteer
-from geomap.incident_extraction import extract_incidents
-from geomap.linker import EventLinker
+from geomap.incidents.extraction import extract_incidents
+from geomap.incidents.linker import EventLinker
+from geomap.inputs.article import Article
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
-from geomap.spacy_components import SPANS_KEY
+from geomap.nlp import pipeline
+from geomap.nlp.components import SPANS_KEY
+from geomap.nlp.docs import doc_text, keep_text, sentences
+from geomap.resolution.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

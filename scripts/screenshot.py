@@ -45,9 +45,9 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    from geomap.article import read_articles
+    from geomap.inputs.article import read_articles
+    from geomap.outputs.render import render_html
     from geomap.parser import Geoparser
-    from geomap.render import render_html
 
     dates = args.date or ["2024-03-12"]
     if len(dates) not in (1, len(args.articles)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.gazetteer import Gazetteer
+from geomap.resolution.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ so each merge rule is tested on its own without the parser. The sentences are ou
 
 from __future__ import annotations
 
-from geomap.events import Incident
+from geomap.incidents.incident import Incident
 from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.place import Place
 

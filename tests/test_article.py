@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from geomap.article import MAX_TEXT_BYTES, read_articles
 from geomap.errors import InputError
+from geomap.inputs.article import MAX_TEXT_BYTES, read_articles
 
 
 def test_text_file_gives_one_article_titled_by_its_first_line(tmp_path):
@@ -204,6 +204,6 @@ def test_html_import_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, geomap, geomap.article; print('trafilatura' in sys.modules)"
+    code = "import sys, geomap, geomap.inputs.article; print('trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

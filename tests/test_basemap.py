@@ -3,8 +3,8 @@ import json
 import pytest
 from shapely.geometry import Point, shape
 
-from geomap import basemap
-from geomap.basemap import cache_path, load_basemap
+from geomap.outputs import basemap
+from geomap.outputs.basemap import cache_path, load_basemap
 from geomap.place import Place
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import geomap.batch as batch
-from geomap.batch import run_batch
-from geomap.batch_input import MAX_NAME_CHARS, safe_name
-from geomap.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, main
+import geomap.batch.runner as batch
+from geomap.batch.inputs import MAX_NAME_CHARS, safe_name
+from geomap.batch.runner import run_batch
+from geomap.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
+from geomap.cli.main import main
 
 ARTICLES = {
     "rafah": "Airstrike hits Rafah\nAn airstrike killed 12 people in Rafah, in southern Gaza, on Tuesday. "
@@ -88,7 +89,7 @@ def test_same_json_as_geomap_parse(tmp_path, geoparser, capsys):
 
 
 def _read_one(path: Path):
-    from geomap.article import read_articles
+    from geomap.inputs.article import read_articles
 
     return next(iter(read_articles(path)))
 
@@ -276,14 +277,14 @@ def test_two_dask_workers_give_the_same_articles(tmp_path, geoparser, capfd):
 
 
 def read_back(out: Path, ids: list[str]) -> list:
-    from geomap.batch_worker import article_path
-    from geomap.parsed_io import article_from_dict
+    from geomap.batch.worker import article_path
+    from geomap.inputs.parsed import article_from_dict
 
     return [article_from_dict(json.loads(article_path(out, i).read_text(encoding="utf-8")), i) for i in ids]
 
 
 def test_streamed_outputs_are_the_exports_of_all_articles(tmp_path, geoparser):
-    from geomap.export import dumps_csv, dumps_geojson
+    from geomap.outputs.export import dumps_csv, dumps_geojson
 
     # the same places in many articles, so the spooled merge pools sentences and ids
     lines = [

@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from geomap.cli import EXIT_GAZETTEER, EXIT_OK, EXIT_USAGE, main
+from geomap.cli.exit_codes import EXIT_GAZETTEER, EXIT_OK, EXIT_USAGE
+from geomap.cli.main import main
 
 
 def run(capsys, *argv):

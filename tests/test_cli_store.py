@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-import geomap.batch as batch
+import geomap.batch.runner as batch
 import geomap.parser
-from geomap.batch import run_batch
-from geomap.cli import EXIT_EMPTY, EXIT_OK, EXIT_STORE, EXIT_USAGE, main
-from geomap.cli_store import INCIDENT_FORMATS
-from geomap.store import Store
-from geomap.store_formats import FORMATS, STORE_CSV_COLUMNS
+from geomap.batch.runner import run_batch
+from geomap.cli.exit_codes import EXIT_EMPTY, EXIT_OK, EXIT_STORE, EXIT_USAGE
+from geomap.cli.main import main
+from geomap.cli.store_commands import INCIDENT_FORMATS
+from geomap.store.formats import FORMATS, STORE_CSV_COLUMNS
+from geomap.store.store import Store
 
 #: Articles written for these tests: two reports of one strike, and one of another strike.
 ARTICLES = [

@@ -1,6 +1,6 @@
 import pytest
 
-from geomap.dates import resolve_date
+from geomap.incidents.dates import resolve_date
 
 
 @pytest.mark.parametrize(

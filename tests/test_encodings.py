@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.encodings import declared_charset, decode, jsonl_lines
 from geomap.errors import InputError
+from geomap.inputs.encodings import declared_charset, decode, jsonl_lines
 
 BOGOTA = "Protesters marched through Bogotá on Monday, and police closed roads in São Paulo."
 QUOTES = "The mayor said “we will rebuild” after the storm cost €40 million in Málaga – a record."
@@ -163,7 +163,7 @@ def test_charset_normalizer_is_not_imported_for_utf8():
     import sys
 
     code = (
-        "import sys, geomap.article, geomap.encodings as e; e.decode(b'Rain in Aden', 'x');"
+        "import sys, geomap.inputs.article, geomap.inputs.encodings as e; e.decode(b'Rain in Aden', 'x');"
         "print('charset_normalizer' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

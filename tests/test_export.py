@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from geomap import export
-from geomap.export import CSV_COLUMNS, dumps_csv, dumps_kml, to_geojson
-from geomap.render import render_map
+from geomap.outputs import export
+from geomap.outputs.export import CSV_COLUMNS, dumps_csv, dumps_kml, to_geojson
+from geomap.outputs.render import render_map
 
 PLACE_KEYS = {
     "kind", "name", "mentions", "geonameid", "feature_type", "country_code", "confidence",

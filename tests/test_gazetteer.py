@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.gazetteer import Gazetteer, haversine_km
+from geomap.resolution.gazetteer import Gazetteer, haversine_km
 
 # (name as news writes it, feature type, country_code or None, a country it must list)
 EXPECTED = [

@@ -3,7 +3,7 @@ from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geomap.geocoder import GazetteerGeocoder
+from geomap.resolution.geocoder import GazetteerGeocoder
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from geomap.evaluate import prediction
-from geomap.events import Incident
-from geomap.incident_merge import merge_article_incidents, merge_incidents, same_event
+from geomap.incidents.incident import Incident
+from geomap.incidents.merge import merge_article_incidents, merge_incidents, same_event
+from geomap.inputs.parsed import article_from_dict
 from geomap.model import ParsedArticle
-from geomap.parsed_io import article_from_dict
 from geomap.place import Place
 
 DNIPRO = Place(id="709930", name="Dnipro", feature_type="city", lat=48.45, lon=35.04, country_code="UA")

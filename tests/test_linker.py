@@ -10,7 +10,7 @@ import pytest
 
 from geomap.errors import InputError
 from geomap.evaluate import eval_dir
-from geomap.linker import FEATURES, MODEL_FORMAT, MODEL_PATH, EventLinker
+from geomap.incidents.linker import FEATURES, MODEL_FORMAT, MODEL_PATH, EventLinker
 
 
 def only(parsed, trigger: str):
@@ -92,8 +92,8 @@ def test_probabilities_of_no_rows_are_empty(geoparser):
 @pytest.mark.slow
 def test_retraining_gives_the_shipped_models_decisions(tmp_path):
     """``geomap train`` from the training file makes a model that decides as the shipped one does."""
-    from geomap.gazetteer import Gazetteer
-    from geomap.linker_training import build_dataset, read_labelled, train, write_model
+    from geomap.incidents.training import build_dataset, read_labelled, train, write_model
+    from geomap.resolution.gazetteer import Gazetteer
 
     data_file = eval_dir() / "event_location_train.jsonl"
     if not data_file.is_file():

@@ -1,4 +1,4 @@
-from geomap.numbers import parse_number
+from geomap.incidents.numbers import parse_number
 
 
 def test_parse_number():

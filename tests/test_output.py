@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.output import atomic_writer, json_line, write_text_atomic
+from geomap.outputs.files import atomic_writer, json_line, write_text_atomic
 
 PLACE = {"name": "Aden", "lat": 12.8, "lon": 45.0, "feature_type": "city", "country_code": "YE"}
 
@@ -21,7 +21,7 @@ PLACE = {"name": "Aden", "lat": 12.8, "lon": 45.0, "feature_type": "city", "coun
 WRITERS = """
 import os, sys
 os.umask(int(sys.argv[1], 8))
-from geomap.cli import main
+from geomap.cli.main import main
 work = sys.argv[2]
 parsed = os.path.join(work, "p.json")
 codes = [main(["map", parsed, "-o", os.path.join(work, "out", "m.html"), "--tiles", "none"])]

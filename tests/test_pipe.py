@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from geomap.article import Article
-from geomap.spacy_components import SPANS_KEY
+from geomap.inputs.article import Article
+from geomap.nlp.components import SPANS_KEY
 
 TEXTS = [
     "Houthi forces fired two missiles at a cargo ship in the Red Sea near Hodeidah, Yemen, on Tuesday.",
@@ -68,7 +68,7 @@ def test_pipe_with_two_processes_gives_the_same_results(geoparser, one_by_one):
 SPAWN = textwrap.dedent(
     """
     import json, multiprocessing, sys
-    from geomap.article import Article
+    from geomap.inputs.article import Article
     from geomap.parser import Geoparser
 
     if __name__ == "__main__":

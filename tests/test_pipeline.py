@@ -6,10 +6,10 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from geomap.docs import sentences
-from geomap.event_lexicon import event_words
-from geomap.event_triggers import trigger_kind
-from geomap.pipeline import MODEL, UNPARSED_DEP, ArrayRules, _dep_rules
+from geomap.incidents.lexicon import event_words
+from geomap.incidents.triggers import trigger_kind
+from geomap.nlp.docs import sentences
+from geomap.nlp.pipeline import MODEL, UNPARSED_DEP, ArrayRules, _dep_rules
 
 # Sentences written for these tests: each holds a word that can report an incident.
 EVENT_SENTENCES = [

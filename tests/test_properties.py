@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.export import dumps
-from geomap.render import render_html
+from geomap.outputs.export import dumps
+from geomap.outputs.render import render_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -78,7 +78,7 @@ def test_fuzz_10000_generated_inputs(geoparser):
         return rng.choice(PLACES) * rng.randint(1, 40)
 
     inputs = [generate() for _ in range(10_000)]
-    from geomap.article import Article
+    from geomap.inputs.article import Article
 
     articles = (Article(text=t, id=f"f{i}", title=t[:40]) for i, t in enumerate(inputs))
     batch = []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.render import incident_popup, render_html, render_map, safe_url
+from geomap.outputs.render import incident_popup, render_html, render_map, safe_url
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "red-sea-shipping.txt"
@@ -138,15 +138,15 @@ def test_real_shapes(example):
 
 
 def test_geojson_export_keeps_points(example):
-    from geomap.export import dumps_geojson
+    from geomap.outputs.export import dumps_geojson
 
     kinds = {f["geometry"]["type"] for f in json.loads(dumps_geojson([example]))["features"] if f["geometry"]}
     assert kinds == {"Point"}
 
 
 def test_palette_is_colour_blind_safe():
-    from geomap.events import INCIDENT_TYPES
-    from geomap.map_style import INCIDENT_STYLE, OKABE_ITO
+    from geomap.incidents.incident import INCIDENT_TYPES
+    from geomap.outputs.map_style import INCIDENT_STYLE, OKABE_ITO
 
     assert set(INCIDENT_STYLE) == set(INCIDENT_TYPES)
     assert all(colour in OKABE_ITO for colour, _ in INCIDENT_STYLE.values())
@@ -154,7 +154,7 @@ def test_palette_is_colour_blind_safe():
 
 
 def test_legend_shows_each_types_marker(example):
-    from geomap.map_style import icon_svg, incident_icon
+    from geomap.outputs.map_style import icon_svg, incident_icon
 
     fmap = render_map([example], tiles=None)
     legend = next(c for c in fmap._children.values() if type(c).__name__ == "MapControl").html
@@ -168,7 +168,7 @@ def test_legend_shows_each_types_marker(example):
 
 
 def test_layer_names_are_cut_with_full_text_on_hover(geoparser):
-    from geomap.render import layer_name
+    from geomap.outputs.render import layer_name
 
     long = geoparser.parse("Protesters marched in Nairobi.", id="k", title="A <b>very</b> long title " * 4)
     untitled = geoparser.parse("Protesters marched in Nairobi.", id="plain-id")
@@ -192,8 +192,8 @@ def test_articles_of_one_title_keep_a_layer_each(geoparser):
 
 
 def test_map_opens_on_the_incidents_never_wider_than_the_places(example, others):
-    from geomap.basemap import load_basemap
-    from geomap.render import view_bounds
+    from geomap.outputs.basemap import load_basemap
+    from geomap.outputs.render import view_bounds
 
     for articles in ([example], [example, *others], others[:1]):
         west, south, east, north = view_bounds(articles, load_basemap())
@@ -211,7 +211,7 @@ def test_map_opens_on_the_incidents_never_wider_than_the_places(example, others)
 
 
 def test_incidents_are_listed_by_date(example, others):
-    from geomap.render import incident_data
+    from geomap.outputs.render import incident_data
 
     data = incident_data([*others, example], {"other", *(i.incident_type for a in (*others, example)
                                                          for i in a.incidents)})  # fmt: skip
@@ -270,7 +270,7 @@ def test_planted_script_does_not_run(evil, offline_chromium, tmp_path):
 
 
 def test_parsed_json_round_trip(example, tmp_path):
-    from geomap.parsed_io import read_parsed
+    from geomap.inputs.parsed import read_parsed
 
     path = tmp_path / "parsed.jsonl"
     path.write_text(json.dumps(example.to_dict()) + "\n", encoding="utf-8")

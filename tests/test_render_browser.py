@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from geomap.events import Incident
-from geomap.map_style import LAND, SEA
+from geomap.incidents.incident import Incident
 from geomap.model import ParsedArticle, ResolvedPlace
+from geomap.outputs.map_style import LAND, SEA
+from geomap.outputs.render import render_html
 from geomap.place import Place
-from geomap.render import render_html
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "red-sea-shipping.txt"

@@ -2,7 +2,7 @@
 
 import spacy
 
-from geomap.spacy_components import SPANS_KEY
+from geomap.nlp.components import SPANS_KEY
 
 
 def test_component_is_found_through_the_entry_point(gazetteer):

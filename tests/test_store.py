@@ -1,4 +1,4 @@
-"""geomap.store: merging across articles, idempotent adds, queries, migration, interrupted adds.
+"""geomap.store.store: merging across articles, idempotent adds, queries, migration, interrupted adds.
 
 The tests of the store's behaviour run on both back ends (``store_location`` in conftest.py:
 a SQLite file, and a fresh store on the session's throwaway PostGIS server); the SQLite file
@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from store_helpers import CHUHUIV, KHARKIV, ODESA, SALTIVKA, SUVA, TBILISI, article, report
 
 from geomap.errors import StoreError
-from geomap.incident_merge import same_event
-from geomap.parsed_io import article_from_dict
-from geomap.store import AddResult, AddTotals, Store, default_db_path, resolve_db
-from geomap.store_query import IncidentQuery
-from geomap.store_schema import APPLICATION_ID, SCHEMA_VERSION, migrate
-from geomap.store_sqlite import rtree_bbox_sql
+from geomap.incidents.merge import same_event
+from geomap.inputs.parsed import article_from_dict
+from geomap.store.query import IncidentQuery
+from geomap.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+from geomap.store.sqlite import rtree_bbox_sql
+from geomap.store.store import AddResult, AddTotals, Store, default_db_path, resolve_db
 
 #: Two wire services and a local paper, written for this test: one strike told twice, and a
 #: different strike the same day in another city.

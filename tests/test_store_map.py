@@ -1,4 +1,4 @@
-"""geomap.store_map: the store's merged incidents on one offline map, article text escaped."""
+"""geomap.store.store_map: the store's merged incidents on one offline map, article text escaped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from store_helpers import KHARKIV, ODESA, TBILISI, article, report
 
-from geomap.store import Store
-from geomap.store_map import render_store_map
+from geomap.store.store import Store
+from geomap.store.store_map import render_store_map
 
 
 def marker_count(dom: str) -> int:

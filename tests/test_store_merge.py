@@ -1,4 +1,4 @@
-"""geomap.store_merge: combining reports, date periods, search boxes (pure functions)."""
+"""geomap.store.merge: combining reports, date periods, search boxes (pure functions)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from store_helpers import KHARKIV, ODESA, report
 
-from geomap.store_merge import (
+from geomap.store.merge import (
     combined_confidence,
     date_period,
     distance_km,

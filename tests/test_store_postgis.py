@@ -1,4 +1,4 @@
-"""geomap.store_postgis: what only the shared back end does — its GiST index, migrations in
+"""geomap.store.postgis: what only the shared back end does — its GiST index, migrations in
 PostgreSQL, writers on two connections, connection errors without the password.
 
 The store's behaviour (merging, idempotence, queries, interrupted adds) is tested on both back
@@ -18,10 +18,10 @@ from pg_server import new_store_url
 from store_helpers import KHARKIV, ODESA, TBILISI, article, report
 
 from geomap.errors import StoreError
-from geomap.store import Store
-from geomap.store_postgis import LOCK_CLASS, MIGRATIONS, PostgisBackend, gist_bbox_sql, redact
-from geomap.store_query import IncidentQuery
-from geomap.store_schema import SCHEMA_VERSION
+from geomap.store.postgis import LOCK_CLASS, MIGRATIONS, PostgisBackend, gist_bbox_sql, redact
+from geomap.store.query import IncidentQuery
+from geomap.store.schema import SCHEMA_VERSION
+from geomap.store.store import Store
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""geomap.store_query: the filters as users type them, and what is wrong with bad ones."""
+"""geomap.store.query: the filters as users type them, and what is wrong with bad ones."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import InputError
-from geomap.store_postgis import gist_bbox_sql
-from geomap.store_query import IncidentQuery, parse_bbox
-from geomap.store_sqlite import rtree_bbox_sql
+from geomap.store.postgis import gist_bbox_sql
+from geomap.store.query import IncidentQuery, parse_bbox
+from geomap.store.sqlite import rtree_bbox_sql
 
 
 def test_good_filters():

@@ -1,0 +1,185 @@
+"""When two incidents report the same event, and how they combine.
+
+One event is often told several times: in one article ("an airstrike on Dnipro killed 7",
+then "the strike on Dnipro"), and across articles. :func:`same_event` decides from the two
+incidents alone, so the incident store can use it across articles; :func:`merge_incidents`
+combines them. Two incidents are the same event when
+
+- their types are equal, or both are in the family of violence (``casualties``,
+  ``armed_attack``, ``airstrike_shelling``, ``maritime_attack``): one strike is reported as
+  "a strike" in one sentence and as "seven killed" in another;
+- they happened at the same place: the same place id, or both within ``max_km`` of each other.
+  An incident without a place merges only with one told in the same sentence of the same
+  article: across sentences or articles "somewhere" can be anywhere;
+- their dates agree: equal, within ``max_days`` of each other, or a month ("2024-03") holding
+  the day. A missing date is compatible only inside one article, whose date is shared;
+- their counts are compatible: a missing count fits any, two stated counts must be within a
+  factor of two (7 and 9 dead are one report revised; 3 and 30 are two events).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from geomap.incidents.lexicon import VIOLENCE_TYPES
+
+if TYPE_CHECKING:
+    from geomap.incidents.incident import Incident
+
+#: Two places this close are one scene: a town's centre and its gazetteer point, two spellings.
+DEFAULT_MAX_KM = 10.0
+#: Reports a day apart can be one event: time zones, "on Monday night" and "early Tuesday".
+DEFAULT_MAX_DAYS = 1
+#: Two stated counts of one event differ at most by this factor (a toll revised upward).
+COUNT_FACTOR = 2.0
+
+#: How specific an incident type is when two reports of one event disagree: "casualties" says least.
+_TYPE_RANK = {"casualties": 0, "armed_attack": 1}
+
+
+def more_specific_type(a: str, b: str) -> str:
+    """Of two types of one event, the one that says how: an attack type over ``casualties``,
+    a strike or a ship attack over a plain ``armed_attack``; ``a`` when neither says more."""
+    return b if _TYPE_RANK.get(b, 2) > _TYPE_RANK.get(a, 2) else a
+
+
+def same_family(a: str, b: str) -> bool:
+    """Whether two incident types can report one event: equal, or both acts of violence."""
+    return a == b or (a in VIOLENCE_TYPES and b in VIOLENCE_TYPES)
+
+
+def _km(a: Incident, b: Incident) -> float:
+    """Great-circle distance between the two incidents' places (both known)."""
+    assert a.place is not None and b.place is not None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.place.lat, a.place.lon, b.place.lat, b.place.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same_sentence(a: Incident, b: Incident) -> bool:
+    same_span = (a.sentence_start, a.sentence_end) == (b.sentence_start, b.sentence_end)
+    return a.article_id == b.article_id and same_span
+
+
+def _same_place(a: Incident, b: Incident, max_km: float) -> bool:
+    if a.place is None or b.place is None:
+        return _same_sentence(a, b)
+    return a.place.id == b.place.id or _km(a, b) <= max_km
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _same_date(a: Incident, b: Incident, max_days: int) -> bool:
+    if a.date is None or b.date is None:
+        return a.article_id == b.article_id
+    if a.date == b.date:
+        return True
+    da, db = _day(a.date), _day(b.date)
+    if da is not None and db is not None:
+        return abs((da - db).days) <= max_days
+    # a month and a day in it ("2024-03" and "2024-03-12")
+    short, long_ = sorted((a.date, b.date), key=len)
+    return len(short) < len(long_) and long_.startswith(short)
+
+
+def _compatible_counts(x: int | None, y: int | None) -> bool:
+    if x is None or y is None:
+        return True
+    low, high = sorted((x, y))
+    if low == 0:
+        return high == 0
+    return high <= COUNT_FACTOR * low
+
+
+def same_event(
+    a: Incident, b: Incident, *, max_km: float = DEFAULT_MAX_KM, max_days: int = DEFAULT_MAX_DAYS
+) -> bool:
+    """Whether ``a`` and ``b`` report one event (module docstring); depends on nothing else."""
+    return (
+        same_family(a.incident_type, b.incident_type)
+        and _same_place(a, b, max_km)
+        and _same_date(a, b, max_days)
+        and _compatible_counts(a.fatalities, b.fatalities)
+        and _compatible_counts(a.affected, b.affected)
+    )
+
+
+def _max_count(x: int | None, y: int | None) -> int | None:
+    stated = [n for n in (x, y) if n is not None]
+    return max(stated) if stated else None
+
+
+def merge_incidents(a: Incident, b: Incident) -> Incident:
+    """One incident from two reports of one event: ``a``'s id, sentence and offsets, the best of both.
+
+    The type is the more specific (an attack type over ``casualties``), the counts the highest
+    stated, the actors and trigger offsets the union (triggers only within one article: offsets
+    into another article's text mean nothing here). A missing place or date is taken from ``b``
+    when both come from the same article.
+    """
+    kind = more_specific_type(a.incident_type, b.incident_type)
+    same_article = a.article_id == b.article_id
+    triggers = a.trigger_spans
+    if same_article:
+        triggers = tuple(dict.fromkeys((*a.trigger_spans, *b.trigger_spans)))
+    merged = replace(
+        a,
+        incident_type=kind,
+        fatalities=_max_count(a.fatalities, b.fatalities),
+        affected=_max_count(a.affected, b.affected),
+        actors=tuple(dict.fromkeys((*a.actors, *b.actors))),
+        triggers=triggers,
+        date=_finer_date(a.date, b.date),
+        confidence=max(a.confidence, b.confidence),
+    )
+    if same_article and a.place is None and b.place is not None:
+        merged = replace(
+            merged,
+            location_name=b.location_name,
+            location_start=b.location_start,
+            location_end=b.location_end,
+            place=b.place,
+            precision=b.precision,
+        )
+    return merged
+
+
+def _finer_date(x: str | None, y: str | None) -> str | None:
+    """The date that says more: a day over its month, a stated date over none."""
+    if x is None or (y is not None and len(y) > len(x) and y.startswith(x)):
+        return y
+    return x
+
+
+def merge_article_incidents(incidents: Sequence[Incident], article_date: str | None = None) -> list[Incident]:
+    """An article's incidents with the same event told twice merged into the first.
+
+    Only incidents that both state a place merge here, on the same day: "an airstrike on
+    Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence, or, within
+    one sentence, words the parse did not fold together ("three crew were killed and four
+    others were injured in the attack near X"). A sentence that names no day gets the
+    article's date, which says nothing about the day, so that date counts as missing here.
+    """
+
+    def undated(inc: Incident) -> Incident:
+        return replace(inc, date=None) if article_date is not None and inc.date == article_date else inc
+
+    kept: list[Incident] = []
+    for inc in map(undated, incidents):
+        for k, prev in enumerate(kept):
+            placed = prev.place is not None and inc.place is not None
+            if placed and same_event(prev, inc, max_days=0):
+                kept[k] = merge_incidents(prev, inc)
+                break
+        else:
+            kept.append(inc)
+    return [inc if inc.date is not None else replace(inc, date=article_date) for inc in kept]

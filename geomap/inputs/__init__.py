@@ -1,0 +1,1 @@
+"""Reading what users hand over: article files and text, encodings, parsed-article JSON."""

@@ -1,0 +1,1 @@
+"""The spaCy pipeline geomap runs and its components: sentences, tags, the event sentences' parse."""

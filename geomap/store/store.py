@@ -1,0 +1,498 @@
+"""The incident store: parsed articles kept in a database, repeated reports merged.
+
+    with Store("geomap.db") as store:           # opened once; created and migrated as needed
+    with Store("postgresql://me@db.newsroom/geomap") as store:   # a store the team shares
+        store.add(parsed_article)                # one transaction: the whole article or nothing
+        store.geojson(IncidentQuery.parse(bbox="30,45,40,52", since="2024-03"))
+
+An article is added in one transaction, so an interrupted ``add`` leaves whole articles only.
+Adding an article whose content hash is already stored changes nothing. Each of its incidents
+either joins a stored incident that reports the same event (see ``geomap.store.merge``) as a
+new source, or becomes a new incident. The filters are in ``geomap.store.query``.
+
+This logic exists once; the database behind it is a back end (``geomap.store.backend``): a
+SQLite file by default (``geomap.store.sqlite``), or PostgreSQL with PostGIS for a URL
+(``geomap.store.postgis``), where writers on several machines exclude each other per article.
+
+A ``Store`` may be shared by threads (a web server's): every call takes the store's lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geomap.errors import StoreError
+from geomap.incidents.merge import DEFAULT_MAX_KM
+from geomap.model import ParsedArticle, place_summary
+from geomap.store.backend import Backend, is_postgres_url
+from geomap.store.merge import (
+    Merged,
+    date_period,
+    distance_km,
+    family,
+    joins,
+    merge_reports,
+    search_boxes,
+    widen,
+)
+from geomap.store.query import IncidentQuery
+from geomap.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from geomap.incidents.incident import Incident
+    from geomap.place import Place
+
+#: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.
+_NOT_PROPERTIES = frozenset(
+    {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end"}
+    | {"triggers", "place"}
+)
+
+
+def default_db_path() -> Path:
+    """``$GEOMAP_DB``, else ``geomap.db`` in the user data directory (platformdirs)."""
+    env = os.environ.get("GEOMAP_DB", "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("geomap", appauthor=False) / "geomap.db"
+
+
+def resolve_db(value: str | os.PathLike[str] | None) -> Path | str:
+    """The store a ``--db`` value names: a path, a ``postgresql://`` URL (kept as given), or
+    the default when None or empty."""
+    if value is None or not str(value).strip():
+        return default_db_path()
+    if is_postgres_url(value):
+        return str(value)
+    return Path(value).expanduser()
+
+
+def content_hash(article: ParsedArticle) -> str:
+    """SHA-256 of the article's text; of its canonical parsed-article JSON when it has no text
+    (a ``geomap parse --json`` file does not carry the text)."""
+    payload = "text\0" + article.text if article.text else "parsed\0" + _canonical(article.to_dict())
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What adding one article did. ``added`` is False when the same article was already stored.
+
+    ``article_id`` is the id it is stored under: its own, or ``<id>~<hash>`` when another
+    article with different content already has that id (``renamed_from`` then says so).
+    """
+
+    article_id: str
+    added: bool
+    incidents: int = 0
+    merged: int = 0
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddTotals:
+    """What adding many articles did, summed: ``added`` articles, ``unchanged`` ones already stored."""
+
+    added: int = 0
+    unchanged: int = 0
+    incidents: int = 0
+    merged: int = 0
+
+    def plus(self, result: AddResult) -> AddTotals:
+        if not result.added:
+            return replace(self, unchanged=self.unchanged + 1)
+        return AddTotals(
+            self.added + 1, self.unchanged, self.incidents + result.incidents, self.merged + result.merged
+        )
+
+    def line(self) -> str:
+        """``added 2 article(s) (1 already in the store), 3 new incident(s), 2 report(s) merged …``."""
+        text = f"added {self.added} article(s)"
+        if self.unchanged:
+            text += f" ({self.unchanged} already in the store)"
+        return (
+            f"{text}, {self.incidents} new incident(s), {self.merged} report(s) merged into stored incidents"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIncident:
+    """A merged incident as the store returns it: GeoJSON with ``sources`` and ``source_count``."""
+
+    incident: Incident
+    sources: tuple[str, ...]
+    fatalities_range: tuple[int, int] | None
+    affected_range: tuple[int, int] | None
+
+    def properties(self) -> dict[str, Any]:
+        """The contract's incident properties plus ``sources``, ``source_count`` and the count ranges."""
+        return {
+            **self.incident.properties(),
+            "sources": list(self.sources),
+            "source_count": len(self.sources),
+            "fatalities_range": list(self.fatalities_range) if self.fatalities_range else None,
+            "affected_range": list(self.affected_range) if self.affected_range else None,
+        }
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        return {**self.incident.__geo_interface__, "properties": self.properties()}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One article's report of a stored incident: the article's own incident, and the article."""
+
+    incident: Incident
+    article_id: str
+    article_title: str | None
+    article_url: str | None
+    article_date: str | None
+
+
+class Store:
+    """An incident store (a SQLite file or a PostGIS database); open it once, use it as a context manager.
+
+    ``path`` is what the store is shown as: its file, or its URL without the password.
+    """
+
+    path: Path | str
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0) -> None:
+        """Open (``create``: or make) the store at ``path`` (a file, or a ``postgresql://`` URL);
+        wait up to ``timeout`` s for other writers."""
+        self._backend: Backend
+        if is_postgres_url(path):
+            from geomap.store.postgis import PostgisBackend
+
+            self._backend = PostgisBackend(str(path), create=create, timeout=timeout)
+            self.path = self._backend.location
+        else:
+            from geomap.store.sqlite import SqliteBackend
+
+            self.path = Path(path)
+            self._backend = SqliteBackend(self.path, create=create, timeout=timeout)
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, article: ParsedArticle) -> AddResult:
+        """Add one parsed article in one transaction; see the module docstring."""
+        digest = content_hash(article)
+        db = self._backend
+        try:
+            with self._lock, db.transaction():
+                if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,)).fetchone():
+                    return AddResult(article.id, added=False)
+                row = db.execute("SELECT parsed FROM articles WHERE id = ?", (article.id,)).fetchone()
+                renamed_from = None
+                if row is not None:
+                    if _same_parse(json.loads(row[0]), article):
+                        return AddResult(article.id, added=False)
+                    renamed_from, article = article.id, _renamed(article, f"{article.id}~{digest[:10]}")
+                self._insert_article(article, digest)
+                merged = sum(self._add_incident(inc) for inc in article.incidents)
+                return AddResult(
+                    article.id, True, len(article.incidents) - merged, merged, renamed_from=renamed_from
+                )
+        except db.errors as exc:
+            raise StoreError(f"cannot add {article.id!r} to {self.path}: {exc}") from None
+
+    def add_many(self, articles: Iterable[ParsedArticle]) -> list[AddResult]:
+        """``add`` for each article, each in its own transaction."""
+        return [self.add(a) for a in articles]
+
+    def _insert_article(self, article: ParsedArticle, digest: str) -> None:
+        parsed = article.to_dict()
+        if article.text:
+            parsed["text"] = article.text
+        self._backend.execute(
+            "INSERT INTO articles (id, title, date, url, content_hash, parsed, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.title,
+                article.date,
+                article.url,
+                digest,
+                _dumps(parsed),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        for place in [rp.place for rp in article.places] + [i.place for i in article.incidents if i.place]:
+            self._insert_place(place)
+
+    def _insert_place(self, place: Place) -> None:
+        self._backend.execute(
+            "INSERT INTO places (id, name, feature_type, lat, lon, country_code, geonameid, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (
+                place.id,
+                place.name,
+                place.feature_type,
+                place.lat,
+                place.lon,
+                place.country_code,
+                place.geonameid,
+                _dumps(place_summary(place)),
+            ),
+        )
+
+    def _add_incident(self, inc: Incident) -> bool:
+        """Store one report: joined to the stored incident it matches (True), or as a new one."""
+        match = self._find_match(inc)
+        if match is None:
+            uid = inc.id
+            if self._backend.execute("SELECT 1 FROM incidents WHERE uid = ?", (uid,)).fetchone():
+                uid = f"{inc.article_id}:{inc.id}"
+            incident_id = int(
+                self._backend.execute(
+                    "INSERT INTO incidents (uid, incident_type, family, confidence, source_count, sources, "
+                    "data) VALUES (?, '', '', 0, 0, '[]', '{}') RETURNING id",
+                    (uid,),
+                ).fetchone()[0]
+            )
+            if inc.place is not None:
+                self._backend.set_point(incident_id, inc.place.lat, inc.place.lon)
+            reports = [inc]
+        else:
+            incident_id, reports = match
+            reports = [*reports, inc]
+        self._backend.execute(
+            "INSERT INTO incident_sources (incident_id, article_id, source_id, position, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (incident_id, inc.article_id, inc.id, len(reports) - 1, _dumps(inc.to_dict())),
+        )
+        self._write_merged(incident_id, merge_reports(reports))
+        return match is not None
+
+    def _write_merged(self, incident_id: int, merged: Merged) -> None:
+        uid = self._backend.execute("SELECT uid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+        inc = replace(merged.incident, id=uid)  # the public id, which ``reports(uid)`` takes
+        period = date_period(inc.date)
+        self._backend.execute(
+            "UPDATE incidents SET incident_type = ?, family = ?, place_id = ?, lat = ?, lon = ?, "
+            "country_code = ?, date = ?, date_lo = ?, date_hi = ?, fatalities = ?, fatalities_min = ?, "
+            "affected = ?, affected_min = ?, confidence = ?, source_count = ?, sources = ?, data = ? "
+            "WHERE id = ?",
+            (
+                inc.incident_type,
+                family(inc.incident_type),
+                inc.place.id if inc.place else None,
+                inc.place.lat if inc.place else None,
+                inc.place.lon if inc.place else None,
+                inc.place.country_code if inc.place else None,
+                inc.date,
+                period[0].isoformat() if period else None,
+                period[1].isoformat() if period else None,
+                inc.fatalities,
+                merged.fatalities_range[0] if merged.fatalities_range else None,
+                inc.affected,
+                merged.affected_range[0] if merged.affected_range else None,
+                inc.confidence,
+                len(merged.sources),
+                _dumps(list(merged.sources)),
+                _dumps(inc.to_dict()),
+                incident_id,
+            ),
+        )
+
+    def _find_match(self, inc: Incident) -> tuple[int, list[Incident]] | None:
+        """The stored incident that ``inc`` reports too, with its reports; the nearest if several.
+
+        Only a report with a place and a date can match one from another article
+        (``same_event``); the spatial index, type family and date period narrow the
+        candidates, and ``store_merge.joins`` decides.
+        """
+        if inc.place is None or inc.date is None:
+            return None
+        clauses = ["i.family = ?"]
+        params: list[Any] = [family(inc.incident_type)]
+        period = date_period(inc.date)
+        if period is not None:
+            lo, hi = widen(period)
+            clauses.append("(i.date_lo IS NULL OR (i.date_lo <= ? AND i.date_hi >= ?))")
+            params += [hi.isoformat(), lo.isoformat()]
+        source, spatial, box_params = self._backend.bbox_sql(
+            search_boxes(inc.place.lat, inc.place.lon, DEFAULT_MAX_KM)
+        )
+        rows = self._backend.execute(
+            f"SELECT i.id, i.lat, i.lon FROM {source} WHERE {spatial} AND " + " AND ".join(clauses),
+            [*box_params, *params],
+        ).fetchall()
+        found: dict[int, tuple[float, float]] = {row[0]: (row[1], row[2]) for row in rows}
+        lat, lon = inc.place.lat, inc.place.lon
+        nearest = sorted(found, key=lambda i: (distance_km(lat, lon, *found[i]), i))
+        for incident_id in nearest:
+            reports = self._reports_of(incident_id)
+            if joins(reports, inc, max_km=DEFAULT_MAX_KM):
+                return incident_id, reports
+        return None
+
+    def _reports_of(self, incident_id: int) -> list[Incident]:
+        from geomap.inputs.parsed import incident_from_dict
+
+        rows = self._backend.execute(
+            "SELECT article_id, data FROM incident_sources WHERE incident_id = ? ORDER BY position",
+            (incident_id,),
+        ).fetchall()
+        return [incident_from_dict(json.loads(data), article_id) for article_id, data in rows]
+
+    # ------------------------------------------------------------------ reading
+
+    def incidents(self, query: IncidentQuery | None = None) -> Iterator[StoredIncident]:
+        """The merged incidents that ``query`` selects, by date then in the order they were stored."""
+        from geomap.inputs.parsed import incident_from_dict
+
+        for row in self._rows(query, "i.data, i.sources, i.fatalities_min, i.affected_min"):
+            data, sources, f_min, a_min = row
+            obj = json.loads(data)
+            inc = incident_from_dict(obj, obj.get("article_id") or "")
+            yield StoredIncident(
+                incident=inc,
+                sources=tuple(json.loads(sources)),
+                fatalities_range=(f_min, inc.fatalities) if inc.fatalities is not None else None,
+                affected_range=(a_min, inc.affected) if inc.affected is not None else None,
+            )
+
+    def features(self, query: IncidentQuery | None = None) -> Iterator[dict[str, Any]]:
+        """The GeoJSON features of ``incidents(query)``, built straight from the stored JSON (fast)."""
+        columns = (
+            "i.data, i.sources, i.lat, i.lon, i.fatalities, i.fatalities_min, i.affected, i.affected_min"
+        )
+        for data, sources, lat, lon, f_max, f_min, a_max, a_min in self._rows(query, columns):
+            obj = json.loads(data)
+            props = {k: v for k, v in obj.items() if k not in _NOT_PROPERTIES}
+            source_list = json.loads(sources)
+            props["sources"] = source_list
+            props["source_count"] = len(source_list)
+            props["fatalities_range"] = [f_min, f_max] if f_max is not None else None
+            props["affected_range"] = [a_min, a_max] if a_max is not None else None
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+            yield {"type": "Feature", "geometry": geometry, "properties": props}
+
+    def geojson(self, query: IncidentQuery | None = None) -> dict[str, Any]:
+        """A GeoJSON FeatureCollection (RFC 7946) of the selected incidents."""
+        return {"type": "FeatureCollection", "features": list(self.features(query))}
+
+    def count(self, query: IncidentQuery | None = None) -> int:
+        """How many incidents ``query`` selects (ignoring its limit)."""
+        source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
+        with self._lock:
+            return int(self._backend.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
+
+    def _rows(self, query: IncidentQuery | None, columns: str) -> Iterator[tuple[Any, ...]]:
+        query = query or IncidentQuery()
+        source, where, params = query.where(self._backend.bbox_sql)
+        sql = f"SELECT {columns} FROM {source}{where} ORDER BY i.date_lo IS NULL, i.date_lo, i.id"
+        if query.limit is not None:
+            sql += f" LIMIT {int(query.limit)}"
+        with self._lock:
+            cursor = self._backend.execute(sql, params)
+            while batch := cursor.fetchmany(512):
+                yield from batch
+
+    def reports(self, uid: str) -> list[Report]:
+        """Every article's report of the incident with public id ``uid``, oldest first."""
+        from geomap.inputs.parsed import incident_from_dict
+
+        with self._lock:
+            rows = self._backend.execute(
+                "SELECT s.article_id, s.data, a.title, a.url, a.date FROM incidents i "
+                "JOIN incident_sources s ON s.incident_id = i.id JOIN articles a ON a.id = s.article_id "
+                "WHERE i.uid = ? ORDER BY s.position",
+                (uid,),
+            ).fetchall()
+        return [
+            Report(incident_from_dict(json.loads(data), aid), aid, title, url, date)
+            for aid, data, title, url, date in rows
+        ]
+
+    def article_meta(self, article_id: str) -> tuple[str | None, str | None] | None:
+        """An article's title and URL, without reading its parsed JSON."""
+        with self._lock:
+            row = self._backend.execute(
+                "SELECT title, url FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def article(self, article_id: str) -> ParsedArticle | None:
+        """The stored parsed article with this id, text included when the input had it."""
+        from geomap.inputs.parsed import article_from_dict
+
+        with self._lock:
+            row = self._backend.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else article_from_dict(json.loads(row[0]), f"{self.path}:{article_id}")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of articles, incidents, reports and located incidents, the schema version and size."""
+        with self._lock:
+            db = self._backend
+
+            def count(table: str) -> int:
+                return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+            return {
+                "path": str(self.path),
+                "schema_version": db.schema_version(),
+                "articles": count("articles"),
+                "incidents": count("incidents"),
+                "located": db.located(),
+                "reports": count("incident_sources"),
+                "places": count("places"),
+                "size_bytes": db.size_bytes(),
+            }
+
+
+def _same_parse(stored: dict[str, Any], article: ParsedArticle) -> bool:
+    """Whether a stored parsed article is ``article`` read another way (its text, then its JSON)."""
+    stored = {k: v for k, v in stored.items() if k != "text"}
+    return _canonical(stored) == _canonical(article.to_dict())
+
+
+def _renamed(article: ParsedArticle, new_id: str) -> ParsedArticle:
+    """The article under ``new_id``: its incidents say which article they come from."""
+    incidents = tuple(replace(i, article_id=new_id) for i in article.incidents)
+    return replace(article, id=new_id, incidents=incidents)
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AddResult",
+    "AddTotals",
+    "IncidentQuery",
+    "Report",
+    "Store",
+    "StoredIncident",
+    "content_hash",
+    "default_db_path",
+    "resolve_db",
+]
