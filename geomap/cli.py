@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from geomap.batch_outputs import MAP_LIMIT
+from geomap.cli_serve import add_serve_command
 from geomap.cli_store import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
 from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 from geomap.normalize import MAX_NAME_LENGTH
@@ -472,6 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(func=cmd_batch)
 
     add_commands(commands)
+    add_serve_command(commands)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)

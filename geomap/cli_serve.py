@@ -1,0 +1,111 @@
+"""``geomap serve``: the local web app and JSON API over the incident store (``geomap.serve_app``).
+
+The socket is bound here, before anything heavy loads, so a port in use is a one-line error;
+then the parser and the store are opened once, and the URL is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import socket
+import sys
+
+from geomap.errors import InputError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+TOKEN_ENV = "GEOMAP_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free one); InputError when it cannot be."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}: {exc.strerror}") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from geomap.cli import EXIT_OK
+    from geomap.store import resolve_db
+
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
+    if not is_loopback(args.host) and not token:
+        raise InputError(
+            f"--host {args.host} is reachable from other machines: give --token T (or ${TOKEN_ENV})"
+        )
+    if token is not None and (
+        len(token) < 8 or not token.isascii() or not token.isprintable() or ";" in token
+    ):
+        raise InputError("--token: at least 8 printable ASCII characters, no ';'")
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: not a port number")
+    sock = bind(args.host, args.port)
+    try:
+        import uvicorn
+
+        from geomap.parser import Geoparser
+        from geomap.serve_app import create_app
+        from geomap.store import Store
+
+        path = resolve_db(args.db)
+        print(f"geomap: loading the parser; store {path}", file=sys.stderr)
+        parser = Geoparser()
+        with Store(path) as store:
+            app = create_app(store, parser, token=token)
+            port = sock.getsockname()[1]
+            shown = f"[{args.host}]" if ":" in args.host else args.host
+            url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+            print(f"geomap: serving {path} at {url}  (Ctrl-C stops it)", flush=True)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return EXIT_OK
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``serve`` on the ``geomap`` parser."""
+    from geomap.cli_store import db_option
+
+    serve = commands.add_parser("serve", help="the local web app and JSON API over the incident store")
+    db_option(serve)
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; any other needs --token)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free one)"
+    )
+    serve.add_argument(
+        "--token",
+        default=None,
+        metavar="T",
+        help=f"every request must carry it (Authorization: Bearer T; pages: open the printed URL once); "
+        f"default ${TOKEN_ENV}",
+    )
+    serve.set_defaults(func=cmd_serve)
