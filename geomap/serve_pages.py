@@ -158,7 +158,7 @@ def page_routes() -> list[Route]:
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:  # a fixed set of names: no path from the request reaches the disk
-            return Response(b'{"error":"not found"}', 404, media_type="application/json")
+            return Response(b'{"error":"Not Found"}', 404, media_type="application/json")
         return Response(static_file(name), media_type=STATIC[name], headers={"cache-control": "no-cache"})
 
     return [
