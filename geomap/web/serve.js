@@ -22,7 +22,7 @@
   }
 
   function newMap() {
-    var map = L.map('map', {worldCopyJump: true, zoomSnap: 0.5}).setView([25, 20], 2);
+    var map = L.map('map', {worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: 14}).setView([25, 20], 2);
     fetch('/static/basemap.json').then(function (r) { return r.json(); }).then(function (shapes) {
       geomap.basemap(map, shapes, settings.basemapStyle);
     });
