@@ -68,11 +68,13 @@ def _settings(page: str) -> str:
     return f'<script type="application/json" id="geomap-settings">{text}</script>'
 
 
-def _legend() -> str:
+def _legend(places: bool) -> str:
+    """The incident types' icons, and the place colours on the article page (it draws places)."""
     rows = ["<b>Incidents</b>"]
     rows += [f"<div>{incident_icon(t)}{esc(type_label(t))}</div>" for t in INCIDENT_STYLE]
-    rows += ["<b>Places</b>"]
-    rows += [f'<div><span class="geomap-swatch geomap-f-{g}"></span>{g}</div>' for g in PLACE_COLOURS]
+    if places:
+        rows += ["<b>Places</b>"]
+        rows += [f'<div><span class="geomap-swatch geomap-f-{g}"></span>{g}</div>' for g in PLACE_COLOURS]
     return f'<div class="geomap-legend gm-legend" id="legend">{"".join(rows)}</div>'
 
 
@@ -117,7 +119,7 @@ def store_page() -> str:
 <output id="status" class="gm-status" role="status"></output>
 </form>
 <div id="map" class="gm-map"></div>
-{_legend()}"""
+{_legend(places=False)}"""
     return _page("store", "Incident store", body)
 
 
@@ -142,7 +144,7 @@ def parse_page() -> str:
 <th>Mentioned as</th></tr></thead><tbody></tbody></table>
 </section>
 <div id="map" class="gm-map"></div></div>
-{_legend()}"""
+{_legend(places=True)}"""
     return _page("parse", "Parse an article", body)
 
 

@@ -94,9 +94,16 @@
     var form = document.getElementById('filters');
     var sequence = 0, timer = null, first = true;
 
+    var FILTERS = ['since', 'until', 'type', 'country'];
+    // The address holds the filters (/?type=…&since=…), so a filtered map can be shared.
+    var given = new URLSearchParams(window.location.search);
+    FILTERS.forEach(function (name) {
+      if (given.get(name)) { form.elements[name].value = given.get(name); }
+    });
+
     function filters() {
       var q = new URLSearchParams();
-      ['since', 'until', 'type', 'country'].forEach(function (name) {
+      FILTERS.forEach(function (name) {
         var value = form.elements[name].value.trim();
         if (value) { q.set(name, value); }
       });
@@ -126,6 +133,7 @@
     function load() {
       var q = filters();
       downloads(q);
+      window.history.replaceState(null, '', q.toString() ? '?' + q.toString() : window.location.pathname);
       if (!first) { q.set('bbox', viewBox()); }
       q.set('limit', String(PAGE_LIMIT));
       var mine = ++sequence;
@@ -140,15 +148,21 @@
           return marker(incidentData(f.properties, f.geometry.coordinates[1], f.geometry.coordinates[0]));
         });
         layer.set(markers);
-        var where = first ? 'in the store' : 'in view';
-        setStatus(res.body.matched > markers.length ?
-          markers.length.toLocaleString('en') + ' of ' + res.body.matched.toLocaleString('en') +
-            ' incidents ' + where + ' \u2014 zoom in or filter to see the rest' :
-          markers.length.toLocaleString('en') + ' incidents ' + where);
+        var n = function (x) { return x.toLocaleString('en'); };
+        var text = n(markers.length) + ' incidents ' + (first ? 'in the store' : 'in view');
+        var unlocated = res.body.features.length - located.length;
+        if (res.body.matched > res.body.features.length) {
+          text = n(markers.length) + ' of ' + n(res.body.matched) + ' incidents ' +
+            (first ? 'in the store' : 'in view') + ' \u2014 zoom in or filter to see the rest';
+        } else if (unlocated && first) {
+          text += ' (and ' + n(unlocated) + ' without a location)';
+        }
+        setStatus(text);
         if (first) {
           first = false;
           if (markers.length) {
-            map.fitBounds(layer.cluster.getBounds(), {padding: [30, 30], maxZoom: 9, animate: false});
+            var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+            map.fitBounds(bounds, {padding: [30, 30], maxZoom: 9, animate: false});
           }
           map.on('moveend', schedule);  // after the fit (not animated, so its moveend has fired)
         }
