@@ -1,7 +1,8 @@
 """Load test of ``geomap serve``: ``GET /api/incidents`` with random bbox filters on a
 100,000-incident store.
 
-Usage: .venv/bin/python bench/serve_bench.py [--store PATH] [--box 0.5] [--requests 2000] [--runs 3]
+Usage: .venv/bin/python bench/serve_bench.py [--store PATH] [--box 0.5] [--requests 1000] [--clients 2]
+       [--runs 3]
 
 - The store is ``bench/store_bench.py``'s synthetic one (5 incidents per article at 2,000 random
   places in a 20° × 12° box, over a year); it is built once at ``--store`` and reused (building
@@ -113,8 +114,8 @@ def main() -> None:
     ap.add_argument("--store", type=Path, default=Path("/tmp/geomap-serve-bench.db"))
     ap.add_argument("--incidents", type=int, default=100_000, help="reports in a store built anew")
     ap.add_argument("--box", type=float, default=0.5, help="side of the random boxes, degrees")
-    ap.add_argument("--requests", type=int, default=2000, help="per run")
-    ap.add_argument("--clients", type=int, default=4, help="concurrent connections")
+    ap.add_argument("--requests", type=int, default=1000, help="per run")
+    ap.add_argument("--clients", type=int, default=2, help="concurrent connections")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     build_store(args.store, args.incidents)

@@ -7,6 +7,7 @@ then the parser and the store are opened once, and the URL is printed.
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import os
 import socket
@@ -35,8 +36,10 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise InputError(f"--host {host}: {exc.strerror}") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    # The protocol number matters: asyncio turns Nagle's algorithm off only on sockets that say
+    # IPPROTO_TCP, and with it on, each small answer waits 40 ms for the client's delayed ACK.
+    sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
@@ -74,6 +77,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         path = resolve_db(args.db)
         print(f"geomap: loading the parser; store {path}", file=sys.stderr)
         parser = Geoparser()
+        # The parser's hundreds of thousands of long-lived objects (spaCy, the gazetteer) would be
+        # walked by every full garbage collection, a pause of tens of ms in some request; frozen,
+        # the collector skips them.
+        gc.collect()
+        gc.freeze()
         with Store(path) as store:
             app = create_app(store, parser, token=token)
             port = sock.getsockname()[1]
