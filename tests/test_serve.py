@@ -311,3 +311,35 @@ def test_a_port_in_use_is_a_one_line_error():
             bind("127.0.0.1", taken.getsockname()[1])
     finally:
         taken.close()
+
+
+def test_geomap_serve_prints_its_url_and_answers_there(tmp_path):
+    """The real command: it binds, loads the parser, prints the URL, and serves the store."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("GEOMAP_TOKEN", None)
+    db = tmp_path / "cli.db"
+    cmd = [sys.executable, "-m", "geomap.cli", "serve", "--db", str(db), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.fullmatch(
+            r"geomap: serving (\S+) at (http://127\.0\.0\.1:\d+/)  \(Ctrl-C stops it\)\n", line
+        )
+        assert match, line
+        assert match.group(1) == str(db)
+        with urllib.request.urlopen(match.group(2) + "api/incidents", timeout=10) as response:
+            assert json.loads(response.read()) == {"type": "FeatureCollection", "features": [], "matched": 0}
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        proc.wait(10)
+    assert proc.returncode == 130  # "interrupted", as every geomap command
