@@ -7,10 +7,13 @@ import csv
 import io
 import json
 import socket
+import threading
 import warnings
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geomap.cli import EXIT_USAGE, main
 from geomap.cli_serve import bind, is_loopback
@@ -343,3 +346,66 @@ def test_geomap_serve_prints_its_url_and_answers_there(tmp_path):
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         proc.wait(10)
     assert proc.returncode == 130  # "interrupted", as every geomap command
+
+
+class BlockingParser:
+    """Parses only when the test lets it: the server must answer other requests meanwhile."""
+
+    def __init__(self, parser) -> None:
+        self.parser = parser
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def parse(self, *args, **kwargs):
+        self.started.set()
+        assert self.release.wait(30)
+        return self.parser.parse(*args, **kwargs)
+
+
+def test_the_server_answers_while_an_article_is_parsed(store, geoparser):
+    blocking = BlockingParser(geoparser)
+    with TestClient(create_app(store, blocking), raise_server_exceptions=False) as c:
+        answers: list[int] = []
+        thread = threading.Thread(
+            target=lambda: answers.append(c.post("/api/parse", json={"text": PROTEST}).status_code)
+        )
+        thread.start()
+        assert blocking.started.wait(30)
+        assert c.get("/api/incidents").status_code == 200  # while the parse is still waiting
+        assert not answers
+        blocking.release.set()
+        thread.join(30)
+    assert answers == [200]
+
+
+_QUERY_KEYS = st.sampled_from(["bbox", "since", "until", "type", "country", "limit", "format", "x"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.lists(st.tuples(_QUERY_KEYS, st.text(max_size=30)), max_size=4))
+def test_any_incident_query_is_answered_or_refused_in_json(filled, params):
+    response = filled.get("/api/incidents", params=params)
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400 or "format" not in dict(params) or dict(params)["format"] == "geojson":
+        body = response.json()
+        assert set(body) == {"error"} or body["type"] == "FeatureCollection"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["text", "title", "date", "url", "filename", "other"]), _JSON, max_size=4
+    )
+)
+def test_any_json_body_is_parsed_or_refused_in_json(client, body):
+    response = client.post("/api/parse", json=body)
+    assert response.status_code in (200, 400), response.text
+    answer = response.json()
+    assert set(answer) == {"error"} or {"id", "mentions", "places", "incidents"} <= set(answer)

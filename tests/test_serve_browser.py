@@ -214,3 +214,24 @@ def test_a_script_in_an_article_never_runs(served, open_served):
     sentence = page.inner_text("#incidents tbody td:last-child")
     assert "An airstrike hit Kharkiv" in sentence
     assert store.count() == 1
+
+
+def test_upload_a_web_page(served, open_served, tmp_path):
+    server, _ = served
+    page_file = tmp_path / "report.html"
+    page_file.write_text(
+        "<html><head><title>Protest report</title></head><body>"
+        f"<article><h1>Protest report</h1><p>{PROTEST}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    opened = open_served(server, "/parse")
+    page = opened.page
+    page.set_input_files("input[type=file]", str(page_file))
+    page.wait_for_function("() => document.querySelector('textarea').value.includes('<article>')")
+    page.fill("input[name=date]", "2024-07-01")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => window.geomapArticle.layer.cluster.getLayers().length === 1")
+    row = page.inner_text("#incidents tbody tr")
+    assert "protest unrest" in row and "Tbilisi" in row and "2024-07-01" in row
+    assert "<" not in row  # the page's text, not its markup
+    assert not opened.errors and not opened.blocked
