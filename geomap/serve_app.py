@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from geomap.errors import GeomapError, InputError
+from geomap.errors import InputError, StoreError
 from geomap.model import ParsedArticle
 from geomap.parser import Geoparser
 from geomap.serve_openapi import openapi_spec
@@ -128,6 +128,10 @@ def create_app(store: Store, parser: Geoparser, *, token: str | None = None) -> 
     async def on_input_error(request: Request, exc: Exception) -> Response:
         return error(400, str(exc))
 
+    async def on_store_error(request: Request, exc: Exception) -> Response:
+        log.error("store error on %s %s: %s", request.method, request.url.path, exc)
+        return error(503, "the store cannot be written just now (the server log says why); try again")
+
     async def on_too_large(request: Request, exc: Exception) -> Response:
         return error(413, f"the request body is over {MAX_BODY_BYTES // 2**20} MB")
 
@@ -155,7 +159,8 @@ def create_app(store: Store, parser: Geoparser, *, token: str | None = None) -> 
         routes=routes,
         lifespan=lifespan,
         exception_handlers={
-            GeomapError: on_input_error,
+            InputError: on_input_error,
+            StoreError: on_store_error,
             BodyTooLarge: on_too_large,
             HTTPException: on_http_error,
             Exception: on_unexpected,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from geomap.cli import EXIT_USAGE, main
 from geomap.cli_serve import bind, is_loopback
-from geomap.errors import InputError
+from geomap.errors import InputError, StoreError
 from geomap.serve_app import create_app
 from geomap.serve_security import CSP, MAX_BODY_BYTES
 from geomap.store import Store
@@ -409,3 +409,23 @@ def test_any_json_body_is_parsed_or_refused_in_json(client, body):
     assert response.status_code in (200, 400), response.text
     answer = response.json()
     assert set(answer) == {"error"} or {"id", "mentions", "places", "incidents"} <= set(answer)
+
+
+class FullStore:
+    """A store whose writes fail, as a locked or full SQLite file's do."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def add(self, article):
+        raise StoreError("cannot add 'x' to /home/someone/geomap.db: database is locked")
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_a_store_that_cannot_be_written_is_a_503_without_its_path(store, geoparser):
+    with TestClient(create_app(FullStore(store), geoparser), raise_server_exceptions=False) as c:
+        response = c.post("/api/articles", json={"text": PROTEST})
+    assert response.status_code == 503
+    assert "try again" in response.json()["error"] and "/home" not in response.text
