@@ -1,6 +1,7 @@
 """Incident-store benchmarks: adding, store size, bbox queries, and `add` against `parse`.
 
 Usage: .venv/bin/python bench/store_bench.py [--incidents 100000] [--queries 200] [--articles 60]
+           [--backend sqlite|postgis|both] [--postgis URL] [--runs 1]
 
 1. A synthetic store: articles of 5 incidents each at 2,000 random places in a 20° × 12°
    box, over one year, of four types, with random tolls, so that some reports merge. Adding
@@ -13,12 +14,19 @@ Usage: .venv/bin/python bench/store_bench.py [--incidents 100000] [--queries 200
 3. ``parse`` against ``parse + add`` on the same real texts (the ``text`` fields of
    ../shared/eval/*.jsonl, read at run time, never copied): articles/s of each.
 
-One process pinned to one core. The figures are single runs: the machine is shared.
+Parts 1 and 2 run on each back end asked for: the SQLite file, and PostGIS, either at
+``--postgis URL`` (a fresh schema there) or on a throwaway server started for the run (as the
+tests do, but with PostgreSQL's default durability: fsync and synchronous commits on). With
+``--runs N`` each is repeated on a new store and the medians are printed. PostGIS's
+statistics are refreshed (``ANALYZE``, as autovacuum would) before the queries.
+
+The client is pinned to one core; a PostgreSQL server runs in its own processes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -37,6 +45,7 @@ from geomap.model import ParsedArticle, ResolvedPlace  # noqa: E402
 from geomap.place import Place  # noqa: E402
 from geomap.store import Store  # noqa: E402
 from geomap.store_query import IncidentQuery  # noqa: E402
+from geomap.store_sqlite import SqliteBackend  # noqa: E402
 
 TYPES = ("airstrike_shelling", "casualties", "protest_unrest", "arrest_detention")
 WEST, SOUTH, EAST, NORTH = 22.0, 40.0, 42.0, 52.0
@@ -82,51 +91,88 @@ def eval_texts(count: int) -> list[str]:
     return texts[:count]
 
 
+def bench_store(location: str, articles: list[ParsedArticle], queries: int, seed: int) -> dict[str, float]:
+    """Add ``articles`` to a new store at ``location``, then time ``queries`` random bbox queries."""
+    rng = random.Random(seed)  # the same boxes on every run and back end
+    with Store(location) as store:
+        t0 = time.perf_counter()
+        results = store.add_many(articles)
+        added_s = time.perf_counter() - t0
+        if isinstance(store._backend, SqliteBackend):
+            store._backend.checkpoint()
+        else:
+            store._backend.execute("ANALYZE")
+        stats = store.stats()
+        times, sizes = [], []
+        for _ in store.features(IncidentQuery(bbox=(WEST, SOUTH, EAST, NORTH))):
+            pass  # warm the caches: a served store has been read before
+        for _ in range(queries):
+            w, s = rng.uniform(WEST, EAST - 2), rng.uniform(SOUTH, NORTH - 2)
+            query = IncidentQuery(bbox=(w, s, w + 2, s + 2))
+            t0 = time.perf_counter()
+            sizes.append(sum(1 for _ in store.features(query)))
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    return {
+        "add_s": added_s,
+        "merged": sum(r.merged for r in results),
+        "incidents": stats["incidents"],
+        "size_bytes": stats["size_bytes"],
+        "median_ms": statistics.median(times) * 1000,
+        "p99_ms": times[min(len(times) - 1, int(0.99 * len(times)))] * 1000,
+        "per_answer": statistics.mean(sizes),
+    }
+
+
+def report(name: str, runs: list[dict[str, float]], articles: int, reports: int, queries: int) -> None:
+    """Print the medians over ``runs`` (each figure's own median)."""
+    m = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    of = f" (medians of {len(runs)} runs)" if len(runs) > 1 else ""
+    print(
+        f"[{name}] add (synthetic, no parsing){of}: {articles:,} articles, {reports:,} reports in "
+        f"{m['add_s']:.1f} s: {articles / m['add_s']:,.0f} articles/s, {reports / m['add_s']:,.0f} "
+        f"reports/s; {m['merged']:,.0f} reports merged, {m['incidents']:,.0f} incidents"
+    )
+    print(
+        f"[{name}] store size: {m['size_bytes'] / 1e6:.1f} MB, "
+        f"{m['size_bytes'] / m['incidents'] * 10_000 / 1e6:.1f} MB per 10,000 incidents "
+        f"(parsed-article JSON of every article included)"
+    )
+    print(
+        f"[{name}] bbox 2°x2° as GeoJSON features on {m['incidents']:,.0f} incidents: median "
+        f"{m['median_ms']:.1f} ms, p99 {m['p99_ms']:.1f} ms, {m['per_answer']:,.0f} incidents per answer "
+        f"({queries} queries per run)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--incidents", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--articles", type=int, default=60, help="real texts for parse vs add")
+    ap.add_argument("--articles", type=int, default=60, help="real texts for parse vs add (0: skip)")
+    ap.add_argument("--backend", choices=("sqlite", "postgis", "both"), default="sqlite")
+    ap.add_argument(
+        "--postgis", metavar="URL", help="a PostGIS database to use (default: a throwaway server)"
+    )
+    ap.add_argument("--runs", type=int, default=1, help="repeat on a new store; print medians")
     args = ap.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    rng = random.Random(12)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
-        articles = synthetic_articles(args.incidents, rng)
-        with Store(path) as store:
-            t0 = time.perf_counter()
-            results = store.add_many(articles)
-            added_s = time.perf_counter() - t0
-            merged = sum(r.merged for r in results)
-            store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            stats = store.stats()
-            print(
-                f"add (synthetic, no parsing): {len(articles):,} articles, {args.incidents:,} reports in "
-                f"{added_s:.1f} s: {len(articles) / added_s:,.0f} articles/s, "
-                f"{args.incidents / added_s:,.0f} reports/s; {merged:,} reports merged, "
-                f"{stats['incidents']:,} incidents"
-            )
-            print(
-                f"store size: {stats['size_bytes'] / 1e6:.1f} MB, "
-                f"{stats['size_bytes'] / stats['incidents'] * 10_000 / 1e6:.1f} MB per 10,000 incidents "
-                f"(parsed-article JSON of every article included)"
-            )
-            times, sizes = [], []
-            for _ in store.features(IncidentQuery(bbox=(WEST, SOUTH, EAST, NORTH))):
-                pass  # warm the page cache: a served store has been read before
-            for _ in range(args.queries):
-                w, s = rng.uniform(WEST, EAST - 2), rng.uniform(SOUTH, NORTH - 2)
-                query = IncidentQuery(bbox=(w, s, w + 2, s + 2))
-                t0 = time.perf_counter()
-                sizes.append(sum(1 for _ in store.features(query)))
-                times.append(time.perf_counter() - t0)
-            times.sort()
-            p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
-            print(
-                f"bbox 2°x2° as GeoJSON features on {stats['incidents']:,} incidents: median "
-                f"{statistics.median(times) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
-                f"{statistics.mean(sizes):,.0f} incidents per answer ({args.queries} queries)"
-            )
+    articles = synthetic_articles(args.incidents, random.Random(12))
+    backends = ("sqlite", "postgis") if args.backend == "both" else (args.backend,)
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        for name in backends:
+            if name == "sqlite":
+                locations = [str(Path(tmp) / f"bench-{run}.db") for run in range(args.runs)]
+            else:
+                sys.path.insert(0, str(ROOT / "tests"))
+                from pg_server import new_store_url, throwaway_postgis
+
+                server = args.postgis or stack.enter_context(throwaway_postgis(durable=True))
+                locations = [new_store_url(server) for _ in range(args.runs)]
+            runs = [bench_store(loc, articles, args.queries, seed=13) for loc in locations]
+            report(name, runs, len(articles), args.incidents, args.queries)
+    if args.articles <= 0:
+        return
     texts = eval_texts(args.articles)
     if not texts:
         print(f"parse vs add: skipped, no texts in {EVAL_DIR}")

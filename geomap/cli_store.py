@@ -1,7 +1,8 @@
 """The incident-store commands of ``geomap``: ``add``, ``incidents`` and ``map --db``.
 
 Thin, as ``geomap.cli``: they read arguments, call ``geomap.store`` and print. The store is
-``--db PATH``, else ``$GEOMAP_DB``, else ``geomap.db`` in the user data directory.
+``--db PATH`` (or a ``postgresql://`` URL: a shared PostGIS store), else ``$GEOMAP_DB``, else
+``geomap.db`` in the user data directory. A URL is shown without its password.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ MAP_INCIDENT_LIMIT = 20_000
 def db_option(p: argparse.ArgumentParser, *, switch: bool = False) -> None:
     """``--db``; with ``switch`` it may be given without a value (the default store)."""
     help_text = (
-        "the incident store: a SQLite file (default: $GEOMAP_DB, else geomap.db in the user data folder)"
+        "the incident store: a SQLite file, or postgresql://USER@HOST/DB for a shared PostGIS store "
+        "(default: $GEOMAP_DB, else geomap.db in the user data folder)"
     )
     if switch:
         p.add_argument("--db", nargs="?", const="", default=None, metavar="DB", help=help_text)
@@ -80,7 +82,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         total = store.stats()
-    print(f"{totals.line()} -> {path}")
+    print(f"{totals.line()} -> {store.path}")  # a URL without its password
     print(f"the store holds {total['articles']} article(s) and {total['incidents']} incident(s)")
     return EXIT_OK
 

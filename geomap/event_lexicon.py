@@ -4,7 +4,7 @@ The pipeline runs without a lemmatizer, so verbs are listed by base form and the
 inflected forms generated (irregular ones listed). Besides the triggers: objects and
 modifiers that make a trigger figurative ("captured the silver", "heart attack"),
 and the word classes the location and type rules read (place nouns, actor nouns,
-locative prepositions). ``geomap.events`` applies them to the dependency parse.
+locative prepositions). The ``geomap.event_*`` modules apply them to the dependency parse.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ VERB_TYPES: dict[str, str] = {
     "protest": "protest_unrest", "march": "protest_unrest", "demonstrate": "protest_unrest",
     "rally": "protest_unrest", "riot": "protest_unrest",
     "plan": "military_plan",
-    # only in the senses ``geomap.events._trigger_kind`` checks: "blew himself up", "a rocket landed",
+    # only in the senses ``geomap.event_triggers.trigger_kind`` checks: "blew himself up", "a rocket landed",
     # "protesters gathered"
     "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
     "infiltrate": "ground_operation", "disperse": "protest_unrest",
@@ -105,7 +105,7 @@ NOUN_TYPES: dict[str, str] = {
     "counteroffensive": "ground_operation", "counteroffensives": "ground_operation",
     "summits": "meeting_diplomacy", "meetings": "meeting_diplomacy",
     "rallies": "protest_unrest", "marches": "protest_unrest",
-    # only with a military modifier or under a plan: ``geomap.events._military_operation``
+    # only with a military modifier or under a plan: ``geomap.event_senses.military_operation``
     "operation": "ground_operation", "operations": "ground_operation",
 }  # fmt: skip
 
@@ -136,7 +136,7 @@ def event_words() -> frozenset[str]:
     """Every lower-case word that can trigger an incident: a sentence without one reports none.
 
     The pipeline parses only sentences holding one of these words, so this must
-    cover every word ``geomap.events._trigger_kind`` accepts.
+    cover every word ``geomap.event_triggers.trigger_kind`` accepts.
     """
     return frozenset(VERB_FORM_TO_BASE) | frozenset(NOUN_TYPES)
 
@@ -260,7 +260,7 @@ INTERCEPTED_WORDS = words(
     "balloon balloons"
 )
 #: What a business, campaign or policy "targets": "targeting young voters". "Market" is read apart
-#: (``geomap.events._aimed_at_buyers``): "the Asian market" is commerce, "a market in Kharkiv" a place.
+#: (``geomap.event_senses._aimed_at_buyers``): "the Asian market" is commerce, "a market in Kharkiv" a place.
 MARKET_WORDS = words(
     "customer customers consumer consumers audience audiences voter voters buyer buyers "
     "shopper shoppers user users sales reader readers viewer viewers listener listeners investor "

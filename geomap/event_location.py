@@ -33,7 +33,7 @@ from geomap.place import Place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from geomap.events import _Event
+    from geomap.event_triggers import Event
 
 #: Attachment cost above which a place is not taken as the event's location.
 MAX_LOCATION_COST = 3.0
@@ -205,7 +205,7 @@ def edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
     return 1.0
 
 
-def locate(ev: _Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[Mention | None, float]:
+def locate(ev: Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[Mention | None, float]:
     """The mention where the event happened and the cost of its attachment (lower is better)."""
     ranked = ranked_locations(ev, cands)
     if not ranked:
@@ -244,7 +244,7 @@ def held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | Non
     return None
 
 
-def ranked_locations(ev: _Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
+def ranked_locations(ev: Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
     """Every mention the parse links to the event, with its cost, best first."""
     triggers = {t.i for t in (*ev.tokens, *ev.support)}
     place_ids = {span.root.i for _, span in cands}
@@ -334,7 +334,7 @@ def _relative_on(clause: Token, place: Token) -> bool:
     return any(t.lower_ in ("whose", "where", "which") for left in clause.lefts for t in left.subtree)
 
 
-def container(loc: Mention, ev: _Event, cands: list[tuple[Mention, Span]]) -> Mention | None:
+def container(loc: Mention, ev: Event, cands: list[tuple[Mention, Span]]) -> Mention | None:
     """For a location the gazetteer does not know, the known place the sentence puts it in.
 
     "the Umbra area in southern Baghdad": the incident is mapped at Baghdad while its

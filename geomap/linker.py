@@ -47,7 +47,7 @@ from geomap.model import Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from geomap.events import _Event
+    from geomap.event_triggers import Event
 
 MODEL_FORMAT = "geomap-event-linker/1"
 #: The shipped model, inside the package.
@@ -133,7 +133,7 @@ def _climb(tok: Token) -> list[Token]:
 
 
 def event_features(
-    ev: _Event, sent: Span, cands: Sequence[tuple[Mention, Span]], *, unknown: bool, events: int, index: int
+    ev: Event, sent: Span, cands: Sequence[tuple[Mention, Span]], *, unknown: bool, events: int, index: int
 ) -> tuple[list[tuple[Mention, Span]], list[list[float]]]:
     """The candidates of one event and a feature row for each (FEATURES order)."""
     triggers = {t.i for t in (*ev.tokens, *ev.support)}

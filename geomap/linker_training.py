@@ -29,7 +29,7 @@ from geomap.article import Article
 from geomap.docs import keep_text
 from geomap.errors import InputError
 from geomap.evaluate import gold_location_spans, overlaps, score
-from geomap.events import find_events
+from geomap.event_finding import find_events
 from geomap.gazetteer import Gazetteer
 from geomap.linker import CATEGORICAL, FEATURES, MODEL_FORMAT
 from geomap.output import atomic_writer

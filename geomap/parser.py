@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from geomap import pipeline
 from geomap.article import Article
 from geomap.docs import doc_text, keep_text, sentences
-from geomap.events import extract_incidents
 from geomap.gazetteer import Gazetteer
+from geomap.incident_extraction import extract_incidents
 from geomap.linker import EventLinker
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
 from geomap.spacy_components import SPANS_KEY

@@ -1,14 +1,18 @@
-"""The incident store: parsed articles kept in one SQLite file, repeated reports merged.
+"""The incident store: parsed articles kept in a database, repeated reports merged.
 
     with Store("geomap.db") as store:           # opened once; created and migrated as needed
+    with Store("postgresql://me@db.newsroom/geomap") as store:   # a store the team shares
         store.add(parsed_article)                # one transaction: the whole article or nothing
         store.geojson(IncidentQuery.parse(bbox="30,45,40,52", since="2024-03"))
 
 An article is added in one transaction, so an interrupted ``add`` leaves whole articles only.
 Adding an article whose content hash is already stored changes nothing. Each of its incidents
 either joins a stored incident that reports the same event (see ``geomap.store_merge``) as a
-new source, or becomes a new incident. The schema and its migrations are in
-``geomap.store_schema``; the filters in ``geomap.store_query``.
+new source, or becomes a new incident. The filters are in ``geomap.store_query``.
+
+This logic exists once; the database behind it is a back end (``geomap.store_backend``): a
+SQLite file by default (``geomap.store_sqlite``), or PostgreSQL with PostGIS for a URL
+(``geomap.store_postgis``), where writers on several machines exclude each other per article.
 
 A ``Store`` may be shared by threads (a web server's): every call takes the store's lock.
 """
@@ -18,10 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from geomap.errors import StoreError
 from geomap.incident_merge import DEFAULT_MAX_KM
 from geomap.model import ParsedArticle, place_summary
+from geomap.store_backend import Backend, is_postgres_url
 from geomap.store_merge import (
     Merged,
     date_period,
@@ -41,14 +44,12 @@ from geomap.store_merge import (
     widen,
 )
 from geomap.store_query import IncidentQuery
-from geomap.store_schema import SCHEMA_VERSION, connect
+from geomap.store_schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from geomap.events import Incident
     from geomap.place import Place
 
-#: The URL schemes of a shared PostGIS store (DESIGN.md §3), which this version cannot open.
-_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 #: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.
 _NOT_PROPERTIES = frozenset(
     {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end"}
@@ -66,12 +67,13 @@ def default_db_path() -> Path:
     return user_data_path("geomap", appauthor=False) / "geomap.db"
 
 
-def resolve_db(value: str | os.PathLike[str] | None) -> Path:
-    """The store a ``--db`` value names: a path, or the default when None or empty."""
+def resolve_db(value: str | os.PathLike[str] | None) -> Path | str:
+    """The store a ``--db`` value names: a path, a ``postgresql://`` URL (kept as given), or
+    the default when None or empty."""
     if value is None or not str(value).strip():
         return default_db_path()
-    if str(value).startswith(_POSTGRES_SCHEMES):
-        raise StoreError("PostgreSQL stores (postgresql://…) are not supported yet; give a SQLite file path")
+    if is_postgres_url(value):
+        return str(value)
     return Path(value).expanduser()
 
 
@@ -167,17 +169,32 @@ class Report:
 
 
 class Store:
-    """An incident store in one SQLite file; open it once, use it as a context manager."""
+    """An incident store (a SQLite file or a PostGIS database); open it once, use it as a context manager.
+
+    ``path`` is what the store is shown as: its file, or its URL without the password.
+    """
+
+    path: Path | str
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0) -> None:
-        """Open (``create``: or make) the store at ``path``; wait up to ``timeout`` s for other writers."""
-        self.path = Path(path)
-        self._db = connect(self.path, create=create, timeout=timeout)
+        """Open (``create``: or make) the store at ``path`` (a file, or a ``postgresql://`` URL);
+        wait up to ``timeout`` s for other writers."""
+        self._backend: Backend
+        if is_postgres_url(path):
+            from geomap.store_postgis import PostgisBackend
+
+            self._backend = PostgisBackend(str(path), create=create, timeout=timeout)
+            self.path = self._backend.location
+        else:
+            from geomap.store_sqlite import SqliteBackend
+
+            self.path = Path(path)
+            self._backend = SqliteBackend(self.path, create=create, timeout=timeout)
         self._lock = threading.RLock()
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -185,37 +202,14 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (Ctrl-C included)."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"cannot write to {self.path}: {exc}") from None
-            try:
-                yield self._db
-            except BaseException:
-                self._rollback()
-                raise
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self._rollback()
-                raise StoreError(f"cannot write to {self.path}: {exc}") from None
-
-    def _rollback(self) -> None:
-        """ROLLBACK, unless SQLite already rolled back on its own (a full disk, an I/O error)."""
-        if self._db.in_transaction:
-            self._db.execute("ROLLBACK")
-
     # ------------------------------------------------------------------ writing
 
     def add(self, article: ParsedArticle) -> AddResult:
         """Add one parsed article in one transaction; see the module docstring."""
         digest = content_hash(article)
+        db = self._backend
         try:
-            with self._transaction() as db:
+            with self._lock, db.transaction():
                 if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,)).fetchone():
                     return AddResult(article.id, added=False)
                 row = db.execute("SELECT parsed FROM articles WHERE id = ?", (article.id,)).fetchone()
@@ -229,7 +223,7 @@ class Store:
                 return AddResult(
                     article.id, True, len(article.incidents) - merged, merged, renamed_from=renamed_from
                 )
-        except sqlite3.Error as exc:
+        except db.errors as exc:
             raise StoreError(f"cannot add {article.id!r} to {self.path}: {exc}") from None
 
     def add_many(self, articles: Iterable[ParsedArticle]) -> list[AddResult]:
@@ -240,7 +234,7 @@ class Store:
         parsed = article.to_dict()
         if article.text:
             parsed["text"] = article.text
-        self._db.execute(
+        self._backend.execute(
             "INSERT INTO articles (id, title, date, url, content_hash, parsed, added_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -257,9 +251,9 @@ class Store:
             self._insert_place(place)
 
     def _insert_place(self, place: Place) -> None:
-        self._db.execute(
-            "INSERT OR IGNORE INTO places (id, name, feature_type, lat, lon, country_code, geonameid, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self._backend.execute(
+            "INSERT INTO places (id, name, feature_type, lat, lon, country_code, geonameid, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (
                 place.id,
                 place.name,
@@ -277,25 +271,22 @@ class Store:
         match = self._find_match(inc)
         if match is None:
             uid = inc.id
-            if self._db.execute("SELECT 1 FROM incidents WHERE uid = ?", (uid,)).fetchone():
+            if self._backend.execute("SELECT 1 FROM incidents WHERE uid = ?", (uid,)).fetchone():
                 uid = f"{inc.article_id}:{inc.id}"
-            cur = self._db.execute(
-                "INSERT INTO incidents (uid, incident_type, family, confidence, source_count, sources, data) "
-                "VALUES (?, '', '', 0, 0, '[]', '{}')",
-                (uid,),
+            incident_id = int(
+                self._backend.execute(
+                    "INSERT INTO incidents (uid, incident_type, family, confidence, source_count, sources, "
+                    "data) VALUES (?, '', '', 0, 0, '[]', '{}') RETURNING id",
+                    (uid,),
+                ).fetchone()[0]
             )
-            incident_id = cur.lastrowid
-            assert incident_id is not None  # an INSERT sets it
             if inc.place is not None:
-                self._db.execute(
-                    "INSERT INTO incident_points VALUES (?, ?, ?, ?, ?)",
-                    (incident_id, inc.place.lon, inc.place.lon, inc.place.lat, inc.place.lat),
-                )
+                self._backend.set_point(incident_id, inc.place.lat, inc.place.lon)
             reports = [inc]
         else:
             incident_id, reports = match
             reports = [*reports, inc]
-        self._db.execute(
+        self._backend.execute(
             "INSERT INTO incident_sources (incident_id, article_id, source_id, position, data) "
             "VALUES (?, ?, ?, ?, ?)",
             (incident_id, inc.article_id, inc.id, len(reports) - 1, _dumps(inc.to_dict())),
@@ -304,10 +295,10 @@ class Store:
         return match is not None
 
     def _write_merged(self, incident_id: int, merged: Merged) -> None:
-        uid = self._db.execute("SELECT uid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+        uid = self._backend.execute("SELECT uid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
         inc = replace(merged.incident, id=uid)  # the public id, which ``reports(uid)`` takes
         period = date_period(inc.date)
-        self._db.execute(
+        self._backend.execute(
             "UPDATE incidents SET incident_type = ?, family = ?, place_id = ?, lat = ?, lon = ?, "
             "country_code = ?, date = ?, date_lo = ?, date_hi = ?, fatalities = ?, fatalities_min = ?, "
             "affected = ?, affected_min = ?, confidence = ?, source_count = ?, sources = ?, data = ? "
@@ -338,8 +329,8 @@ class Store:
         """The stored incident that ``inc`` reports too, with its reports; the nearest if several.
 
         Only a report with a place and a date can match one from another article
-        (``same_event``); the R*Tree, type family and date period narrow the candidates, and
-        ``store_merge.joins`` decides.
+        (``same_event``); the spatial index, type family and date period narrow the
+        candidates, and ``store_merge.joins`` decides.
         """
         if inc.place is None or inc.date is None:
             return None
@@ -350,15 +341,14 @@ class Store:
             lo, hi = widen(period)
             clauses.append("(i.date_lo IS NULL OR (i.date_lo <= ? AND i.date_hi >= ?))")
             params += [hi.isoformat(), lo.isoformat()]
-        found: dict[int, tuple[float, float]] = {}
-        for west, south, east, north in search_boxes(inc.place.lat, inc.place.lon, DEFAULT_MAX_KM):
-            rows = self._db.execute(
-                "SELECT i.id, i.lat, i.lon FROM incident_points r CROSS JOIN incidents i ON i.id = r.id "
-                "WHERE r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ? AND "
-                + " AND ".join(clauses),
-                [east, west, north, south, *params],
-            )
-            found.update({row[0]: (row[1], row[2]) for row in rows})
+        source, spatial, box_params = self._backend.bbox_sql(
+            search_boxes(inc.place.lat, inc.place.lon, DEFAULT_MAX_KM)
+        )
+        rows = self._backend.execute(
+            f"SELECT i.id, i.lat, i.lon FROM {source} WHERE {spatial} AND " + " AND ".join(clauses),
+            [*box_params, *params],
+        ).fetchall()
+        found: dict[int, tuple[float, float]] = {row[0]: (row[1], row[2]) for row in rows}
         lat, lon = inc.place.lat, inc.place.lon
         nearest = sorted(found, key=lambda i: (distance_km(lat, lon, *found[i]), i))
         for incident_id in nearest:
@@ -370,10 +360,10 @@ class Store:
     def _reports_of(self, incident_id: int) -> list[Incident]:
         from geomap.parsed_io import incident_from_dict
 
-        rows = self._db.execute(
+        rows = self._backend.execute(
             "SELECT article_id, data FROM incident_sources WHERE incident_id = ? ORDER BY position",
             (incident_id,),
-        )
+        ).fetchall()
         return [incident_from_dict(json.loads(data), article_id) for article_id, data in rows]
 
     # ------------------------------------------------------------------ reading
@@ -415,18 +405,18 @@ class Store:
 
     def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents ``query`` selects (ignoring its limit)."""
-        source, where, params = (query or IncidentQuery()).where()
+        source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
         with self._lock:
-            return int(self._db.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
+            return int(self._backend.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
 
     def _rows(self, query: IncidentQuery | None, columns: str) -> Iterator[tuple[Any, ...]]:
         query = query or IncidentQuery()
-        source, where, params = query.where()
+        source, where, params = query.where(self._backend.bbox_sql)
         sql = f"SELECT {columns} FROM {source}{where} ORDER BY i.date_lo IS NULL, i.date_lo, i.id"
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
         with self._lock:
-            cursor = self._db.execute(sql, params)
+            cursor = self._backend.execute(sql, params)
             while batch := cursor.fetchmany(512):
                 yield from batch
 
@@ -435,7 +425,7 @@ class Store:
         from geomap.parsed_io import incident_from_dict
 
         with self._lock:
-            rows = self._db.execute(
+            rows = self._backend.execute(
                 "SELECT s.article_id, s.data, a.title, a.url, a.date FROM incidents i "
                 "JOIN incident_sources s ON s.incident_id = i.id JOIN articles a ON a.id = s.article_id "
                 "WHERE i.uid = ? ORDER BY s.position",
@@ -449,7 +439,9 @@ class Store:
     def article_meta(self, article_id: str) -> tuple[str | None, str | None] | None:
         """An article's title and URL, without reading its parsed JSON."""
         with self._lock:
-            row = self._db.execute("SELECT title, url FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = self._backend.execute(
+                "SELECT title, url FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
         return None if row is None else (row[0], row[1])
 
     def article(self, article_id: str) -> ParsedArticle | None:
@@ -457,22 +449,26 @@ class Store:
         from geomap.parsed_io import article_from_dict
 
         with self._lock:
-            row = self._db.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = self._backend.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else article_from_dict(json.loads(row[0]), f"{self.path}:{article_id}")
 
     def stats(self) -> dict[str, Any]:
         """Counts of articles, incidents, reports and located incidents, the schema version and size."""
         with self._lock:
-            one = self._db.execute
+            db = self._backend
+
+            def count(table: str) -> int:
+                return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
             return {
                 "path": str(self.path),
-                "schema_version": one("PRAGMA user_version").fetchone()[0],
-                "articles": one("SELECT count(*) FROM articles").fetchone()[0],
-                "incidents": one("SELECT count(*) FROM incidents").fetchone()[0],
-                "located": one("SELECT count(*) FROM incident_points").fetchone()[0],
-                "reports": one("SELECT count(*) FROM incident_sources").fetchone()[0],
-                "places": one("SELECT count(*) FROM places").fetchone()[0],
-                "size_bytes": self.path.stat().st_size,
+                "schema_version": db.schema_version(),
+                "articles": count("articles"),
+                "incidents": count("incidents"),
+                "located": db.located(),
+                "reports": count("incident_sources"),
+                "places": count("places"),
+                "size_bytes": db.size_bytes(),
             }
 
 

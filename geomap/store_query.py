@@ -2,19 +2,19 @@
 
 ``IncidentQuery.parse`` reads the filters as a user types them (strings) and says in one
 line what is wrong; the query then becomes one SQL ``WHERE``. A bounding box goes through the
-R*Tree of incident points; the exact coordinates are checked after it, because the R*Tree
-keeps 32-bit floats rounded outward.
+back end's spatial index (SQLite's R*Tree, PostGIS's GiST).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from geomap.errors import InputError
+from geomap.store_backend import BboxSQL
 from geomap.store_merge import Box, date_period, split_antimeridian
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -62,27 +62,18 @@ class IncidentQuery:
             limit=_parse_limit(limit),
         )
 
-    def where(self) -> tuple[str, str, list[Any]]:
+    def where(self, bbox_sql: Callable[[Sequence[Box]], BboxSQL]) -> tuple[str, str, list[Any]]:
         """``(from, where, params)``: the SQL of these filters over the incidents as ``i``.
 
-        With a bbox the R*Tree is the outer loop (``CROSS JOIN`` fixes SQLite's join order),
-        so only the incidents in the box are read.
+        ``bbox_sql`` is the back end's spatial index (``Backend.bbox_sql``): a box goes
+        through it, so only the incidents in the box are read.
         """
         source = "incidents i"
         clauses: list[str] = []
         params: list[Any] = []
         if self.bbox is not None:
-            source = "incident_points r CROSS JOIN incidents i ON i.id = r.id"
-            boxes = split_antimeridian(self.bbox)
-            rtree = " OR ".join(
-                "(r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?)" for _ in boxes
-            )
-            exact = " OR ".join("(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?)" for _ in boxes)
-            clauses += [f"({rtree})", f"({exact})"]
-            for w, s, e, n in boxes:
-                params += [e, w, n, s]
-            for w, s, e, n in boxes:
-                params += [w, e, s, n]
+            source, spatial, params = bbox_sql(split_antimeridian(self.bbox))
+            clauses.append(spatial)
         if self.since is not None:
             clauses.append("i.date_hi >= ?")
             params.append(self.since.isoformat())

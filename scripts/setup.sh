@@ -21,11 +21,14 @@ if [ -z "$python" ]; then
     exit 1
 fi
 
-# Headless Chromium (map tests; Playwright drives this one, it never downloads a browser)
-# and GDAL (export tests), from Debian.
+# Headless Chromium (map tests; Playwright drives this one, it never downloads a browser),
+# GDAL (export tests), and PostgreSQL with PostGIS (the shared store, `--db postgresql://…`;
+# its tests start a throwaway server), from Debian.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3 postgis)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     sudo=""

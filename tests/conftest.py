@@ -167,3 +167,40 @@ def open_offline(offline_browser):
     yield open_page
     for page in pages:
         page.close()
+
+
+# --------------------------------------------------------------------------- incident store back ends
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """The URL of a throwaway PostgreSQL + PostGIS server, one per session (see pg_server.py).
+
+    Fails, never skips, when PostgreSQL or PostGIS is missing: scripts/setup.sh installs them.
+    """
+    from contextlib import ExitStack
+
+    from pg_server import ServerUnavailable, throwaway_postgis
+
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(throwaway_postgis())
+        except ServerUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def new_store_location(request, tmp_path_factory):
+    """``() -> str``: an empty store's location on each back end (a file, or a fresh schema's URL)."""
+    if request.param == "sqlite":
+        return lambda: str(tmp_path_factory.mktemp("store") / "store.db")
+    from pg_server import new_store_url
+
+    server = request.getfixturevalue("postgis_server")
+    return lambda: new_store_url(server)
+
+
+@pytest.fixture
+def store_location(new_store_location) -> str:
+    return new_store_location()

@@ -71,11 +71,11 @@ def parsed_file(tmp_path_factory, geoparser) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path, parsed_file, capsys) -> Path:
-    path = tmp_path / "store.db"
-    assert main(["add", str(parsed_file), "--db", str(path)]) == EXIT_OK
+def db(store_location, parsed_file, capsys) -> str:
+    """A store holding the three articles: a SQLite file, and a store on the PostGIS test server."""
+    assert main(["add", str(parsed_file), "--db", store_location]) == EXIT_OK
     capsys.readouterr()
-    return path
+    return store_location
 
 
 def ogrinfo(path: Path) -> str:
@@ -152,8 +152,27 @@ def test_a_file_that_is_not_a_store_is_exit_5(capsys, tmp_path, parsed_file):
     assert junk.read_text(encoding="utf-8").startswith("my notes")
     code, _, err = run(capsys, "incidents", "--db", tmp_path / "none.db")
     assert code == EXIT_STORE and one_line_error(err) and "geomap add" in err
-    code, _, err = run(capsys, "add", parsed_file, "--db", "postgresql://u@h/db")
-    assert code == EXIT_STORE and one_line_error(err)
+    code, out, err = run(capsys, "add", parsed_file, "--db", "postgresql://u:pa55word@127.0.0.1:1/db")
+    assert code == EXIT_STORE and one_line_error(err) and "cannot connect" in err
+    assert "pa55word" not in out + err and "u:***@127.0.0.1:1/db" in err
+
+
+def test_add_and_incidents_on_a_shared_postgis_store(capsys, postgis_server, parsed_file):
+    from pg_server import new_store_url
+
+    url = new_store_url(postgis_server).replace("geomap@", "geomap:hunter2@")  # the server trusts us
+    code, out, err = run(capsys, "add", parsed_file, "--db", url)
+    assert code == EXIT_OK and "hunter2" not in out + err
+    first = out.splitlines()[0]
+    assert first.startswith("added 3 article(s), 2 new incident(s), 1 report(s) merged into stored incidents")
+    assert first.endswith(" -> " + url.replace(":hunter2@", ":***@"))
+    code, out, _ = run(capsys, "add", parsed_file, "--db", url)
+    assert code == EXIT_OK and out.startswith("added 0 article(s) (3 already in the store)")
+    code, out, _ = run(capsys, "incidents", "--db", url, "--bbox", "35,49,37,51", "--format", "jsonl")
+    (kharkiv,) = [json.loads(line)["properties"] for line in out.splitlines()]
+    assert code == EXIT_OK and kharkiv["sources"] == ["wire-a", "wire-b"] and kharkiv["source_count"] == 2
+    code, _, err = run(capsys, "incidents", "--db", url.replace("search_path%3D", "search_path%3Dnone_"))
+    assert code == EXIT_STORE and one_line_error(err) and "no incident store" in err
 
 
 # --------------------------------------------------------------------------- incidents
@@ -276,12 +295,12 @@ def test_batch_adds_its_articles_to_the_store(tmp_path, geoparser):
         assert store.stats()["incidents"] == 2
 
 
-def test_batch_db_option(capsys, tmp_path, monkeypatch, geoparser):
+def test_batch_db_option(capsys, tmp_path, monkeypatch, geoparser, store_location):
     monkeypatch.setattr(batch, "cached_parser", lambda index_path=None: geoparser)
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES[1:]), encoding="utf-8")
-    code, _, err = run(capsys, "batch", source, "--out", tmp_path / "out", "--db", tmp_path / "s.db")
+    code, _, err = run(capsys, "batch", source, "--out", tmp_path / "out", "--db", store_location)
     assert code == EXIT_OK
     assert "batch: store: added 2 article(s), 2 new incident(s), 0 report(s) merged" in err
-    with Store(tmp_path / "s.db", create=False) as store:
+    with Store(store_location, create=False) as store:
         assert store.stats()["articles"] == 2

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.events import INCIDENT_TYPES, Incident, extract_incidents
+from geomap.events import INCIDENT_TYPES, Incident
+from geomap.incident_extraction import extract_incidents
 
 
 def incidents(geoparser, text: str, date: str | None = None) -> list[Incident]:

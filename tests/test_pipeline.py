@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from geomap.docs import sentences
 from geomap.event_lexicon import event_words
-from geomap.events import _trigger_kind
+from geomap.event_triggers import trigger_kind
 from geomap.pipeline import MODEL, UNPARSED_DEP, ArrayRules, _dep_rules
 
 # Sentences written for these tests: each holds a word that can report an incident.
@@ -36,7 +36,7 @@ def full_model():
 def test_every_trigger_the_full_parse_finds_is_an_event_word(full_model):
     # The pipeline parses only sentences holding an event word: a trigger outside the list would be lost.
     words = event_words()
-    found = [tok for doc in full_model.pipe(EVENT_SENTENCES) for tok in doc if _trigger_kind(tok)]
+    found = [tok for doc in full_model.pipe(EVENT_SENTENCES) for tok in doc if trigger_kind(tok)]
     assert len(found) >= len(EVENT_SENTENCES)
     assert all(tok.lower_ in words for tok in found)
 

@@ -1,10 +1,17 @@
-"""geomap.store: merging across articles, idempotent adds, queries, migration, interrupted adds."""
+"""geomap.store: merging across articles, idempotent adds, queries, migration, interrupted adds.
+
+The tests of the store's behaviour run on both back ends (``store_location`` in conftest.py:
+a SQLite file, and a fresh store on the session's throwaway PostGIS server); the SQLite file
+format's own tests (migration of a file, R*Tree plans, locks) are SQLite-only, and their
+PostGIS counterparts are in test_store_postgis.py.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +24,7 @@ from geomap.parsed_io import article_from_dict
 from geomap.store import AddResult, AddTotals, Store, default_db_path, resolve_db
 from geomap.store_query import IncidentQuery
 from geomap.store_schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+from geomap.store_sqlite import rtree_bbox_sql
 
 #: Two wire services and a local paper, written for this test: one strike told twice, and a
 #: different strike the same day in another city.
@@ -31,15 +39,17 @@ LOCAL_C = "An airstrike on Odesa killed three people on Tuesday, the governor sa
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "store.db") as s:
+def store(store_location):
+    with Store(store_location) as s:
         yield s
 
 
 def snapshot(store: Store) -> dict[str, list]:
     """Every row of every table, to compare a store before and after."""
-    db = store._db
-    tables = ("articles", "places", "incidents", "incident_sources", "incident_points")
+    db = store._backend
+    tables = ["articles", "places", "incidents", "incident_sources"]
+    if isinstance(store.path, Path):
+        tables.append("incident_points")  # SQLite's R*Tree (PostGIS keeps points in incidents)
     return {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
 
 
@@ -202,9 +212,13 @@ def test_type_country_and_limit_filters(filled):
     assert ordered[:4] == ["2024-03", "2024-03-12", "2024-03-20", "2024-04-02"] and ordered[-1] is None
 
 
-def test_bbox_query_goes_through_the_rtree(filled):
-    source, where_sql, params = IncidentQuery.parse(bbox="22,44,41,53", types="casualties").where()
-    plan = filled._db.execute(f"EXPLAIN QUERY PLAN SELECT i.id FROM {source}{where_sql}", params).fetchall()
+def test_bbox_query_goes_through_the_rtree(tmp_path):
+    query = IncidentQuery.parse(bbox="22,44,41,53", types="casualties")
+    source, where_sql, params = query.where(rtree_bbox_sql)
+    with Store(tmp_path / "s.db") as store:
+        store.add(article("a", report("a", place=KHARKIV)))
+        sql = f"EXPLAIN QUERY PLAN SELECT i.id FROM {source}{where_sql}"
+        plan = store._backend.execute(sql, params).fetchall()
     steps = [row[3] for row in plan]
     assert steps[0].startswith("SCAN r VIRTUAL TABLE INDEX") and ":" in steps[0], steps  # constrained R*Tree
     assert any("USING INTEGER PRIMARY KEY" in s for s in steps), steps
@@ -332,8 +346,8 @@ def test_store_path_from_option_environment_or_user_data_dir(monkeypatch, tmp_pa
     monkeypatch.delenv("GEOMAP_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_db_path() == tmp_path / "data" / "geomap" / "geomap.db"
-    with pytest.raises(StoreError, match="PostgreSQL"):
-        resolve_db("postgresql://user@host/db")
+    assert resolve_db("postgresql://user@host/db") == "postgresql://user@host/db"  # kept as given
+    assert resolve_db("postgres://u:pw@h:5433/db") == "postgres://u:pw@h:5433/db"
 
 
 def test_totals_line():
@@ -382,8 +396,9 @@ _REPORTS = st.lists(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(articles=st.lists(_REPORTS, min_size=1, max_size=6))
-def test_any_articles_keep_the_store_consistent(tmp_path_factory, articles):
-    with Store(tmp_path_factory.mktemp("prop") / "s.db") as store:
+def test_any_articles_keep_the_store_consistent(new_store_location, articles):
+    new_store = new_store_location
+    with Store(new_store()) as store:
         total = 0
         for a, reports in enumerate(articles):
             incs = [

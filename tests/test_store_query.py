@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import InputError
+from geomap.store_postgis import gist_bbox_sql
 from geomap.store_query import IncidentQuery, parse_bbox
+from geomap.store_sqlite import rtree_bbox_sql
 
 
 def test_good_filters():
@@ -44,8 +46,18 @@ def test_bad_filters_say_what_is_wrong(filters, message):
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
-def test_where_is_empty_without_filters():
-    assert IncidentQuery().where() == ("incidents i", "", [])
+@pytest.mark.parametrize("bbox_sql", [rtree_bbox_sql, gist_bbox_sql])
+def test_where_is_empty_without_filters(bbox_sql):
+    assert IncidentQuery().where(bbox_sql) == ("incidents i", "", [])
+
+
+def test_a_box_across_the_antimeridian_is_two_boxes_for_either_index():
+    query = IncidentQuery.parse(bbox="170,-10,-170,10", country="fj")
+    source, where, params = query.where(gist_bbox_sql)
+    assert source == "incidents i" and where.count("ST_MakeEnvelope") == 2
+    assert params == [170.0, -10.0, 180.0, 10.0, -180.0, -10.0, -170.0, 10.0, "FJ"]
+    source, where, params = query.where(rtree_bbox_sql)
+    assert source.startswith("incident_points r") and where.count("?") == len(params) == 17
 
 
 @settings(max_examples=200, deadline=None)
@@ -66,5 +78,6 @@ def test_any_user_text_gives_a_query_or_an_input_error(bbox, since, until, count
     except InputError as exc:
         assert str(exc) and "\n" not in str(exc)
         return
-    _source, where, params = query.where()
-    assert where.count("?") == len(params)
+    for bbox_sql in (rtree_bbox_sql, gist_bbox_sql):
+        _source, where, params = query.where(bbox_sql)
+        assert where.count("?") == len(params)

@@ -1,0 +1,72 @@
+"""Event finding: every event of a doc, with the place candidates and feature rows the linker scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.attrs import LOWER
+
+from geomap.docs import doc_text, sentences
+from geomap.event_lexicon import UNKNOWN_LOCATION
+from geomap.event_location import mention_tokens
+from geomap.event_triggers import EVENT_WORD_IDS, Event, sentence_events
+from geomap.linker import event_features, name_candidates
+from geomap.model import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(slots=True)
+class Found:
+    """An event with its sentence and the candidates the linker scores for it."""
+
+    ev: Event
+    sent: Span
+    span: tuple[int, int]
+    unknown: bool
+    cands: list[tuple[Mention, Span]]
+    rows: list[list[float]]
+
+
+def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
+    """Every event of the doc with its location candidates and their feature rows (FEATURES)."""
+    text = doc_text(doc)
+    if not text.strip():
+        return []
+    spans: list[tuple[Mention, Span]] = []
+    for m in mentions:
+        span = mention_tokens(doc, m)
+        if span is not None and len(span) and text[m.start : m.end] == m.text:
+            spans.append((m, span))
+    lower = doc.to_array(LOWER).tolist()
+    found: list[Found] = []
+    names: list[tuple[Mention, Span]] | None = None
+    for sent in sentences(doc):
+        if EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
+            continue  # no word in it can report an incident
+        s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
+        if s_start == s_end:
+            continue  # only white space
+        events = sentence_events(sent, lower)
+        if not events:
+            continue
+        if names is None:
+            names = name_candidates(doc, spans)  # only for a doc that reports an event
+        cands = [(m, sp) for m, sp in (*spans, *names) if sent.start <= sp.root.i < sent.end]
+        cands.sort(key=lambda c: c[0].start)
+        unknown = UNKNOWN_LOCATION.search(text[s_start:s_end]) is not None
+        for k, ev in enumerate(events):
+            usable, rows = event_features(ev, sent, cands, unknown=unknown, events=len(events), index=k)
+            found.append(Found(ev, sent, (s_start, s_end), unknown, usable, rows))
+    return found

@@ -1,0 +1,124 @@
+"""Senses of trigger words that report no incident: "blew up" is an attack, "blew" alone is not.
+
+A word of the event lexicon is a trigger only in some of its senses. These tests read the
+dependency parse around the word: its particle, subject, objects and modifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
+
+from geomap.event_lexicon import (
+    AIR_WORDS,
+    INTERCEPTED_WORDS,
+    LOC_PREPS,
+    MARKET_WORDS,
+    MILITARY_WORDS,
+    MUNITION_WORDS,
+    NON_EVENT_MODIFIERS,
+    NON_EVENT_OBJECTS,
+    PLAN_WORDS,
+    PROTEST_WORDS,
+    VERB_FORM_TO_BASE,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def _blown_up(tok: Token) -> bool:
+    """ "blew himself up", "blew up a bridge": "blow" is an attack only with its particle."""
+    return any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children)
+
+
+def subject_words(tok: Token) -> set[str]:
+    """The words of the verb's subject phrase: "thousands of protesters" for "gathered"."""
+    return {w.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree}
+
+
+def _munition_landed(tok: Token) -> bool:
+    """ "a rocket landed in X" is a strike; "the plane landed in X" is not."""
+    return bool(subject_words(tok) & MUNITION_WORDS)
+
+
+def _protesters_gathered(tok: Token) -> bool:
+    """ "protesters gathered in the square" is a protest; "mourners gathered", "data gathered" are not."""
+    return bool(subject_words(tok) & PROTEST_WORDS)
+
+
+def _objects(tok: Token) -> list[Token]:
+    """What the verb acts on: its object, or the subject of its passive ("34 drones were shot down")."""
+    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+
+
+def _not_air_defence(tok: Token) -> bool:
+    """ "shot down 34 drones", "destroyed two missiles over Kyiv" is air defence, not an attack on a place.
+
+    Only drones and munitions count: a manned aircraft shot down ("a passenger plane") had
+    people aboard and stays an attack. "Shot missiles at Haifa" fires them: no "down", an attack.
+    """
+    downed = VERB_FORM_TO_BASE.get(tok.lower_) != "shoot" or any(
+        c.dep_ == "prt" and c.lower_ == "down" for c in tok.children
+    )
+    return not (downed and any(o.lower_ in INTERCEPTED_WORDS for o in _objects(tok)))
+
+
+def _aimed_at_buyers(tok: Token) -> bool:
+    """ "targets the Asian market", "targeting young voters": commerce and campaigns, no incident.
+
+    Missiles or rockets that target something attack it whatever it is ("missiles targeted the
+    market"). A market is commerce when a word says which ("the Asian market", "the luxury market")
+    and no place phrase puts it somewhere ("a market in Kharkiv").
+    """
+    if subject_words(tok) & (MUNITION_WORDS | AIR_WORDS):
+        return False
+    for o in _objects(tok):
+        if o.lower_ in MARKET_WORDS:
+            return True
+        if o.lower_ in ("market", "markets"):
+            described = any(c.dep_ in ("amod", "compound") for c in o.children)
+            placed = any(c.dep_ == "prep" and c.lower_ in LOC_PREPS for c in o.children)
+            if described and not placed:
+                return True
+    return False
+
+
+def military_operation(tok: Token) -> bool:
+    """ "the ground operation", "the plan for an operation in Rafah": an operation of war, not surgery."""
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in MILITARY_WORDS for c in tok.children):
+        return True
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in ("for", "of"):
+        head = head.head  # "the plan for an operation"
+    return head.i != tok.i and head.lower_ in PLAN_WORDS
+
+
+#: Trigger verbs that report an incident only in one sense, and the test of that sense.
+SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
+    {
+        "blow": _blown_up,
+        "land": _munition_landed,
+        "gather": _protesters_gathered,
+        "shoot": _not_air_defence,
+        "destroy": _not_air_defence,
+        "target": lambda tok: not _aimed_at_buyers(tok),
+    }
+)
+
+
+def opened_fire(tok: Token) -> bool:
+    """Whether ``tok`` is the "fire" of "opened fire": the verb then reports the attack."""
+    return tok.dep_ == "dobj" and tok.head.lower_ in ("open", "opens", "opened", "opening")
+
+
+def is_figurative(tok: Token) -> bool:
+    """A trigger word used in a sense that is no incident ("captured the title", "heart attack")."""
+    base = VERB_FORM_TO_BASE.get(tok.lower_)
+    objects = NON_EVENT_OBJECTS.get(base or "")
+    if objects and tok.pos_ in ("VERB", "AUX"):
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass") and c.lower_ in objects:
+                return True
+    return any(c.dep_ in ("compound", "amod") and c.lower_ in NON_EVENT_MODIFIERS for c in tok.children)

@@ -1,0 +1,258 @@
+"""Trigger finding: the events of a sentence, one per event word or group of words that tell one event.
+
+A word of the lexicon is a trigger when the parse says it reports an event in that sense;
+the words of one event ("killed … and wounded", "killed in the bombardment", "shelling left
+three dead") fold into the first, its host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geomap.event_lexicon import (
+    ATTACK_TYPES,
+    COME_FORMS,
+    HAPPEN_VERBS,
+    IMPACT_VERBS,
+    LIGHT_VERBS,
+    NOUN_TYPES,
+    SPREAD_VERBS,
+    VERB_FORM_TO_BASE,
+    VERB_TYPES,
+    VIOLENCE_TYPES,
+    event_word_ids,
+)
+from geomap.event_senses import SENSE_CHECKS, is_figurative, military_operation, opened_fire, subject_words
+from geomap.incident_merge import more_specific_type
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+@dataclass(slots=True)
+class Event:
+    """One event of a sentence: its trigger, type, the trigger words folded into it, and verbs carrying it."""
+
+    trigger: Token
+    kind: str
+    tokens: list[Token]  # the trigger and the triggers folded into it
+    support: list[Token] = field(default_factory=list)  # light verbs that carry it: "occurred", "came under"
+
+
+def trigger_kind(tok: Token) -> str | None:
+    word = tok.lower_
+    if tok.ent_type_ in ("PERSON", "ORG", "WORK_OF_ART", "LAW", "GPE", "LOC", "FAC") and tok.pos_ != "VERB":
+        return None
+    if tok.ent_type_ in ("DATE", "TIME") or (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i != 0):
+        return None  # "on March 2"
+    if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in VERB_FORM_TO_BASE):
+        base = VERB_FORM_TO_BASE.get(word)
+        if base is None or tok.pos_ == "AUX":
+            return None
+        if tok.dep_ == "amod" and base not in ("kill", "wound", "injure"):
+            # "the wounded soldiers" describes; "fatally shot" or a verbless parse reports an event
+            adverb = any(c.dep_ == "advmod" for c in tok.children)
+            if not adverb and tok.sent.root.pos_ in ("VERB", "AUX"):
+                return None
+        if base == "plan" and not any(
+            c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
+        ):
+            return None
+        if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
+            return None
+        return VERB_TYPES[base]
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if word == "dead" and tok.pos_ != "ADJ":
+            return None
+        if word == "fire":
+            return "armed_attack" if opened_fire(tok) else None  # not "a house fire"
+        kind = NOUN_TYPES.get(word)
+        if word in ("operation", "operations") and not military_operation(tok):
+            return None  # "a surgical operation", "business operations"
+        if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
+            base = VERB_FORM_TO_BASE[word]
+            if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
+                return None
+            return VERB_TYPES[base]
+        return kind
+    return None
+
+
+def _trigger_word(tok: Token) -> bool:
+    return tok.lower_ in VERB_FORM_TO_BASE or tok.lower_ in NOUN_TYPES
+
+
+def _host_of(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
+    """The trigger this one is part of ("killed … and wounded", "killed in the bombardment"), if any."""
+    head = tok.head
+    host = by_index.get(head.i) if head.i != tok.i else None
+    if host is not None:
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        if tok.dep_ == "conj" and not own_subject and _same_family(host.kind, kind):
+            return host  # "killed one civilian and wounded four"
+        if tok.dep_ == "conj" and casualty_word(tok) and casualty_word(head) and _counted_subject(tok):
+            return host  # "two were killed and five wounded": the toll of one event, told in two numbers
+        if tok.dep_ == "relcl" and _same_family(host.kind, kind):
+            return host  # "hit by a strike that killed five": the clause tells the strike's toll
+        if tok.lower_ == "dead":
+            return host  # "shot dead"
+        if tok.dep_ == "nsubj" and (tok.pos_ == "NOUN" or tok.tag_ == "VBG") and host.trigger.pos_ == "VERB":
+            return host  # "airstrikes killed 12", "Russian shelling killed two"
+        if tok.dep_ == "advcl" and host.kind == "casualties":
+            marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+            if marks & {"when", "as", "after", "while"}:
+                return host  # "were killed when a missile struck"
+        unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
+        if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
+            return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
+    verb = _toll_verb(tok)
+    if verb is not None:
+        cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
+        if cause and _same_family(cause[0].kind, kind):
+            return cause[0]  # "the shelling left three people dead": the toll of the shelling
+    if tok.dep_ == "acl" and tok.head.dep_ in ("nsubj", "nsubjpass"):
+        host = by_index.get(tok.head.head.i)
+        if host is not None and _same_family(host.kind, kind):
+            return host  # "rockets fired from Gaza hit Ashkelon": the firing is the strike
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            if c.dep_ == "acl" and c.i in by_index and any(g.dep_ == "dobj" for g in c.children):
+                return by_index[c.i]  # "airstrikes killed 12" parsed as a reduced relative
+    gerund = tok.dep_ in ("pobj", "pcomp") and tok.tag_ == "VBG"  # "displaced by fighting in X"
+    if (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj") or gerund:
+        prep = tok.head
+        host = by_index.get(prep.head.i)
+        said = host is not None and host.kind in ("statement_threat", "military_plan")
+        if said and prep.lower_ not in PLAN_PREPS:
+            return None  # "warned residents after the attack": the attack happened, the warning followed
+        if host is not None and prep.lower_ in ("in", "during", "by", "of", "after", "from", "amid"):
+            return host  # "killed in the bombardment"
+    # "plans to launch an offensive", "threatened to attack": the plan or threat is the incident
+    for anc in tok.ancestors:
+        if anc.dep_ == "prep" and anc.lower_ not in PLAN_PREPS:
+            break  # "warned residents after the attack": the attack is no part of the warning
+        ev = by_index.get(anc.i)
+        if ev is not None and ev.kind in ("military_plan", "statement_threat"):
+            return ev
+        if anc.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "conj") or anc.pos_ == "AUX":
+            break
+    return None
+
+
+#: Prepositions by which a plan or threat governs its event ("warned of an attack", "the plan for an
+#: operation"); "after", "since", "during" tell the time of another event instead.
+PLAN_PREPS = frozenset({"for", "of", "to", "on", "against", "into", "toward", "towards"})
+
+
+def _counted_subject(tok: Token) -> bool:
+    """Whether the verb's subject is a bare number ("and five wounded"): the same people's toll."""
+    return all(c.like_num for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _toll_verb(tok: Token) -> Token | None:
+    """The verb such as "left" whose object ``tok`` counts as dead or hurt: "left three people dead"."""
+    if tok.lower_ != "dead" and not casualty_word(tok):
+        return None
+    head = tok.head
+    if tok.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and head.pos_ in ("VERB", "AUX"):
+        return head  # "left three people dead"
+    if tok.dep_ == "acl" and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head  # "left five people wounded"
+    return None
+
+
+def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
+    """The sentence's events; ``lower`` is the doc's LOWER array, as a list."""
+    found: list[Event] = []
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        if lower[i] not in EVENT_WORD_IDS:
+            continue  # only a word of the lexicon can be a trigger
+        tok = doc[i]
+        kind = trigger_kind(tok)
+        if kind is not None and not is_figurative(tok):
+            if tok.lower_ == "fire" and opened_fire(tok):
+                found.append(Event(tok.head, kind, [tok.head, tok]))  # "opened fire on the convoy"
+            else:
+                found.append(Event(tok, kind, [tok]))
+    by_index = {e.trigger.i: e for e in found}
+    host_of = {}
+    for ev in found:
+        host = _host_of(ev.trigger, ev.kind, by_index)
+        if host is not None and host is not ev:
+            host_of[ev.trigger.i] = host
+    kept = []
+    for ev in found:
+        if ev.trigger.i not in host_of:
+            kept.append(ev)
+            continue
+        root, seen = host_of[ev.trigger.i], {ev.trigger.i}
+        while root.trigger.i in host_of and root.trigger.i not in seen:
+            seen.add(root.trigger.i)
+            root = host_of[root.trigger.i]
+        if root is ev:
+            kept.append(ev)
+            continue
+        root.tokens.append(ev.trigger)
+        if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
+            root.kind = ev.kind
+        elif {root.kind, ev.kind} <= VIOLENCE_TYPES:
+            root.kind = more_specific_type(root.kind, ev.kind)  # "hit by a strike": the strike says more
+    for ev in kept:
+        verb = _support_verb(ev.trigger)
+        if verb is not None and verb.i not in by_index:
+            ev.support.append(verb)
+    return kept
+
+
+def _support_verb(tok: Token) -> Token | None:
+    """The verb that says where an event happened without being an event word itself, if any.
+
+    "the explosion occurred near X", "fighting erupted in X", "the attack took place in X":
+    the noun is the subject of a verb of happening, whose place phrases are the event's.
+    "X came under heavy shelling": the subject of "came under" is where the event hit.
+    "The bus overturned near X, killing 14": the clause a toll hangs on is its scene.
+    """
+    head = tok.head
+    if head.i == tok.i:
+        return None
+    toll = casualty_word(tok) and tok.tag_ == "VBG"
+    if toll and tok.dep_ in ("advcl", "acl") and not subject_words(tok):
+        if head.pos_ == "VERB":
+            return head  # "the bus overturned near Quetta, killing 14": the clause is the scene of the toll
+        if head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+            # the same, parsed as a noun phrase: "A truck [overturned near Multan], killing five"
+            clauses = (c for c in head.children if c.dep_ == "acl" and c.pos_ == "VERB" and c.i < tok.i)
+            return next(clauses, None)
+    if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.lower_ in LIGHT_VERBS:
+        return head  # "the attack was carried out in X", "staged a protest in X"
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in IMPACT_VERBS:
+        return head  # "explosions rocked Kabul", "a blast tore through the market in X"
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in HAPPEN_VERBS:
+        if head.lower_ == "took" and not any(c.dep_ == "dobj" and c.lower_ == "place" for c in head.children):
+            return None
+        return head
+    if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.lower_ in COME_FORMS:
+        return head.head
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and any(_toll_verb(t) == head for t in head.subtree):
+        return head  # "the attack left two soldiers dead near Kandahar": the scene of the toll
+    if tok.dep_ == "nsubj" and head.pos_ == "VERB" and head.lower_ in SPREAD_VERBS:
+        return head  # "attacks would expand to Eilat", "the fighting spread to Mosul"
+    return None
+
+
+def casualty_word(tok: Token) -> bool:
+    """Whether ``tok`` is a form of a verb that counts the dead or hurt: "killing", "wounded"."""
+    return VERB_TYPES.get(VERB_FORM_TO_BASE.get(tok.lower_, "")) == "casualties"
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b or {a, b} <= VIOLENCE_TYPES
+
+
+#: The string ids of the event words, to skip sentences without one from the doc's LOWER array.
+EVENT_WORD_IDS = event_word_ids()

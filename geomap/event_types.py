@@ -1,0 +1,87 @@
+"""An event's incident type, refined from the trigger's arguments: ships attacked → maritime attack."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geomap.event_lexicon import (
+    AIR_WORDS,
+    ATTACK_TYPES,
+    HAZARD_WORDS,
+    PERSON_WORDS,
+    SHIP_WORDS,
+    VEHICLE_WORDS,
+    VERB_FORM_TO_BASE,
+    words,
+)
+from geomap.event_senses import subject_words
+from geomap.event_triggers import Event, casualty_word
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def refine_kind(ev: Event) -> str:
+    """Type from the trigger's arguments: ships → maritime, persons taken → arrest…"""
+    tok = ev.trigger
+    kind = ev.kind
+    args = [
+        c for t in ev.tokens for c in t.children if c.dep_ in ("dobj", "nsubjpass", "pobj", "prep", "agent")
+    ]
+    words: set[str] = set()
+    for a in args:
+        words.update(t.lower_ for t in a.subtree)
+    if kind in ATTACK_TYPES and _hazard_subject(ev):
+        # "a storm hit the coast, killing three"
+        return "casualties" if any(casualty_word(t) for t in ev.tokens) else "other"
+    if kind == "casualties" and tok.dep_ in ("advcl", "conj") and tok.head.pos_ == "VERB":
+        # "a car bomb went off, killing seven", "shells fell on X, wounding four": the weapon says how
+        weapon = subject_words(tok.head)
+        if weapon & AIR_WORDS:
+            return "airstrike_shelling"
+        if weapon & _BOMB_WORDS:
+            return "armed_attack"
+    patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
+    if (
+        kind in ("armed_attack", "airstrike_shelling", "ground_operation")
+        and words & SHIP_WORDS
+        and not patrol
+    ):
+        return "maritime_attack"
+    if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
+        return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
+    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target", "shoot")
+    if kind == "armed_attack" and ranged and (words | subject_words(tok)) & AIR_WORDS:
+        return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
+    if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        for o in objs:
+            if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
+                return "arrest_detention"
+    return kind
+
+
+def _air_attack(tok: Token) -> bool:
+    """ "a drone attack", "a missile attack": the attack noun says the blow came from the air."""
+    air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
+    return tok.lower_ in ("attack", "attacks") and any(air)
+
+
+#: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
+_BOMB_WORDS = words(
+    "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine device"
+)
+
+
+def _hazard_subject(ev: Event) -> bool:
+    """Whether a storm, quake or flood struck, or a vehicle hit: "Storms hit Alabama", "an SUV hit a wall"."""
+    for t in ev.tokens:
+        subjects = [c for c in t.children if c.dep_ in ("nsubj", "agent")]
+        subjects += [g for c in subjects if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        heads = [c for c in subjects if c.dep_ != "agent"]
+        if any(w.lower_ in HAZARD_WORDS for c in heads for w in (c, *c.children)):
+            return True
+        struck = VERB_FORM_TO_BASE.get(t.lower_) in ("hit", "strike")
+        if struck and any(c.lower_ in VEHICLE_WORDS for c in heads):
+            return True
+    return False

@@ -1,0 +1,133 @@
+"""Incident extraction: from a parsed sentence to what happened, who did it, when, and where.
+
+One incident per event trigger (a verb or event noun from a small lexicon, found with
+the dependency parse). The place where it happened is the ONE place mention that the
+parse links to the trigger: a place in a locative prepositional phrase of the trigger
+or of its arguments ("attacks on ships in the Red Sea"), the object of a taking verb
+("captured Palmyra"), or a place modifying a location noun ("the Baghdad district").
+Places that only describe someone's origin ("a driver from Abidjan"), an organisation
+("Caracas' Diario 2001") or the nationality of an actor ("Pakistani authorities") are
+not where the event happened. When nothing attaches, the location stays unknown
+(``None``) rather than guessed from the nearest name.
+
+Among the places that attach, the most specific wins: a named site or village over its
+city, a city over its province ("the Umbra area in southern Baghdad" → Umbra). A
+location the gazetteer does not know keeps its name and offsets and is mapped at the
+known place the sentence puts it in (Baghdad, with that place's precision), or at no
+point at all when there is none.
+
+Dates: ``last week`` gives ``None`` (the day is unknown and a Monday would be a
+guess); ``last month`` and month names without a day give ``YYYY-MM``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geomap.dates import resolve_date
+from geomap.docs import doc_text
+from geomap.event_actors import event_actors
+from geomap.event_counts import casualty_counts
+from geomap.event_finding import find_events
+from geomap.event_location import container, dateline_end
+from geomap.event_modality import event_modality, modal_kind
+from geomap.event_triggers import Event
+from geomap.event_types import refine_kind
+from geomap.events import INCIDENT_TYPES, Incident
+from geomap.incident_merge import merge_article_incidents
+from geomap.linker import FEATURES, EventLinker
+from geomap.model import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def _trigger_spans(ev: Event) -> tuple[tuple[int, int], ...]:
+    """Offsets of the event's trigger words: the main trigger first, then the folded ones in text order."""
+    rest = sorted({t.i: t for t in ev.tokens[1:] if t.i != ev.trigger.i}.values(), key=lambda t: t.i)
+    return tuple((t.idx, t.idx + len(t.text)) for t in (ev.trigger, *rest))
+
+
+def extract_incidents(
+    doc: Doc,
+    mentions: Sequence[Mention],
+    *,
+    article_id: str,
+    linker: EventLinker,
+    article_date: str | None = None,
+) -> list[Incident]:
+    """The incidents of a parsed article, in text order, each with the one place it happened at.
+
+    The place is the learned linker's choice among the sentence's names, scored for
+    the whole article in one call; "at an undisclosed location" gives none.
+    """
+    found = find_events(doc, mentions)
+    if not found:
+        return []
+    text = doc_text(doc)
+    rows = [r for f in found for r in f.rows]
+    probs = linker.probabilities(np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES)))
+    incidents: list[Incident] = []
+    at = 0
+    dates: dict[int, str | None] = {}
+    for f in found:
+        ev = f.ev
+        decision = linker.decide(f.cands, probs[at : at + len(f.rows)])
+        at += len(f.rows)
+        loc = None if f.unknown or decision.location is None else decision.location[0]
+        confidence = decision.confidence
+        if loc is None and not f.unknown:
+            # "KABUL (AP) — A bomb exploded…": a sentence that places its event nowhere took
+            # place where the story was filed. The labelled sentences carry no datelines, so
+            # the linker never learnt this; it is the article's layout, not the sentence's syntax.
+            header = dateline_end(f.sent, f.cands)
+            filed = [k for k, (m, sp) in enumerate(f.cands) if m.label == "DATELINE" and sp.end <= header]
+            if filed:
+                loc = f.cands[filed[0]][0]
+                confidence = linker.located_confidence(float(probs[at - len(f.rows) + filed[0]]))
+        where = loc
+        if loc is not None and loc.place is None:
+            where = container(loc, ev, f.cands) or loc
+        s_start, s_end = f.span
+        sentence = text[s_start:s_end]
+        if s_start not in dates:
+            dates[s_start] = resolve_date(sentence, article_date)
+        modality = event_modality(ev)
+        kind = modal_kind(refine_kind(ev), modality)
+        fatalities, affected = casualty_counts(ev.tokens)
+        trig = ev.trigger
+        incidents.append(
+            Incident(
+                id="",
+                article_id=article_id,
+                incident_type=kind if kind in INCIDENT_TYPES else "other",
+                sentence=sentence,
+                sentence_start=s_start,
+                sentence_end=s_end,
+                trigger=trig.text,
+                trigger_start=trig.idx,
+                trigger_end=trig.idx + len(trig.text),
+                location_name=loc.text if loc else None,
+                location_start=loc.start if loc else None,
+                location_end=loc.end if loc else None,
+                place=where.place if where else None,
+                precision=where.place.feature_type if where and where.place else "unknown",
+                actors=event_actors(ev),
+                fatalities=fatalities,
+                affected=affected,
+                date=dates[s_start],
+                confidence=round(confidence, 3),
+                triggers=_trigger_spans(ev),
+                modality=modality,
+            )
+        )
+    incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
+    # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
+    # one incident, numbered after merging
+    when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
+    incidents = merge_article_incidents(incidents, when_unstated)
+    return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

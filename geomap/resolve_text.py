@@ -1,0 +1,105 @@
+"""What the text says around the names: containment ("Rafah, Gaza", "Gaza's Rafah"), lists, region words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from geomap.gazetteer import Gazetteer
+from geomap.nlp import RawMention
+from geomap.place import Match, Place
+from geomap.resolve_candidates import is_region_named
+
+#: "Washington state", "Oaxaca state": the name is a state's.
+_STATE_AFTER = re.compile(r"\s+state\b(?!\s+(?:of|department|university|police|media|television|tv|news)\b)")
+#: "eastern Washington", "in northern Georgia": a lower-case compass adjective names part of a region.
+_PART_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")
+#: Features that hold towns: "in northern Sinai", "Tripoli, Lebanon", "Aden's Crater".
+_CONTAINER_TYPES = frozenset(
+    "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
+)
+_DIRECTION = (
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western)(?:-?(?:east|west)(?:ern)?)?\s+)?"
+)
+#: "X, Y" / "X in southern Y": Y holds X.
+_CONTAINER_AFTER = re.compile(rf"\s*,\s*(?:the\s+)?|\s+in\s+(?:the\s+)?{_DIRECTION}", re.IGNORECASE)
+#: What joins the names of a list: "X, Y and Z", "X or Y".
+_LIST_JOINT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b")
+#: "Y's X": Y holds X.
+_POSSESSIVE = re.compile(r"['’]s\s+" + _DIRECTION, re.IGNORECASE)
+
+
+def stated_containers(
+    text: str, mentions: Sequence[RawMention], gazetteer: Gazetteer
+) -> dict[int, list[Place]]:
+    """Places the text says contain a mention, keyed by the mention's index.
+
+    "Rafah, Gaza" and "Rafah in southern Gaza" (container after), "Gaza's Rafah"
+    (container before, possessive).
+    """
+    out: dict[int, list[Place]] = {}
+
+    def regions(name: str) -> list[Place]:
+        return [p for p in gazetteer.candidates(name, limit=10) if p.feature_type in _CONTAINER_TYPES]
+
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        between = text[a.end : b.start]
+        if _CONTAINER_AFTER.fullmatch(between):
+            out.setdefault(i, []).extend(regions(b.text))
+        elif _POSSESSIVE.fullmatch(between):
+            # "Gaza's Rafah", and "London's Heathrow": a city holds its districts and sites
+            town = [p for p in gazetteer.candidates(a.text, limit=1) if p.feature_type == "city"]
+            out.setdefault(i + 1, []).extend(regions(a.text) + town)
+    return out
+
+
+def listed_runs(text: str, mentions: Sequence[RawMention]) -> list[list[int]]:
+    """Runs of mentions the text lists: "Oregon and Washington", "Alberta, Saskatchewan and Manitoba".
+
+    Two names joined by a comma alone are left out: "Tripoli, Lebanon" places one in the other.
+    """
+    runs: list[list[int]] = []
+    run: list[int] = []
+    commas_only = True
+    for i, m in enumerate(mentions):
+        if run:
+            between = text[mentions[i - 1].end : m.start]
+            if _LIST_JOINT.fullmatch(between):
+                run.append(i)
+                commas_only = commas_only and "," in between and not _CONJUNCTION.search(between)
+                continue
+            if len(run) >= 3 or (len(run) == 2 and not commas_only):
+                runs.append(run)
+        run, commas_only = [i], True
+    if len(run) >= 3 or (len(run) == 2 and not commas_only):
+        runs.append(run)
+    return runs
+
+
+def list_kinds(
+    runs: list[list[int]], mentions: Sequence[RawMention], options: list[list[Match]]
+) -> dict[int, str]:
+    """For a listed name, the kind of place the list is made of, where its other names agree.
+
+    Only names that are, word for word, a country's or state's own name set the kind:
+    in "Oregon and Washington" both are states; in "Georgia and Armenia" both are countries.
+    """
+    kinds: dict[int, str] = {}
+    for run in runs:
+        named = {
+            i: options[i][0].place.feature_type
+            for i in run
+            if options[i] and is_region_named(options[i][0].place, mentions[i].text)
+        }
+        for i in run:
+            others = {kind for j, kind in named.items() if j != i}
+            if len(others) == 1 and sum(1 for j in named if j != i) >= 1:
+                kinds[i] = others.pop()
+    return kinds
+
+
+def region_worded(m: RawMention, text: str) -> bool:
+    """Whether the words around a name say it is a region: "Washington state", "eastern Washington"."""
+    return bool(_STATE_AFTER.match(text, m.end) or _PART_BEFORE.search(text, 0, m.start))

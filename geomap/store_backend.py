@@ -1,0 +1,74 @@
+"""The narrow interface between the incident store's logic and a database.
+
+``geomap.store.Store`` holds the logic once: which article is new, which stored incident a
+report joins (``geomap.store_merge``), what a query selects (``geomap.store_query``) and how
+rows become incidents. It speaks portable SQL with ``?`` parameters, which both SQLite and
+PostgreSQL run. A back end adds only what differs between the two: opening and migrating its
+schema, transactions and how writers exclude each other, the spatial index (SQLite's R*Tree,
+PostGIS's GiST), and sizes. ``geomap.store_sqlite`` and ``geomap.store_postgis`` are the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from geomap.store_merge import Box
+
+#: The URL schemes of a shared PostGIS store (DESIGN.md §3).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+#: ``(from, where-clause, params)`` for "the incident ``i`` lies in one of these boxes".
+BboxSQL = tuple[str, str, list[Any]]
+
+
+class Rows(Protocol):
+    """A cursor over a statement's result, as sqlite3 and psycopg both give it."""
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int) -> list[Any]: ...
+
+
+class Backend(Protocol):
+    """What ``Store`` asks of a database; see the module docstring."""
+
+    #: Where the store is, to show users (a path, or a URL without its password).
+    location: str
+    #: The database errors that ``Store.add`` reports as one-line ``StoreError``s.
+    errors: tuple[type[BaseException], ...]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """Run one portable SQL statement with ``?`` parameters."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction, exclusive among the store's writers; rolled back on any exception."""
+        ...
+
+    def set_point(self, incident_id: int, lat: float, lon: float) -> None:
+        """Put a new incident's point into the spatial index."""
+        ...
+
+    def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
+        """The incidents ``i`` inside any of ``boxes`` (W, S, E, N; none crossing 180°), through the index."""
+        ...
+
+    def schema_version(self) -> int: ...
+
+    def located(self) -> int:
+        """How many incidents the spatial index holds."""
+        ...
+
+    def size_bytes(self) -> int:
+        """The store's size on disk."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def is_postgres_url(value: object) -> bool:
+    return str(value).startswith(POSTGRES_SCHEMES)

@@ -1,0 +1,95 @@
+"""The incident store's SQLite back end: one file, an R*Tree for points, the default.
+
+Writers exclude each other with ``BEGIN IMMEDIATE`` (SQLite's one write lock per file), and
+wait up to ``timeout`` seconds for it. The schema and its migrations are in
+``geomap.store_schema``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from geomap.errors import StoreError
+from geomap.store_backend import BboxSQL
+from geomap.store_merge import Box
+from geomap.store_schema import connect
+
+
+def rtree_bbox_sql(boxes: Sequence[Box]) -> BboxSQL:
+    """The R*Tree as the outer loop (``CROSS JOIN`` fixes SQLite's join order), then the exact
+    coordinates: the R*Tree keeps 32-bit floats rounded outward."""
+    rtree = " OR ".join(
+        "(r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?)" for _ in boxes
+    )
+    exact = " OR ".join("(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?)" for _ in boxes)
+    params: list[Any] = []
+    for w, s, e, n in boxes:
+        params += [e, w, n, s]
+    for w, s, e, n in boxes:
+        params += [w, e, s, n]
+    return "incident_points r CROSS JOIN incidents i ON i.id = r.id", f"({rtree}) AND ({exact})", params
+
+
+class SqliteBackend:
+    """A store in one SQLite file (see ``geomap.store_backend.Backend``)."""
+
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+
+    def __init__(self, path: Path, *, create: bool, timeout: float) -> None:
+        self.path = path
+        self.location = str(path)
+        self.db = connect(path, create=create, timeout=timeout)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (Ctrl-C included)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+
+    def _rollback(self) -> None:
+        """ROLLBACK, unless SQLite already rolled back on its own (a full disk, an I/O error)."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def set_point(self, incident_id: int, lat: float, lon: float) -> None:
+        self.db.execute(
+            "INSERT INTO incident_points VALUES (?, ?, ?, ?, ?)", (incident_id, lon, lon, lat, lat)
+        )
+
+    def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
+        return rtree_bbox_sql(boxes)
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def located(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM incident_points").fetchone()[0])
+
+    def size_bytes(self) -> int:
+        return self.path.stat().st_size
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file (before measuring its size)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self.db.close()
