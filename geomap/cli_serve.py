@@ -74,20 +74,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from geomap.serve_app import create_app
         from geomap.store import Store
 
-        path = resolve_db(args.db)
-        print(f"geomap: loading the parser; store {path}", file=sys.stderr)
-        parser = Geoparser()
-        # The parser's hundreds of thousands of long-lived objects (spaCy, the gazetteer) would be
-        # walked by every full garbage collection, a pause of tens of ms in some request; frozen,
-        # the collector skips them.
-        gc.collect()
-        gc.freeze()
-        with Store(path) as store:
+        # The store first: a bad --db fails at once, not after the parser has loaded.
+        with Store(resolve_db(args.db)) as store:
+            print(f"geomap: store {store.path}; loading the parser", file=sys.stderr)  # URL: no password
+            parser = Geoparser()
+            # The parser's hundreds of thousands of long-lived objects (spaCy, the gazetteer) would
+            # be walked by every full garbage collection, a pause of tens of ms in some request;
+            # frozen, the collector skips them.
+            gc.collect()
+            gc.freeze()
             app = create_app(store, parser, token=token)
             port = sock.getsockname()[1]
             shown = f"[{args.host}]" if ":" in args.host else args.host
             url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-            print(f"geomap: serving {path} at {url}  (Ctrl-C stops it)", flush=True)
+            print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
             config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
             uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -429,3 +429,19 @@ def test_a_store_that_cannot_be_written_is_a_503_without_its_path(store, geopars
         response = c.post("/api/articles", json={"text": PROTEST})
     assert response.status_code == 503
     assert "try again" in response.json()["error"] and "/home" not in response.text
+
+
+def test_the_api_on_each_back_end(new_store_location, geoparser):
+    """The same answers from a SQLite file and from a shared PostGIS store."""
+    with Store(new_store_location()) as backend, TestClient(create_app(backend, geoparser)) as c:
+        first = add(c, AGENCY_ONE)
+        second = add(c, AGENCY_TWO)
+        add(c, PROTEST, date="2024-07-01")
+        assert (first["incidents"], second["merged"]) == (1, 1)
+        assert types_of(c, "") == ["airstrike_shelling", "protest_unrest"]
+        assert types_of(c, "bbox=34,48,38,51") == ["airstrike_shelling"]
+        assert types_of(c, "type=protest_unrest&country=GE&since=2024-07") == ["protest_unrest"]
+        (feature,) = c.get("/api/incidents?type=airstrike_shelling").json()["features"]
+        assert feature["properties"]["source_count"] == 2
+        rows = list(csv.DictReader(io.StringIO(c.get("/api/incidents?format=csv").text)))
+        assert sorted(r["location"] for r in rows) == ["Kharkiv", "Tbilisi"]
