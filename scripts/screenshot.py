@@ -10,6 +10,15 @@ network. The README shows the two pictures:
     .venv/bin/python scripts/screenshot.py examples/red-sea-shipping.txt \\
         examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
         --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 -o docs/layered-map.png
+
+With ``--served QUERY`` the articles go into a fresh store instead, ``geomap serve`` serves it
+on 127.0.0.1, and the picture is its store map opened as ``/?QUERY`` (the filters). The
+README's third picture:
+
+    .venv/bin/python scripts/screenshot.py examples/red-sea-shipping.txt \\
+        examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
+        --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 \\
+        --served "since=2024-03-01&until=2024-03-31&country=YE" -o docs/served-map.png
 """
 
 from __future__ import annotations
@@ -43,6 +52,11 @@ def main() -> int:
         help="article date for relative dates; once for all articles, or once per article "
         "in order (default 2024-03-12)",
     )
+    ap.add_argument(
+        "--served",
+        metavar="QUERY",
+        help="add the articles to a store and take the served store map with these filters",
+    )
     args = ap.parse_args()
 
     from geomap.inputs.article import read_articles
@@ -61,6 +75,8 @@ def main() -> int:
     parsed = [parser.parse_article(a) for a in articles]
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.served is not None:
+        return served_screenshot(parsed, args.served, out, args.size)
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "map.html"
         page.write_text(render_html(parsed, tiles=None), encoding="utf-8")
@@ -73,6 +89,53 @@ def main() -> int:
             page.as_uri(),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0 or not out.exists():
+        print(f"screenshot failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return 1
+    print(f"screenshot: {out} ({out.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+def served_screenshot(parsed: list, query: str, out: Path, size: str) -> int:
+    """The store map of ``geomap serve`` over a store of ``parsed``, opened as ``/?query``.
+
+    Chromium reaches only the server: 127.0.0.1 bypasses the dead proxy, nothing else does.
+    """
+    import os
+    import re
+
+    from geomap.store.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "store.db"
+        with Store(db) as store:
+            store.add_many(parsed)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "geomap.cli", "serve", "--db", str(db), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )  # fmt: skip
+        try:
+            assert server.stdout is not None
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline())
+            if not match:
+                print("geomap serve did not start", file=sys.stderr)
+                return 1
+            flags = [f for f in CHROMIUM_FLAGS if not f.startswith(("--proxy-bypass-list", "--virtual-time"))]
+            cmd = [
+                "/usr/bin/chromium",
+                *flags,
+                "--proxy-bypass-list=127.0.0.1",
+                "--virtual-time-budget=8000",
+                f"--user-data-dir={tmp}/profile",
+                f"--window-size={size}",
+                f"--screenshot={out.resolve()}",
+                f"{match.group(1)}?{query}",
+            ]
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        finally:
+            server.terminate()
+            server.wait(10)
     if proc.returncode != 0 or not out.exists():
         print(f"screenshot failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
         return 1

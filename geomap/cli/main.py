@@ -30,6 +30,7 @@ from geomap.cli.exit_codes import (
     EXIT_STORE,
     EXIT_USAGE,
 )
+from geomap.cli.serve_commands import add_serve_command
 from geomap.cli.store_commands import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
 from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(func=cmd_batch)
 
     add_commands(commands)
+    add_serve_command(commands)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)

@@ -74,7 +74,7 @@ def _from_object(obj: object, where: str, default_id: str) -> Article:
 _HTML_PRUNE = "//noscript"
 
 
-def _from_html(html: str, where: str, default_id: str) -> Article:
+def from_html(html: str, where: str, default_id: str) -> Article:
     """The main text of a web page, headline first, as a ``.txt`` file would have it.
 
     trafilatura finds the article among navigation, comments and boilerplate; it
@@ -200,8 +200,8 @@ def article_from_text(decoded: Decoded, default_id: str) -> Article:
 
 
 def article_from_html(decoded: Decoded, where: str, default_id: str) -> Article:
-    """The article of a web page (see ``_from_html``)."""
-    return replace(_from_html(decoded.text, where, default_id), encoding=decoded.encoding)
+    """The article of a web page (see ``from_html``)."""
+    return replace(from_html(decoded.text, where, default_id), encoding=decoded.encoding)
 
 
 def article_from_object(obj: object, where: str, default_id: str, encoding: str | None = None) -> Article:

@@ -184,7 +184,7 @@ def xml_text(value: object) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _description(rows: Iterable[tuple[str, object]]) -> str:
+def kml_description(rows: Iterable[tuple[str, object]]) -> str:
     """KML descriptions are shown as HTML by Google Earth: every value is escaped first."""
     return "<br>".join(
         f"<b>{html.escape(k)}</b>: {html.escape(xml_text(v))}" for k, v in rows if v not in (None, "", [])
@@ -203,7 +203,7 @@ def _place_placemark(rp: ResolvedPlace) -> Placemark:
     ]
     return Placemark(
         name=xml_text(p.name),
-        description=_description(rows),
+        description=kml_description(rows),
         geometry=shape(rp.__geo_interface__["geometry"]),
     )
 
@@ -225,7 +225,7 @@ def _incident_placemark(inc: Any, article: ParsedArticle) -> Placemark:
     geometry = inc.__geo_interface__["geometry"]
     return Placemark(
         name=xml_text(f"{inc.incident_type.replace('_', ' ')}: {inc.location_name or 'location unknown'}"),
-        description=_description(rows),
+        description=kml_description(rows),
         geometry=shape(geometry) if geometry else None,
     )
 

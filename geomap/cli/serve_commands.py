@@ -1,0 +1,119 @@
+"""``geomap serve``: the local web app and JSON API over the incident store (``geomap.serve.app``).
+
+The socket is bound here, before anything heavy loads, so a port in use is a one-line error;
+then the parser and the store are opened once, and the URL is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import ipaddress
+import os
+import socket
+import sys
+
+from geomap.errors import InputError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+TOKEN_ENV = "GEOMAP_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free one); InputError when it cannot be."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    # The protocol number matters: asyncio turns Nagle's algorithm off only on sockets that say
+    # IPPROTO_TCP, and with it on, each small answer waits 40 ms for the client's delayed ACK.
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from geomap.cli.exit_codes import EXIT_OK
+    from geomap.store.store import resolve_db
+
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
+    if not is_loopback(args.host) and not token:
+        raise InputError(
+            f"--host {args.host} is reachable from other machines: give --token T (or ${TOKEN_ENV})"
+        )
+    if token is not None and (
+        len(token) < 8 or not token.isascii() or not token.isprintable() or ";" in token
+    ):
+        raise InputError("--token: at least 8 printable ASCII characters, no ';'")
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: not a port number")
+    sock = bind(args.host, args.port)
+    try:
+        import uvicorn
+
+        from geomap.parser import Geoparser
+        from geomap.serve.app import create_app
+        from geomap.store.store import Store
+
+        # The store first: a bad --db fails at once, not after the parser has loaded.
+        with Store(resolve_db(args.db)) as store:
+            print(f"geomap: store {store.path}; loading the parser", file=sys.stderr)  # URL: no password
+            parser = Geoparser()
+            # The parser's hundreds of thousands of long-lived objects (spaCy, the gazetteer) would
+            # be walked by every full garbage collection, a pause of tens of ms in some request;
+            # frozen, the collector skips them.
+            gc.collect()
+            gc.freeze()
+            app = create_app(store, parser, token=token)
+            port = sock.getsockname()[1]
+            shown = f"[{args.host}]" if ":" in args.host else args.host
+            url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+            print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return EXIT_OK
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``serve`` on the ``geomap`` parser."""
+    from geomap.cli.store_commands import db_option
+
+    serve = commands.add_parser("serve", help="the local web app and JSON API over the incident store")
+    db_option(serve)
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; any other needs --token)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free one)"
+    )
+    serve.add_argument(
+        "--token",
+        default=None,
+        metavar="T",
+        help=f"every request must carry it (Authorization: Bearer T; pages: open the printed URL once); "
+        f"default ${TOKEN_ENV}",
+    )
+    serve.set_defaults(func=cmd_serve)

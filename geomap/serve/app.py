@@ -1,0 +1,226 @@
+"""``geomap serve``: the web app and JSON API over one incident store and one parser.
+
+``create_app(store, parser, token=…)`` builds the Starlette app; nothing here holds state
+outside it. The parser and the store are opened once by the caller (``geomap.cli.serve_commands``).
+Parsing runs in a one-thread pool of its own (spaCy is not shared between threads), store
+reads in Starlette's thread pool, so the event loop stays free while they work.
+
+Every error is JSON ``{"error": "…"}``: bad input 4xx with a one-line reason, anything
+unexpected 500 without internals. No route takes a file name: uploads arrive as text in the
+JSON body (the page reads the file) and are parsed in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from geomap.errors import InputError, StoreError
+from geomap.model import ParsedArticle
+from geomap.parser import Geoparser
+from geomap.serve.openapi import openapi_spec
+from geomap.serve.pages import page_routes
+from geomap.serve.security import MAX_BODY_BYTES, BodyTooLarge, Guard
+from geomap.store.query import IncidentQuery
+from geomap.store.store import Store
+
+log = logging.getLogger("geomap.serve")
+T = TypeVar("T")
+
+#: ``GET /api/incidents`` returns at most this many incidents unless ``limit`` says otherwise.
+DEFAULT_LIMIT = 5_000
+MAX_LIMIT = 100_000
+DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_FLAG = re.compile(r"--(bbox|since|until|type|country|limit)\b")
+_FIELDS = ("text", "title", "date", "url", "filename")
+
+
+class GeomapJSON(JSONResponse):
+    """JSON as geomap writes it: UTF-8 kept, no spaces."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def error(status: int, message: str) -> GeomapJSON:
+    return GeomapJSON({"error": message}, status_code=status)
+
+
+def create_app(store: Store, parser: Geoparser, *, token: str | None = None) -> Starlette:
+    """The app over ``store`` and ``parser``; with ``token`` every request must carry it."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geomap-parse")
+
+    async def in_parser_thread(func: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(pool, func)
+
+    async def incidents(request: Request) -> Response:
+        params = request.query_params
+        unknown = set(params) - {"bbox", "since", "until", "type", "country", "limit", "format"}
+        if unknown:
+            return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        fmt = params.get("format", "geojson")
+        if fmt not in DOWNLOAD_FORMATS:
+            return error(400, f"format must be one of geojson, csv, kml, not {fmt!r}")
+        limit = params.get("limit")
+        types = [t for value in params.getlist("type") for t in value.split(",") if t]
+        try:
+            query = IncidentQuery.parse(
+                bbox=params.get("bbox"),
+                since=params.get("since") or None,
+                until=params.get("until") or None,
+                types=types or None,
+                country=params.get("country") or None,
+                limit=limit if limit is not None else (DEFAULT_LIMIT if fmt == "geojson" else None),
+            )
+        except InputError as exc:  # its messages name the CLI's flags; here they are parameters
+            return error(400, _FLAG.sub(r"\1", str(exc)))
+        if query.limit is not None and query.limit > MAX_LIMIT:
+            return error(400, f"limit is at most {MAX_LIMIT:,}")
+        if fmt != "geojson":
+            from geomap.serve.downloads import download
+
+            body, media_type = await run_in_threadpool(download, store, query, fmt)
+            disposition = f'attachment; filename="incidents.{fmt}"'
+            return Response(body, media_type=media_type, headers={"content-disposition": disposition})
+        return GeomapJSON(await run_in_threadpool(_collection, store, query))
+
+    async def parse(request: Request) -> Response:
+        fields = await _article_fields(request)
+        article = await in_parser_thread(lambda: _parse(parser, fields))
+        return GeomapJSON(article.to_dict())
+
+    async def add_article(request: Request) -> Response:
+        fields = await _article_fields(request)
+        article = await in_parser_thread(lambda: _parse(parser, fields))
+        result = await run_in_threadpool(store.add, article)
+        stats = await run_in_threadpool(store.stats)
+        return GeomapJSON(
+            {
+                "article_id": result.article_id,
+                "added": result.added,
+                "incidents": result.incidents,
+                "merged": result.merged,
+                "renamed_from": result.renamed_from,
+                "store": {"articles": stats["articles"], "incidents": stats["incidents"]},
+                "article": article.to_dict(),
+            },
+            status_code=201 if result.added else 200,
+        )
+
+    async def openapi(request: Request) -> Response:
+        return GeomapJSON(openapi_spec())
+
+    async def on_input_error(request: Request, exc: Exception) -> Response:
+        return error(400, str(exc))
+
+    async def on_store_error(request: Request, exc: Exception) -> Response:
+        log.error("store error on %s %s: %s", request.method, request.url.path, exc)
+        return error(503, "the store cannot be written just now (the server log says why); try again")
+
+    async def on_too_large(request: Request, exc: Exception) -> Response:
+        return error(413, f"the request body is over {MAX_BODY_BYTES // 2**20} MB")
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return error(exc.status_code, str(exc.detail))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error(500, "internal error; the server log has the details")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    routes = [
+        Route("/api/incidents", incidents, methods=["GET"]),
+        Route("/api/parse", parse, methods=["POST"]),
+        Route("/api/articles", add_article, methods=["POST"]),
+        Route("/api/openapi.json", openapi, methods=["GET"]),
+        *page_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            InputError: on_input_error,
+            StoreError: on_store_error,
+            BodyTooLarge: on_too_large,
+            HTTPException: on_http_error,
+            Exception: on_unexpected,
+        },
+    )
+    app.add_middleware(Guard, token=token)
+    return app
+
+
+def _collection(store: Store, query: IncidentQuery) -> dict[str, Any]:
+    """The FeatureCollection, plus ``matched`` (how many the filters select) when a limit cut it."""
+    features = list(store.features(query))
+    matched = len(features)
+    if query.limit is not None and matched >= query.limit:
+        matched = store.count(query)
+    return {"type": "FeatureCollection", "features": features, "matched": matched}
+
+
+async def _article_fields(request: Request) -> dict[str, str | None]:
+    """The JSON body ``{"text", "title"?, "date"?, "url"?, "filename"?}``, checked."""
+    if "json" not in request.headers.get("content-type", ""):
+        raise InputError("send the article as JSON (Content-Type: application/json)")
+    raw = await request.body()
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"the body is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise InputError('the body must be a JSON object {"text": …}')
+    unknown = set(body) - set(_FIELDS)
+    if unknown:
+        raise InputError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    fields: dict[str, str | None] = {}
+    for name in _FIELDS:
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name!r} must be a string")
+        fields[name] = value.strip() or None if isinstance(value, str) else None
+    if not fields["text"]:
+        raise InputError("'text' is required and must not be empty")
+    if fields["date"] is not None and not _DATE.fullmatch(fields["date"]):
+        raise InputError(f"date {fields['date']!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+    url = fields["url"]
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        raise InputError("url must start with http:// or https://")
+    return fields
+
+
+def _parse(parser: Geoparser, fields: dict[str, str | None]) -> ParsedArticle:
+    """Parse the article; an ``.html`` upload gives its main text (and title, date) first.
+
+    The id is the text's hash, so the same article pasted twice is one article in the store.
+    """
+    text = fields["text"] or ""
+    title, date, url = fields["title"], fields["date"], fields["url"]
+    filename = (fields["filename"] or "").lower()
+    if filename.endswith((".html", ".htm")):
+        from geomap.inputs.article import from_html
+
+        page = from_html(text, "the uploaded page", "upload")
+        text, title, date, url = page.text, title or page.title, date or page.date, url or page.url
+    article_id = "web-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return parser.parse(text, id=article_id, title=title, date=date, url=url)

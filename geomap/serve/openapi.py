@@ -1,0 +1,212 @@
+"""The OpenAPI 3.1 description of ``geomap serve``'s JSON API, built from the contract's names.
+
+Written as data rather than generated from the handlers: the handlers read plain Starlette
+requests, and the filters are those of ``geomap incidents`` (``geomap.store.query``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from geomap import __version__
+
+_INCIDENT_TYPES = [
+    "armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation", "military_plan",
+    "casualties", "displacement_humanitarian", "meeting_diplomacy", "statement_threat",
+    "protest_unrest", "arrest_detention", "other",
+]  # fmt: skip
+
+
+def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+_ARTICLE_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
+}
+_ERRORS = {
+    "400": _error("bad input: a one-line reason"),
+    "401": _error("the server has a token and the request did not carry it"),
+    "413": _error("the body is over 5 MB"),
+    "500": _error("an unexpected error (no internals)"),
+}
+
+
+@cache
+def openapi_spec() -> dict[str, Any]:
+    """The description served at ``/api/openapi.json``."""
+    parsed = {
+        "description": "parsed-article JSON (DESIGN.md §3)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ParsedArticle"}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "geomap",
+            "version": __version__,
+            "description": "Geoparse news articles and query the incident store. With a token "
+            "(geomap serve --token), send `Authorization: Bearer <token>`.",
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                },
+                "ArticleInput": {
+                    "type": "object",
+                    "required": ["text"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "text": {
+                            "type": "string",
+                            "minLength": 1,
+                            "description": "the article text (or an uploaded .txt/.html file's content)",
+                        },
+                        "title": {"type": ["string", "null"]},
+                        "date": {
+                            "type": ["string", "null"],
+                            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                            "description": "publication date; relative dates in the text count from it",
+                        },
+                        "url": {"type": ["string", "null"], "pattern": "^https?://"},
+                        "filename": {
+                            "type": ["string", "null"],
+                            "description": "an upload's name: .html/.htm files are read as web pages",
+                        },
+                    },
+                },
+                "ParsedArticle": {
+                    "type": "object",
+                    "required": ["id", "title", "date", "mentions", "places", "incidents"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": ["string", "null"]},
+                        "date": {"type": ["string", "null"]},
+                        "url": {"type": ["string", "null"]},
+                        "mentions": {"type": "array", "items": {"type": "object"}},
+                        "places": {"type": "array", "items": {"type": "object"}},
+                        "incidents": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "AddResult": {
+                    "type": "object",
+                    "required": ["article_id", "added", "incidents", "merged", "store", "article"],
+                    "properties": {
+                        "article_id": {"type": "string"},
+                        "added": {
+                            "type": "boolean",
+                            "description": "false: the same article was already stored",
+                        },
+                        "incidents": {"type": "integer", "description": "new incidents"},
+                        "merged": {"type": "integer", "description": "reports merged into stored incidents"},
+                        "renamed_from": {"type": ["string", "null"]},
+                        "store": {
+                            "type": "object",
+                            "properties": {"articles": {"type": "integer"}, "incidents": {"type": "integer"}},
+                        },
+                        "article": {"$ref": "#/components/schemas/ParsedArticle"},
+                    },
+                },
+                "IncidentCollection": {
+                    "type": "object",
+                    "required": ["type", "features", "matched"],
+                    "description": "RFC 7946 FeatureCollection of merged incidents (sources, source_count)",
+                    "properties": {
+                        "type": {"const": "FeatureCollection"},
+                        "features": {"type": "array", "items": {"type": "object"}},
+                        "matched": {
+                            "type": "integer",
+                            "description": "how many incidents the filters select (the limit aside)",
+                        },
+                    },
+                },
+            },
+        },
+        "security": [{}, {"bearer": []}],
+        "paths": {
+            "/api/incidents": {
+                "get": {
+                    "summary": "The store's merged incidents, filtered (as geomap incidents)",
+                    "parameters": [
+                        _param("bbox", "W,S,E,N in degrees; W > E crosses 180°", {"type": "string"}),
+                        _param("since", "on or after (YYYY-MM-DD, YYYY-MM or YYYY)", {"type": "string"}),
+                        _param("until", "on or before", {"type": "string"}),
+                        _param(
+                            "type",
+                            "incident type(s), repeatable or comma-separated",
+                            {"type": "string", "enum": _INCIDENT_TYPES},
+                        ),
+                        _param(
+                            "country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+                        ),
+                        _param(
+                            "limit",
+                            "at most this many, by date (GeoJSON default 5000, max 100000)",
+                            {"type": "integer", "minimum": 0},
+                        ),
+                        _param(
+                            "format",
+                            "geojson (default), or csv / kml as a download",
+                            {"type": "string", "enum": ["geojson", "csv", "kml"]},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the incidents",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/IncidentCollection"}
+                                },
+                                "text/csv": {"schema": {"type": "string"}},
+                                "application/vnd.google-earth.kml+xml": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/parse": {
+                "post": {
+                    "summary": "Parse one article (nothing is stored)",
+                    "requestBody": _ARTICLE_BODY,
+                    "responses": {"200": parsed, **_ERRORS},
+                }
+            },
+            "/api/articles": {
+                "post": {
+                    "summary": "Parse one article and add it to the store; repeated reports merge",
+                    "requestBody": _ARTICLE_BODY,
+                    "responses": {
+                        "201": {
+                            "description": "added",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/AddResult"}}
+                            },
+                        },
+                        "200": {
+                            "description": "already in the store; nothing changed",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/AddResult"}}
+                            },
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3.1"}}}
+            },
+        },
+    }

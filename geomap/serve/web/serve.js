@@ -1,0 +1,292 @@
+/* geomap serve: the store map (bbox fetches as the map moves, filters, downloads) and the
+ * article page (parse, show, add to the store). Every string from an article goes into the
+ * page with textContent; nothing from the API is ever parsed as markup. */
+(function () {
+  'use strict';
+  var settings = geomap.data('geomap-settings');
+  var typeLabels = settings.types;
+  var PAGE_LIMIT = 5000;
+
+  function el(tag, className, text, parent) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (parent) { parent.appendChild(node); }
+    return node;
+  }
+
+  function setStatus(text, isError) {
+    var out = document.getElementById('status');
+    out.textContent = text;
+    out.classList.toggle('gm-error', !!isError);
+  }
+
+  function newMap() {
+    var map = L.map('map', {worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: 14}).setView([25, 20], 2);
+    fetch('/static/basemap.json').then(function (r) { return r.json(); }).then(function (shapes) {
+      geomap.basemap(map, shapes, settings.basemapStyle);
+    });
+    var legend = L.control({position: 'bottomright'});
+    legend.onAdd = function () { return document.getElementById('legend'); };
+    legend.addTo(map);
+    return map;
+  }
+
+  /* An incident (GeoJSON properties or a parsed-article incident) as the panel's row data. */
+  function incidentData(p, lat, lon) {
+    var t = typeLabels[p.incident_type] ? p.incident_type : 'other';
+    return {t: t, date: p.date || null, place: p.location_name, f: p.fatalities,
+      lat: lat, lon: lon, props: p};
+  }
+
+  function popup(d) {
+    var p = d.props, box = el('div', 'geomap-popup');
+    var head = el('b', '', null, box);
+    el('i', 'geomap-icon geomap-i-' + d.t, null, head);
+    head.appendChild(document.createTextNode(typeLabels[d.t] + ' \u00b7 ' + (d.date || 'date unknown')));
+    el('div', '', (p.location_name || 'place not named') + (p.country_code ? ' (' + p.country_code + ')' : ''), box);
+    if (p.fatalities !== null && p.fatalities !== undefined) {
+      var range = p.fatalities_range && p.fatalities_range[0] !== p.fatalities_range[1] ?
+        ' (sources say ' + p.fatalities_range[0] + '\u2013' + p.fatalities_range[1] + ')' : '';
+      el('div', '', 'Fatalities: ' + p.fatalities + range, box);
+    }
+    el('blockquote', '', p.sentence, box);
+    if (p.source_count !== undefined) {
+      el('small', '', p.source_count + (p.source_count === 1 ? ' source: ' : ' sources: ') +
+        p.sources.join(', '), box);
+    }
+    return box;
+  }
+
+  function marker(d) {
+    var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
+      className: 'geomap-incident geomap-i-' + d.t, iconSize: [16, 16]})});
+    m.bindPopup(function () { return popup(d); }, {maxWidth: 420});
+    m.bindTooltip(typeLabels[d.t] + (d.place ? ' \u00b7 ' + d.place : ''));
+    m.geomap = d;
+    return m;
+  }
+
+  /* The marker cluster with the state the maps' incident panel reads (geomap.panel). */
+  function incidentLayer(map) {
+    var cluster = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 40,
+      spiderfyOnMaxZoom: true}).addTo(map);
+    var listeners = [];
+    var state = {markers: [], visible: function () { return true; },
+      onRefresh: function (f) { listeners.push(f); f(); }};
+    cluster.geomap = state;
+    geomap.panel(map, cluster, typeLabels, 200);
+    return {
+      cluster: cluster,
+      set: function (markers) {
+        state.markers = markers;
+        cluster.clearLayers();
+        cluster.addLayers(markers);
+        listeners.forEach(function (f) { f(); });
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ the store map
+
+  function storePage() {
+    var map = newMap(), layer = incidentLayer(map);
+    var form = document.getElementById('filters');
+    var sequence = 0, timer = null, first = true;
+
+    var FILTERS = ['since', 'until', 'type', 'country'];
+    // The address holds the filters (/?type=…&since=…), so a filtered map can be shared.
+    var given = new URLSearchParams(window.location.search);
+    FILTERS.forEach(function (name) {
+      if (given.get(name)) { form.elements[name].value = given.get(name); }
+    });
+
+    function filters() {
+      var q = new URLSearchParams();
+      FILTERS.forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        if (value) { q.set(name, value); }
+      });
+      return q;
+    }
+
+    function viewBox() {
+      var b = map.getBounds(), w = b.getWest(), e = b.getEast();
+      if (e - w >= 360) { w = -180; e = 180; }
+      function lon(x) { return ((x + 540) % 360) - 180; }
+      function clamp(x, lo, hi) { return Math.max(lo, Math.min(hi, x)); }
+      var west = e - w >= 360 ? -180 : lon(w), east = e - w >= 360 ? 180 : lon(e);
+      if (east === -180) { east = 180; }
+      return [west, clamp(b.getSouth(), -90, 90), east, clamp(b.getNorth(), -90, 90)]
+        .map(function (x) { return x.toFixed(4); }).join(',');
+    }
+
+    function downloads(q) {
+      ['geojson', 'csv', 'kml'].forEach(function (fmt) {
+        var d = new URLSearchParams(q);
+        d.set('format', fmt);
+        if (fmt === 'geojson') { d.set('limit', '100000'); }
+        document.getElementById('dl-' + fmt).href = '/api/incidents?' + d.toString();
+      });
+    }
+
+    function load() {
+      var q = filters();
+      downloads(q);
+      window.history.replaceState(null, '', q.toString() ? '?' + q.toString() : window.location.pathname);
+      if (!first) { q.set('bbox', viewBox()); }
+      q.set('limit', String(PAGE_LIMIT));
+      var mine = ++sequence;
+      setStatus('Loading\u2026');
+      fetch('/api/incidents?' + q.toString()).then(function (r) {
+        return r.json().then(function (body) { return {ok: r.ok, body: body}; });
+      }).then(function (res) {
+        if (mine !== sequence) { return; }  // a newer view or filter is on its way
+        if (!res.ok) { setStatus(res.body.error || 'error', true); return; }
+        var located = res.body.features.filter(function (f) { return f.geometry; });
+        var markers = located.map(function (f) {
+          return marker(incidentData(f.properties, f.geometry.coordinates[1], f.geometry.coordinates[0]));
+        });
+        layer.set(markers);
+        var n = function (x) { return x.toLocaleString('en'); };
+        var text = n(markers.length) + ' incidents ' + (first ? 'in the store' : 'in view');
+        var unlocated = res.body.features.length - located.length;
+        if (res.body.matched > res.body.features.length) {
+          text = n(markers.length) + ' of ' + n(res.body.matched) + ' incidents ' +
+            (first ? 'in the store' : 'in view') + ' \u2014 zoom in or filter to see the rest';
+        } else if (unlocated && first) {
+          text += ' (and ' + n(unlocated) + ' without a location)';
+        }
+        setStatus(text);
+        if (first) {
+          first = false;
+          if (markers.length) {
+            var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+            map.fitBounds(bounds, {padding: [30, 30], maxZoom: 9, animate: false});
+          }
+          map.on('moveend', schedule);  // after the fit (not animated, so its moveend has fired)
+        }
+      }).catch(function (err) {
+        if (mine === sequence) { setStatus('Cannot reach the server: ' + err, true); }
+      });
+    }
+
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(load, 200);
+    }
+
+    form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
+    form.elements.type.addEventListener('change', load);
+    load();
+    window.geomapStore = {map: map, layer: layer};
+  }
+
+  // ------------------------------------------------------------------ the article page
+
+  function articlePage() {
+    var map = newMap(), layer = incidentLayer(map);
+    var places = L.layerGroup().addTo(map);
+    var form = document.getElementById('article');
+    var addButton = document.getElementById('add');
+    var filename = null, lastBody = null;
+
+    form.elements.file.addEventListener('change', function () {
+      var file = form.elements.file.files[0];
+      if (!file) { return; }
+      file.text().then(function (text) {
+        form.elements.text.value = text;
+        filename = file.name;
+      });
+    });
+    form.elements.text.addEventListener('input', function () { filename = null; });
+
+    function body() {
+      var b = {text: form.elements.text.value};
+      ['title', 'date', 'url'].forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        if (value) { b[name] = value; }
+      });
+      if (filename) { b.filename = filename; }
+      return b;
+    }
+
+    function post(path, payload) {
+      return fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify(payload)}).then(function (r) {
+        return r.json().then(function (data) { return {ok: r.ok, status: r.status, body: data}; },
+          function () { return {ok: false, status: r.status, body: {error: 'HTTP ' + r.status}}; });
+      });
+    }
+
+    function row(table, cells) {
+      var tr = el('tr', '', null, table.tBodies[0]);
+      cells.forEach(function (c) {
+        var td = el('td', '', null, tr);
+        if (c instanceof Node) { td.appendChild(c); } else { td.textContent = c === null ? '' : String(c); }
+      });
+      return tr;
+    }
+
+    function show(article) {
+      var incidentsTable = document.getElementById('incidents');
+      var placesTable = document.getElementById('places');
+      incidentsTable.tBodies[0].textContent = '';
+      placesTable.tBodies[0].textContent = '';
+      places.clearLayers();
+      var markers = [];
+      article.incidents.forEach(function (inc) {
+        var d = incidentData(inc, inc.place ? inc.place.lat : null, inc.place ? inc.place.lon : null);
+        var icon = el('span');
+        el('i', 'geomap-icon geomap-i-' + d.t, null, icon);
+        icon.appendChild(document.createTextNode(typeLabels[d.t]));
+        row(incidentsTable, [icon, inc.date, inc.location_name, inc.fatalities, inc.sentence]);
+        if (inc.place) { markers.push(marker(d)); }
+      });
+      layer.set(markers);
+      var bounds = L.latLngBounds([]);
+      article.places.forEach(function (p) {
+        row(placesTable, [p.name, p.feature_type, p.country_code, (p.mentions || []).join(', ')]);
+        var group = settings.placeGroups[p.feature_type] || 'land';
+        var m = L.marker([p.lat, p.lon], {icon: L.divIcon({
+          className: 'geomap-place geomap-f-' + group, iconSize: [11, 11]})});
+        m.bindTooltip(p.name + ' (' + p.feature_type + ')');
+        places.addLayer(m);
+        bounds.extend([p.lat, p.lon]);
+      });
+      markers.forEach(function (m) { bounds.extend(m.getLatLng()); });
+      if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 9, animate: false}); }
+    }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var payload = body();
+      setStatus('Parsing\u2026');
+      addButton.disabled = true;
+      post('/api/parse', payload).then(function (res) {
+        if (!res.ok) { setStatus(res.body.error || 'error', true); return; }
+        lastBody = payload;
+        show(res.body);
+        addButton.disabled = false;
+        setStatus(res.body.places.length + ' place(s), ' + res.body.incidents.length + ' incident(s)');
+      }).catch(function (err) { setStatus('Cannot reach the server: ' + err, true); });
+    });
+
+    addButton.addEventListener('click', function () {
+      if (!lastBody) { return; }
+      addButton.disabled = true;
+      setStatus('Adding to the store\u2026');
+      post('/api/articles', lastBody).then(function (res) {
+        if (!res.ok) { setStatus(res.body.error || 'error', true); addButton.disabled = false; return; }
+        var r = res.body;
+        setStatus(r.added ?
+          'Added to the store: ' + r.incidents + ' new incident(s), ' + r.merged +
+            ' merged into stored ones; the store holds ' + r.store.incidents + ' incident(s)' :
+          'Already in the store; nothing changed');
+      }).catch(function (err) { setStatus('Cannot reach the server: ' + err, true); addButton.disabled = false; });
+    });
+    window.geomapArticle = {map: map, layer: layer};
+  }
+
+  if (settings.page === 'store') { storePage(); } else { articlePage(); }
+}());

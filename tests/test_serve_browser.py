@@ -1,0 +1,237 @@
+"""geomap serve's pages in headless Chromium (Debian's, driven by Playwright) with the network cut
+off: only the test's own server on 127.0.0.1 answers. What a user sees: a pasted article's
+incidents on the map and in the table, the type filter, the GeoJSON download, and no article
+string ever running as code."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from geomap.cli.serve_commands import bind
+from geomap.serve.app import create_app
+from geomap.store.store import Store
+
+#: Written for these tests.
+STRIKE = "An airstrike hit Kharkiv on Monday, killing four people, the regional governor said."
+PROTEST = "Thousands of people protested in Tbilisi on Monday against the new media law."
+PAYLOAD = (
+    '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script> '
+    "An airstrike hit Kharkiv on Monday, killing four people. "
+    '<svg onload="window.__pwned = 3"></svg>'
+)
+PANEL_HEAD = "() => (document.querySelector('.geomap-panel-head') || {}).textContent"
+
+
+class LiveServer:
+    """The app on a real uvicorn server in a thread, on a free port of 127.0.0.1."""
+
+    def __init__(self, app) -> None:
+        self.sock = bind("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture
+def served(tmp_path, geoparser):
+    """``(server, store)``: a live server over a fresh store."""
+    with Store(tmp_path / "web.db") as store:
+        server = LiveServer(create_app(store, geoparser))
+        yield server, store
+        server.stop()
+
+
+class ServedPage:
+    """A page of the live server; every request elsewhere is aborted (and listed in ``blocked``)."""
+
+    def __init__(self, browser, server: LiveServer, path: str) -> None:
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context = browser.new_context(
+            viewport={"width": 1200, "height": 760}, service_workers="block", accept_downloads=True
+        )
+        self.context.route("**/*", self._route)
+        self.origin = server.url
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(server.url + path, wait_until="load")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith((self.origin + "/", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def loopback_browser():
+    """Debian's Chromium with the maps tests' flags, except that 127.0.0.1 skips the dead proxy
+    (there, ``<-loopback>`` sends it through too); every other address still goes to the dead
+    proxy, and each page's route aborts whatever is not the test server."""
+    import shutil
+
+    from conftest import CHROMIUM, CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail("chromium is installed by scripts/setup.sh")
+    dropped = ("--headless", "--virtual-time", "--enable-logging", "--proxy-bypass-list")
+    flags = [f for f in CHROMIUM_FLAGS if not f.startswith(dropped)] + ["--proxy-bypass-list=127.0.0.1"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=flags)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_served(loopback_browser):
+    contexts = []
+
+    def open_page(server, path):
+        page = ServedPage(loopback_browser, server, path)
+        contexts.append(page.context)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_paste_an_article_see_its_incidents_and_add_it(served, open_served):
+    server, store = served
+    opened = open_served(server, "/parse")
+    page = opened.page
+    page.fill("textarea[name=text]", STRIKE)
+    page.fill("input[name=date]", "2024-06-03")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => window.geomapArticle.layer.cluster.getLayers().length === 1")
+    rows = page.eval_on_selector_all("#incidents tbody tr", "rows => rows.map(r => r.innerText)")
+    assert len(rows) == 1 and "airstrike shelling" in rows[0] and "Kharkiv" in rows[0] and "4" in rows[0]
+    assert "Kharkiv" in page.inner_text("#places tbody")
+    # On the map: the marker where Kharkiv is, and its popup from the panel.
+    lat, lon = page.evaluate(
+        "() => { var m = window.geomapArticle.layer.cluster.getLayers()[0]; "
+        "return [m.getLatLng().lat, m.getLatLng().lng]; }"
+    )
+    assert abs(lat - 49.98) < 0.1 and abs(lon - 36.25) < 0.1
+    page.click(".geomap-panel-row")
+    page.wait_for_selector(".leaflet-popup-content blockquote")
+    assert page.inner_text(".leaflet-popup-content blockquote") == STRIKE
+    assert store.count() == 0  # parsing stores nothing
+    page.click("#add")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Added')")
+    assert store.count() == 1
+    assert not opened.errors and not opened.blocked
+
+
+@pytest.fixture
+def filled(served, geoparser):
+    server, store = served
+    store.add(geoparser.parse(STRIKE, id="strike", date="2024-06-03"))
+    store.add(geoparser.parse(PROTEST, id="protest", date="2024-07-01"))
+    return server, store
+
+
+def test_store_map_filters_by_type_and_follows_the_view(filled, open_served):
+    server, _ = filled
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    assert page.evaluate("() => window.geomapStore.layer.cluster.getLayers().length") == 2
+    page.select_option("select[name=type]", "protest_unrest")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    assert "protest unrest" in page.inner_text(".geomap-panel-list")
+    assert "airstrike" not in page.inner_text(".geomap-panel-list")
+    # Moving the map asks the server for what is in view: Kharkiv only, so no protest there.
+    page.select_option("select[name=type]", "")
+    page.evaluate("() => { window.geomapStore.map.setView([49.98, 36.25], 8, {animate: false}); }")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    assert "airstrike" in page.inner_text(".geomap-panel-list")
+    assert any("bbox=" in url for url in opened.requests if "/api/incidents" in url)
+    assert not opened.errors and not opened.blocked
+
+
+def test_download_geojson_of_the_filtered_incidents(filled, open_served):
+    server, _ = filled
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    page.fill("input[name=country]", "GE")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    with page.expect_download() as info:
+        page.click("#dl-geojson")
+    data = json.loads(info.value.path().read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"]["location_name"] for f in data["features"]] == ["Tbilisi"]
+    assert data["features"][0]["properties"]["source_count"] == 1
+    assert not opened.errors and not opened.blocked
+
+
+def test_a_script_in_an_article_never_runs(served, open_served):
+    server, store = served
+    opened = open_served(server, "/parse")
+    page = opened.page
+    page.fill("textarea[name=text]", PAYLOAD)
+    page.fill("input[name=title]", '<img src=y onerror="window.__pwned = 4">')
+    page.click("button[type=submit]")
+    page.wait_for_function("() => window.geomapArticle.layer.cluster.getLayers().length === 1")
+    page.click(".geomap-panel-row")
+    page.wait_for_selector(".leaflet-popup-content blockquote")
+    page.click("#add")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Added')")
+    # The stored incident on the store map, its popup open.
+    store_page = open_served(server, "/").page
+    store_page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    store_page.click(".geomap-panel-row")
+    store_page.wait_for_selector(".leaflet-popup-content blockquote")
+    for p in (page, store_page):
+        assert p.evaluate("() => window.__pwned") is None
+        assert (
+            p.evaluate("() => document.querySelectorAll('img[src=x], img[src=y], svg[onload]').length") == 0
+        )
+    # The markup is shown as the text it is.
+    sentence = page.inner_text("#incidents tbody td:last-child")
+    assert "An airstrike hit Kharkiv" in sentence
+    assert store.count() == 1
+
+
+def test_upload_a_web_page(served, open_served, tmp_path):
+    server, _ = served
+    page_file = tmp_path / "report.html"
+    page_file.write_text(
+        "<html><head><title>Protest report</title></head><body>"
+        f"<article><h1>Protest report</h1><p>{PROTEST}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    opened = open_served(server, "/parse")
+    page = opened.page
+    page.set_input_files("input[type=file]", str(page_file))
+    page.wait_for_function("() => document.querySelector('textarea').value.includes('<article>')")
+    page.fill("input[name=date]", "2024-07-01")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => window.geomapArticle.layer.cluster.getLayers().length === 1")
+    row = page.inner_text("#incidents tbody tr")
+    assert "protest unrest" in row and "Tbilisi" in row and "2024-07-01" in row
+    assert "<" not in row  # the page's text, not its markup
+    assert not opened.errors and not opened.blocked
