@@ -106,24 +106,30 @@ def offline_chromium(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def offline_browser():
-    """Debian's Chromium (installed by scripts/setup.sh) driven by Playwright; never downloads one.
-
-    Network is cut twice: the dead-proxy flags above, and a route on every page that aborts
-    whatever is not a file:// or data: URL (``blocked`` lists what was aborted).
-    """
+def playwright_driver():
+    """One Playwright for the session: its sync API allows a single running instance per thread."""
     import shutil
 
     if not shutil.which(CHROMIUM):
         pytest.fail("chromium is installed by scripts/setup.sh")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def offline_browser(playwright_driver):
+    """Debian's Chromium (installed by scripts/setup.sh) driven by Playwright; never downloads one.
+
+    Network is cut twice: the dead-proxy flags above, and a route on every page that aborts
+    whatever is not a file:// or data: URL (``blocked`` lists what was aborted).
+    """
     dropped = ("--headless", "--virtual-time", "--enable-logging")  # Playwright runs headless itself
     flags = [f for f in CHROMIUM_FLAGS if not f.startswith(dropped)]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=flags)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=flags)
+    yield browser
+    browser.close()
 
 
 class OfflinePage:

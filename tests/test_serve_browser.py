@@ -84,23 +84,17 @@ class ServedPage:
 
 
 @pytest.fixture(scope="module")
-def loopback_browser():
+def loopback_browser(playwright_driver):
     """Debian's Chromium with the maps tests' flags, except that 127.0.0.1 skips the dead proxy
     (there, ``<-loopback>`` sends it through too); every other address still goes to the dead
     proxy, and each page's route aborts whatever is not the test server."""
-    import shutil
-
     from conftest import CHROMIUM, CHROMIUM_FLAGS
-    from playwright.sync_api import sync_playwright
 
-    if not shutil.which(CHROMIUM):
-        pytest.fail("chromium is installed by scripts/setup.sh")
     dropped = ("--headless", "--virtual-time", "--enable-logging", "--proxy-bypass-list")
     flags = [f for f in CHROMIUM_FLAGS if not f.startswith(dropped)] + ["--proxy-bypass-list=127.0.0.1"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=flags)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=flags)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
