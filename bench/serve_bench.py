@@ -49,7 +49,7 @@ def build_store(path: Path, incidents: int) -> None:
     t0 = time.perf_counter()
     with Store(tmp) as store:
         store.add_many(synthetic_articles(incidents, random.Random(12)))
-        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._backend.checkpoint()
     tmp.rename(path)
     print(f"built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
@@ -57,7 +57,7 @@ def build_store(path: Path, incidents: int) -> None:
 def start_server(store: Path, core: int) -> tuple[subprocess.Popen[str], str, int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "geomap.cli.main", "serve", "--db", str(store), "--port", "0"],
+        [sys.executable, "-m", "geomap.cli", "serve", "--db", str(store), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -195,6 +195,21 @@ def test_bbox_filter(filled):
     assert filled.count(IncidentQuery.parse(bbox="-180,-90,180,90")) == 5  # located ones only
 
 
+def test_incidents_written_before_feature_texts_read_the_same(filled):
+    # A store migrated from schema version 2 has no feature text yet: its incidents are built
+    # from their stored data, and must read exactly as the stored texts do.
+    # (Kharkiv's merged count range and the sources are in both.)
+    filled.add(article("a2", report("a2", place=KHARKIV, date="2024-03-12", fatalities=3)))
+    stored = list(filled.features())
+    assert any(f["properties"]["fatalities_range"] == [2, 3] for f in stored)
+    with filled._backend.transaction():
+        filled._backend.execute("UPDATE incidents SET feature = NULL")
+    assert list(filled.features()) == stored
+    assert [json.loads(t) for t in filled.feature_texts(IncidentQuery.parse(bbox="22,44,41,53"))] == [
+        f for f in stored if f["properties"]["article_id"] in ("a", "b")
+    ]
+
+
 def test_date_filters_overlap_the_incident_period(filled):
     assert where(filled, since="2024-03-15") == ["b", "c", "d", "e"]  # Odesa's "2024-03" reaches past it
     assert where(filled, until="2024-03-01") == ["b"]
@@ -255,7 +270,7 @@ def test_an_older_store_is_migrated_when_opened(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
     with Store(path) as store:
-        assert store.stats()["schema_version"] == SCHEMA_VERSION == 2
+        assert store.stats()["schema_version"] == SCHEMA_VERSION == 3
         assert store.stats()["located"] == 1
         assert where(store, bbox="35,49,37,51") == ["old"]
         # and the migrated store merges into its old incident

@@ -97,8 +97,13 @@ UPDATE incidents SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) WHERE lat I
 CREATE INDEX incidents_geom ON incidents USING gist (geom);
 """
 
+#: The feature text column of ``geomap.store.schema`` version 3.
+_V3 = """
+ALTER TABLE incidents ADD COLUMN feature TEXT;
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 _TABLES = ("geomap_schema", "articles", "places", "incidents", "incident_sources")
 
 

@@ -80,8 +80,15 @@ CREATE VIRTUAL TABLE incident_points USING rtree(id, min_lon, max_lon, min_lat, 
 INSERT INTO incident_points SELECT id, lon, lon, lat, lat FROM incidents WHERE lat IS NOT NULL;
 """
 
+#: Each incident's GeoJSON feature as text, written with the incident, so that a map's bbox query
+#: sends stored text instead of decoding and re-encoding every incident. NULL in a store migrated
+#: from version 2 until the incident is next written; those are built from ``data`` as before.
+_V3 = """
+ALTER TABLE incidents ADD COLUMN feature TEXT;
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
