@@ -21,10 +21,11 @@ from store_helpers import CHUHUIV, KHARKIV, ODESA, SALTIVKA, SUVA, TBILISI, arti
 from geomap.errors import StoreError
 from geomap.incidents.merge import same_event
 from geomap.inputs.parsed import article_from_dict
+from geomap.store.backend import default_db_path, resolve_db
 from geomap.store.query import IncidentQuery
 from geomap.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from geomap.store.sqlite import rtree_bbox_sql
-from geomap.store.store import AddResult, AddTotals, Store, default_db_path, resolve_db
+from geomap.store.store import AddResult, AddTotals, Store
 
 #: Two wire services and a local paper, written for this test: one strike told twice, and a
 #: different strike the same day in another city.

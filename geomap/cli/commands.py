@@ -320,7 +320,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     store = None
     if args.db is not None:
-        from geomap.store.store import Store, resolve_db
+        from geomap.store.backend import resolve_db
+        from geomap.store.store import Store
 
         store = Store(resolve_db(args.db))
     try:

@@ -53,7 +53,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from geomap.cli.exit_codes import EXIT_OK
-    from geomap.store.store import resolve_db
+    from geomap.store.backend import resolve_db
 
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     if not is_loopback(args.host) and not token:

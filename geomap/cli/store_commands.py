@@ -65,7 +65,8 @@ def has_filters(args: argparse.Namespace) -> bool:
 def cmd_add(args: argparse.Namespace) -> int:
     from geomap.cli.commands import load_inputs
     from geomap.cli.exit_codes import EXIT_OK
-    from geomap.store.store import AddTotals, Store, resolve_db
+    from geomap.store.backend import resolve_db
+    from geomap.store.store import AddTotals, Store
 
     path = resolve_db(args.db)
     parsed = load_inputs(args.files, args.date)  # all read (and parsed) before the store is touched
@@ -91,8 +92,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_incidents(args: argparse.Namespace) -> int:
     from geomap.cli.exit_codes import EXIT_OK
     from geomap.outputs.files import atomic_writer
+    from geomap.store.backend import resolve_db
     from geomap.store.formats import format_for, write_incidents
-    from geomap.store.store import Store, resolve_db
+    from geomap.store.store import Store
 
     query = query_from(args, limit=args.limit)
     fmt = format_for(args.output, args.format)
@@ -112,7 +114,8 @@ def cmd_map_store(args: argparse.Namespace) -> int:
 
     from geomap.cli.exit_codes import EXIT_OK
     from geomap.outputs.files import write_text_atomic
-    from geomap.store.store import Store, resolve_db
+    from geomap.store.backend import resolve_db
+    from geomap.store.store import Store
     from geomap.store.store_map import render_store_map
 
     query = query_from(args, limit=args.limit if args.limit is not None else MAP_INCIDENT_LIMIT)

@@ -10,8 +10,10 @@ PostGIS's GiST), and sizes. ``geomap.store.sqlite`` and ``geomap.store.postgis``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Protocol
 
 from geomap.store.merge import Box
@@ -72,3 +74,23 @@ class Backend(Protocol):
 
 def is_postgres_url(value: object) -> bool:
     return str(value).startswith(POSTGRES_SCHEMES)
+
+
+def default_db_path() -> Path:
+    """``$GEOMAP_DB``, else ``geomap.db`` in the user data directory (platformdirs)."""
+    env = os.environ.get("GEOMAP_DB", "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("geomap", appauthor=False) / "geomap.db"
+
+
+def resolve_db(value: str | os.PathLike[str] | None) -> Path | str:
+    """The store a ``--db`` value names: a path, a ``postgresql://`` URL (kept as given), or
+    the default when None or empty."""
+    if value is None or not str(value).strip():
+        return default_db_path()
+    if is_postgres_url(value):
+        return str(value)
+    return Path(value).expanduser()

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geomap.incidents.lexicon import VIOLENCE_TYPES
 from geomap.incidents.merge import DEFAULT_MAX_DAYS, DEFAULT_MAX_KM, merge_incidents, same_event
@@ -157,3 +157,27 @@ def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float
     lat1, lon1, lat2, lon2 = map(math.radians, (a_lat, a_lon, b_lat, b_lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+#: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.
+NOT_PROPERTIES = frozenset(
+    {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end"}
+    | {"triggers", "place"}
+)
+
+
+def merged_feature(
+    incident: dict[str, Any],
+    sources: list[str],
+    point: tuple[float, float] | None,
+    fatalities_range: tuple[int, int] | None,
+    affected_range: tuple[int, int] | None,
+) -> dict[str, Any]:
+    """A merged incident's GeoJSON feature: the contract's properties, its sources and count ranges."""
+    props = {k: v for k, v in incident.items() if k not in NOT_PROPERTIES}
+    props["sources"] = sources
+    props["source_count"] = len(sources)
+    props["fatalities_range"] = list(fatalities_range) if fatalities_range is not None else None
+    props["affected_range"] = list(affected_range) if affected_range is not None else None
+    geometry = {"type": "Point", "coordinates": list(point)} if point is not None else None
+    return {"type": "Feature", "geometry": geometry, "properties": props}

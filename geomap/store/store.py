@@ -40,6 +40,7 @@ from geomap.store.merge import (
     family,
     joins,
     merge_reports,
+    merged_feature,
     search_boxes,
     widen,
 )
@@ -49,33 +50,6 @@ from geomap.store.schema import SCHEMA_VERSION
 if TYPE_CHECKING:
     from geomap.incidents.incident import Incident
     from geomap.place import Place
-
-#: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.
-_NOT_PROPERTIES = frozenset(
-    {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end"}
-    | {"triggers", "place"}
-)
-
-
-def default_db_path() -> Path:
-    """``$GEOMAP_DB``, else ``geomap.db`` in the user data directory (platformdirs)."""
-    env = os.environ.get("GEOMAP_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("geomap", appauthor=False) / "geomap.db"
-
-
-def resolve_db(value: str | os.PathLike[str] | None) -> Path | str:
-    """The store a ``--db`` value names: a path, a ``postgresql://`` URL (kept as given), or
-    the default when None or empty."""
-    if value is None or not str(value).strip():
-        return default_db_path()
-    if is_postgres_url(value):
-        return str(value)
-    return Path(value).expanduser()
-
 
 def content_hash(article: ParsedArticle) -> str:
     """SHA-256 of the article's text; of its canonical parsed-article JSON when it has no text
@@ -90,23 +64,6 @@ def _canonical(obj: Any) -> str:
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def _feature(
-    incident: dict[str, Any],
-    sources: list[str],
-    point: tuple[float, float] | None,
-    fatalities_range: tuple[int, int] | None,
-    affected_range: tuple[int, int] | None,
-) -> dict[str, Any]:
-    """A merged incident's GeoJSON feature: the contract's properties, its sources and count ranges."""
-    props = {k: v for k, v in incident.items() if k not in _NOT_PROPERTIES}
-    props["sources"] = sources
-    props["source_count"] = len(sources)
-    props["fatalities_range"] = list(fatalities_range) if fatalities_range is not None else None
-    props["affected_range"] = list(affected_range) if affected_range is not None else None
-    geometry = {"type": "Point", "coordinates": list(point)} if point is not None else None
-    return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +296,7 @@ class Store:
                 _dumps(list(merged.sources)),
                 _dumps(inc.to_dict()),
                 _dumps(
-                    _feature(
+                    merged_feature(
                         inc.to_dict(),
                         list(merged.sources),
                         (inc.place.lon, inc.place.lat) if inc.place else None,
@@ -426,7 +383,7 @@ class Store:
                 continue
             # an incident last written before schema version 3
             yield _dumps(
-                _feature(
+                merged_feature(
                     json.loads(data),
                     json.loads(sources),
                     (lon, lat) if lat is not None else None,
@@ -529,6 +486,4 @@ __all__ = [
     "Store",
     "StoredIncident",
     "content_hash",
-    "default_db_path",
-    "resolve_db",
 ]
