@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 
-from gazetteer import sources
+from gazetteer import admin1, sources
 from gazetteer.entry import Entry
 from geomap.errors import GazetteerError
 from geomap.normalize import is_latin, normalize_name
@@ -117,8 +117,8 @@ def collect(
     counts["geonames-continents"] = len(continent_entries)
 
     progress("admin-1 regions")
-    admin_entries, dropped = sources.admin1(shapes)
-    sources.rank_admin1(admin_entries, city_entries)
+    admin_entries, dropped = admin1.admin1(shapes)
+    admin1.rank_admin1(admin_entries, city_entries)
     counts["countrystatecity-admin1"] = len(admin_entries)
     counts["countrystatecity-admin1-dropped"] = dropped
     progress("US counties")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gazetteer import sources
+from gazetteer import admin1, sources
 from geomap.place import FEATURE_TYPES
 
 ROWS = list(sources.curated_features())
@@ -50,4 +50,4 @@ def test_admin1_points_name_known_regions_with_sources():
     columns = ("admin1_id", "name", "lat", "lon", "source")
     rows = list(sources._read_tsv(sources.CURATED_DIR / "admin1_points.tsv", columns))
     assert rows and all(row["source"].strip() for _, row in rows)
-    assert set(sources.admin1_points()) == {row["admin1_id"] for _, row in rows}
+    assert set(admin1.admin1_points()) == {row["admin1_id"] for _, row in rows}
