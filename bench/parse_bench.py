@@ -1,9 +1,10 @@
 """Parsing benchmarks: Geoparser.pipe vs spaCy NER alone, articles/s on one core, CLI cold start, peak RSS.
 
-Usage: .venv/bin/python bench/parse_bench.py [--runs 5] [--articles 240] [--chars 2000]
+Usage: .venv/bin/python bench/parse_bench.py [--runs 5] [--articles 240] [--chars 2000] [--texts news|events]
 Prints one line per figure: the median over the runs, and every run. Each run is a
-fresh process. The texts are the ``text`` fields of ../shared/eval/*.jsonl, read at
-run time and cut or joined into articles of about ``--chars`` characters.
+fresh process. The texts are the ``text`` fields of ../shared/eval/*.jsonl (the news
+corpora, or with ``--texts events`` the linker's training sentences), read at run time
+and cut or joined into articles of about ``--chars`` characters.
 """
 
 from __future__ import annotations
@@ -82,11 +83,20 @@ print(json.dumps({"load_s": t1 - t0, "parse_s": t2 - t1, "places": places, "peak
 """
 
 
-def load_texts(count: int, chars: int) -> list[str]:
+#: Where the texts come from. ``news``: the evaluation corpora, whole articles as news sites
+#: print them. ``events``: the event-linker training file, sentences each picked because it
+#: reports an event, so every sentence is parsed and linked: the slowest text geomap can get.
+TEXT_SOURCES = {
+    "news": lambda path: not path.name.endswith("_train.jsonl"),
+    "events": lambda path: path.name.endswith("_train.jsonl"),
+}
+
+
+def load_texts(count: int, chars: int, source: str = "news") -> list[str]:
     """``count`` articles of about ``chars`` characters from the eval corpora, cut at sentence ends."""
-    files = sorted(EVAL_DIR.glob("*.jsonl"))
+    files = [path for path in sorted(EVAL_DIR.glob("*.jsonl")) if TEXT_SOURCES[source](path)]
     if not files:
-        sys.exit(f"no *.jsonl files in {EVAL_DIR}: the benchmark reads its texts from there")
+        sys.exit(f"no {source} *.jsonl files in {EVAL_DIR}: the benchmark reads its texts from there")
     out: list[str] = []
     buffer = ""
     for path in files:
@@ -113,6 +123,10 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=240, help="articles per run (default 240)")
     parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
     parser.add_argument("--batch-size", type=int, default=16, help="pipe batch size (default 16)")
+    parser.add_argument(
+        "--texts", choices=sorted(TEXT_SOURCES), default="news",
+        help="news: the evaluation corpora's articles (default); events: the linker's training sentences",
+    )
     args = parser.parse_args()
     if args.runs < 1 or args.articles < 1 or args.chars < 100:
         parser.error("--runs and --articles must be positive and --chars at least 100")
@@ -120,9 +134,10 @@ def main() -> None:
     from geomap.resolution.gazetteer import Gazetteer
 
     Gazetteer().close()  # built now if needed, never inside a timed run
-    texts = load_texts(args.articles, args.chars)
+    texts = load_texts(args.articles, args.chars, args.texts)
     n, total = len(texts), sum(len(t) for t in texts)
-    print(f"{n} articles, {total:,} characters (mean {total / n:,.0f}), batch size {args.batch_size}")
+    mean = total / n
+    print(f"{n} {args.texts} articles, {total:,} characters (mean {mean:,.0f}), batch size {args.batch_size}")
 
     geo_aps, geo_cps, ner_aps, ner_cps, ratio, ceiling = [], [], [], [], [], []
     cold, rss, load = [], [], []

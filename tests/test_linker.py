@@ -113,3 +113,28 @@ def test_retraining_gives_the_shipped_models_decisions(tmp_path):
         np.concatenate([shipped.probabilities(r) for r in rows]),
         atol=1e-9,
     )
+
+
+def test_features_read_from_arrays_match_a_walk_over_the_tokens(geoparser):
+    """The order, distance and in-between counts of each candidate, as reading the tokens one by one gives them."""
+    from geomap.incidents.features import _COL
+    from geomap.incidents.finding import find_events
+    from geomap.parser import doc_mentions
+
+    text = "Militants fired rockets at Sderot, near Gaza, and shelled Ashkelon; later, police in Haifa said so."
+    doc = geoparser.nlp(text)
+    found = find_events(doc, doc_mentions(doc))
+    assert found and all(len(f.rows) == len(f.cands) for f in found)
+    for f in found:
+        trig = f.ev.trigger
+        for (_, span), row in zip(f.cands, f.rows, strict=True):
+            root = span.root
+            lo, hi = sorted((root.i, trig.i))
+            between = doc[lo + 1 : hi]
+            up = [root.i, *(t.i for t in root.ancestors)]
+            assert row[_COL["offset"]] == root.i - trig.i
+            assert row[_COL["verbs_between"]] == sum(t.pos_ == "VERB" for t in between)
+            assert row[_COL["commas_between"]] == sum(t.text in (",", ";") for t in between)
+            assert row[_COL["places_between"]] == sum(lo < sp.root.i < hi for _, sp in f.cands)
+            triggers = {t.i for t in (*f.ev.tokens, *f.ev.support)}
+            assert row[_COL["under_trigger"]] == any(i in triggers for i in up[1:])

@@ -33,7 +33,7 @@ from geomap.incidents.counts import casualty_counts
 from geomap.incidents.dates import resolve_date
 from geomap.incidents.finding import find_events
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
-from geomap.incidents.linker import FEATURES, EventLinker
+from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
@@ -69,8 +69,7 @@ def extract_incidents(
     if not found:
         return []
     text = doc_text(doc)
-    rows = [r for f in found for r in f.rows]
-    probs = linker.probabilities(np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES)))
+    probs = linker.probabilities(np.concatenate([f.rows for f in found]))
     incidents: list[Incident] = []
     at = 0
     dates: dict[int, str | None] = {}

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from spacy.attrs import LOWER
 
+from geomap.incidents.features import DocArrays, SentenceFeatures, name_candidates
 from geomap.incidents.lexicon import UNKNOWN_LOCATION
-from geomap.incidents.linker import event_features, name_candidates
 from geomap.incidents.location_rules import mention_tokens
 from geomap.incidents.triggers import EVENT_WORD_IDS, Event, sentence_events
 from geomap.model import Mention
@@ -36,7 +37,7 @@ class Found:
     span: tuple[int, int]
     unknown: bool
     cands: list[tuple[Mention, Span]]
-    rows: list[list[float]]
+    rows: np.ndarray
 
 
 def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
@@ -52,6 +53,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
     lower = doc.to_array(LOWER).tolist()
     found: list[Found] = []
     names: list[tuple[Mention, Span]] | None = None
+    arrays: DocArrays | None = None
     for sent in sentences(doc):
         if EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
             continue  # no word in it can report an incident
@@ -61,12 +63,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
         events = sentence_events(sent, lower)
         if not events:
             continue
-        if names is None:
+        if names is None or arrays is None:
             names = name_candidates(doc, spans)  # only for a doc that reports an event
+            arrays = DocArrays(doc)
         cands = [(m, sp) for m, sp in (*spans, *names) if sent.start <= sp.root.i < sent.end]
         cands.sort(key=lambda c: c[0].start)
         unknown = UNKNOWN_LOCATION.search(text[s_start:s_end]) is not None
+        features = SentenceFeatures(arrays, sent, cands, unknown=unknown)
         for k, ev in enumerate(events):
-            usable, rows = event_features(ev, sent, cands, unknown=unknown, events=len(events), index=k)
+            usable, rows = features.rows(ev, events=len(events), index=k)
             found.append(Found(ev, sent, (s_start, s_end), unknown, usable, rows))
     return found

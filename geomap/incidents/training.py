@@ -77,7 +77,7 @@ class EventRows:
     triggers: list[tuple[int, int]]
     sentence: tuple[int, int]
     candidates: list[tuple[int, int]]
-    rows: list[list[float]]
+    rows: np.ndarray
     gold: list[tuple[int, int]] | None  # the labelled place spans ([] = none); None = not a labelled event
     unknown: bool
 
@@ -93,9 +93,8 @@ class Dataset:
 
     def matrix(self, keep: Callable[[EventRows], bool]) -> tuple[np.ndarray, np.ndarray]:
         chosen = [e for e in self.events if e.gold is not None and keep(e)]
-        rows = [r for e in chosen for r in e.rows]
         labels = [y for e in chosen for y in e.labels()]
-        return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES)), np.asarray(labels)
+        return np.concatenate([np.zeros((0, len(FEATURES))), *(e.rows for e in chosen)]), np.asarray(labels)
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -202,8 +201,8 @@ def out_of_fold(data: Dataset) -> list[np.ndarray]:
         x, y = data.matrix(outside)
         booster = fit(x, y)
         for i, ev in enumerate(data.events):
-            if folds[i] == k and ev.rows:
-                probs[i] = booster.predict(np.asarray(ev.rows, dtype=float), num_threads=1)
+            if folds[i] == k and len(ev.rows):
+                probs[i] = booster.predict(ev.rows, num_threads=1)
     return probs
 
 

@@ -1,0 +1,253 @@
+"""The linker's features: a row per (event, candidate place) pair, read a sentence at a time.
+
+What describes a candidate on its own (its label, kind of place, dependency, the noun
+it modifies, where it sits in the sentence) does not depend on the event, so it is read
+once per sentence. What relates it to an event (order, distance, the verbs, commas and
+places in between, the path through the tree) comes from the doc's arrays: a climb
+over a list of head indices and prefix sums, not a walk over spaCy tokens. The hand
+rules of :mod:`geomap.incidents.location_rules` give their costs and readings as
+further features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from spacy.attrs import HEAD, ORTH, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+
+from geomap.incidents.lexicon import (
+    ACTOR_NOUNS,
+    EVENT_CONTEXT,
+    PERSON_WORDS,
+    PLACE_NOUNS,
+)
+from geomap.incidents.location_rules import (
+    DIRECTION_WORDS,
+    REPORTER_NOUNS,
+    dateline_end,
+    first_edge_cost,
+    held_place,
+    place_specificity,
+    ranked_locations,
+)
+from geomap.model import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from geomap.incidents.triggers import Event
+
+#: Entity labels that never name where something happened: no candidates from them.
+_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+
+# Closed vocabularies of the categorical features; anything else is 0.
+_LABELS = ("GPE", "LOC", "FAC", "GAZ", "PATTERN", "DATELINE", "DEMONYM", "NAME")
+_FEATURE_TYPES = (
+    "city", "admin1", "admin2", "country", "continent", "region", "territory", "sea", "ocean", "gulf",
+    "bay", "strait", "channel", "canal", "cape", "peninsula", "island", "archipelago", "river", "lake",
+    "desert", "mountain", "range", "valley", "plain", "landmark",
+)  # fmt: skip
+_DEPS = (
+    "pobj", "dobj", "nsubj", "nsubjpass", "compound", "amod", "nmod", "poss", "appos", "conj", "npadvmod",
+    "attr", "ROOT", "oprd", "dep", "advmod", "pcomp", "dative", "agent", "relcl", "acl", "advcl", "ccomp",
+)  # fmt: skip
+_PREPS = (
+    "in", "at", "near", "on", "into", "from", "to", "of", "by", "across", "outside", "inside", "off",
+    "towards", "toward", "through", "around", "along", "over", "for", "against", "with", "between",
+    "within", "throughout", "under", "after", "during", "against", "beyond", "behind",
+)  # fmt: skip
+_ENTS = ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "LAW")
+_POS = ("VERB", "NOUN", "PROPN", "ADJ", "AUX")
+_KINDS = (
+    "armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation", "military_plan",
+    "casualties", "displacement_humanitarian", "meeting_diplomacy", "statement_threat",
+    "protest_unrest", "arrest_detention", "other",
+)  # fmt: skip
+_HEAD_CLASSES = (PLACE_NOUNS, PERSON_WORDS, ACTOR_NOUNS, REPORTER_NOUNS, EVENT_CONTEXT, DIRECTION_WORDS)
+
+#: Feature names, in column order. Categorical ones are coded 1..n by the vocabularies above.
+FEATURES: tuple[str, ...] = (
+    "rule_cost", "rule_considered", "rule_rank", "rule_gap", "rule_best", "first_edge", "under_trigger",
+    "up_from_place", "up_from_trigger", "specificity", "offset", "distance", "places_between",
+    "verbs_between", "commas_between", "label", "feature_type", "known", "resolution_confidence",
+    "in_dateline", "dep", "head_dep", "prep", "prep_on_trigger", "head_class", "ent", "trigger_pos",
+    "kind", "trigger_dep", "held", "unknown_location", "all_caps", "sentence_position", "candidates",
+    "known_places", "events", "event_index", "nearest", "after_comma", "merged_triggers",
+)  # fmt: skip
+CATEGORICAL: tuple[str, ...] = (
+    "label", "feature_type", "dep", "head_dep", "prep", "head_class", "ent", "trigger_pos", "kind",
+    "trigger_dep",
+)  # fmt: skip
+
+
+_COL = {name: k for k, name in enumerate(FEATURES)}
+
+
+def _code(value: str, vocabulary: Sequence[str]) -> int:
+    try:
+        return vocabulary.index(value) + 1
+    except ValueError:
+        return 0
+
+
+def _head_class(word: str) -> int:
+    return next((k + 1 for k, cls in enumerate(_HEAD_CLASSES) if word in cls), 0)
+
+
+def name_candidates(doc: Doc, mentions: Sequence[tuple[Mention, Span]]) -> list[tuple[Mention, Span]]:
+    """Names the model tags that no place mention covers: "al-Quds Hospital", "Reshimbagh".
+
+    They are unknown to the gazetteer (label ``NAME``, no place), so the incident is
+    mapped at the place its sentence puts them in, if any.
+    """
+    taken = sorted((m.start, m.end) for m, _ in mentions)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ in _NOT_NAMES or not any(ch.isupper() for ch in ent.text):
+            continue
+        start, end = ent.start_char, ent.end_char
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if ent[0].lower_ == "the" and len(ent) > 1:
+            ent = ent[1:]
+            start = ent.start_char
+        out.append((Mention(start, end, ent.text, "NAME", 0, None, 0.0), ent))
+    return out
+
+
+
+_SEPARATORS = (",", ";", "--", "—")
+
+
+class DocArrays:
+    """A doc's heads and running counts of verbs and separators, read once per doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        array = doc.to_array([HEAD, POS, ORTH])  # uint64: string ids fill all 64 bits
+        n = len(doc)
+        #: Each token's head as an absolute index (spaCy stores offsets); a root is its own head.
+        self.heads: list[int] = (np.arange(n, dtype="int64") + array[:, 0].astype("int64")).tolist()
+        separators = np.array([doc.vocab.strings.add(s) for s in _SEPARATORS], dtype="uint64")
+        # verbs[i], separators[i]: how many of the tokens before i are verbs, separators
+        self.verbs = np.concatenate(([0], np.cumsum(array[:, 1] == POS_IDS["VERB"])))
+        self.separators = np.concatenate(([0], np.cumsum(np.isin(array[:, 2], separators))))
+
+    def climb(self, i: int) -> list[int]:
+        """Token ``i`` and its ancestors' indices, up to the root (``[tok, *tok.ancestors]``)."""
+        heads = self.heads
+        out = [i]
+        for _ in range(len(heads)):
+            head = heads[i]
+            if head == i:
+                break
+            out.append(head)
+            i = head
+        return out
+
+
+class SentenceFeatures:
+    """The candidates of one sentence, described once, and a feature row per candidate for each event."""
+
+    def __init__(
+        self, arrays: DocArrays, sent: Span, cands: Sequence[tuple[Mention, Span]], *, unknown: bool
+    ) -> None:
+        self.arrays = arrays
+        self.sent = sent
+        self.cands = list(cands)
+        self.unknown = unknown
+        self.named = [any(ch.isupper() for ch in m.text) for m, _ in self.cands]
+        self.roots = np.array([sp.root.i for _, sp in self.cands], dtype="int64")
+        self.owners: list[int] = []
+        self.ups = [arrays.climb(int(r)) for r in self.roots]
+        doc = sent.doc
+        static = np.zeros((len(self.cands), len(FEATURES)))
+        for k, (m, sp) in enumerate(self.cands):
+            root = sp.root
+            head = root.head
+            prep = head.lower_ if root.dep_ == "pobj" else ""
+            owner = head.head if root.dep_ == "pobj" else head
+            self.owners.append(owner.i)
+            place = m.place
+            static[k, _COL["specificity"]] = place_specificity(place, root)
+            static[k, _COL["label"]] = _code(m.label, _LABELS)
+            static[k, _COL["feature_type"]] = _code(place.feature_type, _FEATURE_TYPES) if place else 0
+            static[k, _COL["known"]] = place is not None
+            static[k, _COL["resolution_confidence"]] = m.confidence
+            static[k, _COL["dep"]] = _code(root.dep_, _DEPS)
+            static[k, _COL["head_dep"]] = _code(head.dep_, _DEPS)
+            static[k, _COL["prep"]] = _code(prep, _PREPS)
+            static[k, _COL["head_class"]] = _head_class(owner.lower_)
+            static[k, _COL["ent"]] = _code(root.ent_type_, _ENTS)
+            static[k, _COL["all_caps"]] = m.text.isupper()
+            static[k, _COL["sentence_position"]] = (root.i - sent.start) / max(1, len(sent))
+            static[k, _COL["after_comma"]] = sp.start > sent.start and doc[sp.start - 1].text == ","
+        static[:, _COL["unknown_location"]] = unknown
+        self.static = static
+
+    def rows(self, ev: Event, *, events: int, index: int) -> tuple[list[tuple[Mention, Span]], np.ndarray]:
+        """The candidates this event can be placed at, and their rows (FEATURES order)."""
+        triggers = {t.i for t in (*ev.tokens, *ev.support)}
+        keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
+        if not keep:
+            return [], np.zeros((0, len(FEATURES)))
+        usable = [self.cands[k] for k in keep]
+        out = self.static[keep].copy()
+        trig = ev.trigger
+        t = trig.i
+        roots = self.roots[keep]
+
+        # What the hand rules make of each candidate.
+        ranked = ranked_locations(ev, usable)
+        costs = {id(m): cost for cost, m in ranked}
+        rank = {id(m): k for k, (_, m) in enumerate(ranked)}
+        best = ranked[0][1] if ranked else None
+        held = held_place(best, usable) if best is not None else None
+        place_ids = {sp.root.i for _, sp in usable}
+        header_end = dateline_end(self.sent, usable)
+        for row, (m, sp) in enumerate(usable):
+            cost = costs.get(id(m))
+            others = [c for mid, c in costs.items() if mid != id(m)]
+            out[row, _COL["rule_cost"]] = 99.0 if cost is None else cost
+            out[row, _COL["rule_considered"]] = cost is not None
+            out[row, _COL["rule_rank"]] = rank.get(id(m), 99)
+            out[row, _COL["rule_gap"]] = (cost - min(others)) if cost is not None and others else 0.0
+            out[row, _COL["rule_best"]] = m is best
+            out[row, _COL["first_edge"]] = first_edge_cost(sp.root, m.place, triggers, place_ids)
+            out[row, _COL["held"]] = held is m
+            out[row, _COL["in_dateline"]] = sp.end <= header_end
+
+        # The tree between the trigger and each candidate.
+        trig_up = self.arrays.climb(t)
+        trig_at = {i: n for n, i in enumerate(trig_up)}
+        for row, k in enumerate(keep):
+            up = self.ups[k]
+            lca_m = next((n for n, i in enumerate(up) if i in trig_at), len(up))
+            out[row, _COL["under_trigger"]] = any(i in triggers for i in up[1:])
+            out[row, _COL["up_from_place"]] = lca_m
+            out[row, _COL["up_from_trigger"]] = trig_at[up[lca_m]] if lca_m < len(up) else len(trig_up)
+            out[row, _COL["prep_on_trigger"]] = self.owners[k] in triggers
+
+        # Order and what lies between, for all candidates at once.
+        lo, hi = np.minimum(roots, t), np.maximum(roots, t)
+        out[:, _COL["offset"]] = roots - t
+        out[:, _COL["distance"]] = np.abs(roots - t)
+        inside = (roots[None, :] > lo[:, None]) & (roots[None, :] < hi[:, None])
+        out[:, _COL["places_between"]] = inside.sum(axis=1)
+        verbs, seps = self.arrays.verbs, self.arrays.separators
+        out[:, _COL["verbs_between"]] = np.maximum(verbs[hi] - verbs[np.minimum(lo + 1, hi)], 0)
+        out[:, _COL["commas_between"]] = np.maximum(seps[hi] - seps[np.minimum(lo + 1, hi)], 0)
+        out[int(np.argmin(np.abs(roots - t))), _COL["nearest"]] = 1.0
+
+        # The event's own reading, the same on every row.
+        out[:, _COL["trigger_pos"]] = _code(trig.pos_, _POS)
+        out[:, _COL["kind"]] = _code(ev.kind, _KINDS)
+        out[:, _COL["trigger_dep"]] = _code(trig.dep_, _DEPS)
+        out[:, _COL["candidates"]] = len(usable)
+        out[:, _COL["known_places"]] = sum(1 for m, _ in usable if m.place is not None)
+        out[:, _COL["events"]] = events
+        out[:, _COL["event_index"]] = index
+        out[:, _COL["merged_triggers"]] = len(ev.tokens)
+        return usable, out
