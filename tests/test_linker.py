@@ -116,12 +116,12 @@ def test_retraining_gives_the_shipped_models_decisions(tmp_path):
 
 
 def test_features_read_from_arrays_match_a_walk_over_the_tokens(geoparser):
-    """The order, distance and in-between counts of each candidate, as reading the tokens one by one gives them."""
+    """Each candidate's order, distance and in-between counts, as reading the tokens one by one gives them."""
     from geomap.incidents.features import _COL
     from geomap.incidents.finding import find_events
     from geomap.parser import doc_mentions
 
-    text = "Militants fired rockets at Sderot, near Gaza, and shelled Ashkelon; later, police in Haifa said so."
+    text = "Militants fired rockets at Sderot, near Gaza, and shelled Ashkelon; police in Haifa said so."
     doc = geoparser.nlp(text)
     found = find_events(doc, doc_mentions(doc))
     assert found and all(len(f.rows) == len(f.cands) for f in found)

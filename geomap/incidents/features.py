@@ -4,9 +4,15 @@ What describes a candidate on its own (its label, kind of place, dependency, the
 it modifies, where it sits in the sentence) does not depend on the event, so it is read
 once per sentence. What relates it to an event (order, distance, the verbs, commas and
 places in between, the path through the tree) comes from the doc's arrays: a climb
-over a list of head indices and prefix sums, not a walk over spaCy tokens. The hand
-rules of :mod:`geomap.incidents.location_rules` give their costs and readings as
-further features.
+over a list of head indices and prefix sums, not a walk over spaCy tokens.
+
+Of the old hand rules (:mod:`geomap.incidents.location_rules`), two readings stay as
+features: how the name itself is attached ("withdrew from X", "X came under fire", "a
+driver from X") and how specific a place it is (a town before its province). Their
+path costs and ranking are not features. Those were written while reading the tune part
+of the gold file, and the training file's cross-validation is no worse without them
+(linked accuracy 0.791 against 0.789; 0.789–0.794 against 0.789–0.791 over three seeds),
+so what they added was what they had learnt from tune: the gap between tune and check.
 """
 
 from __future__ import annotations
@@ -29,9 +35,7 @@ from geomap.incidents.location_rules import (
     REPORTER_NOUNS,
     dateline_end,
     first_edge_cost,
-    held_place,
     place_specificity,
-    ranked_locations,
 )
 from geomap.model import Mention
 
@@ -70,12 +74,11 @@ _HEAD_CLASSES = (PLACE_NOUNS, PERSON_WORDS, ACTOR_NOUNS, REPORTER_NOUNS, EVENT_C
 
 #: Feature names, in column order. Categorical ones are coded 1..n by the vocabularies above.
 FEATURES: tuple[str, ...] = (
-    "rule_cost", "rule_considered", "rule_rank", "rule_gap", "rule_best", "first_edge", "under_trigger",
-    "up_from_place", "up_from_trigger", "specificity", "offset", "distance", "places_between",
-    "verbs_between", "commas_between", "label", "feature_type", "known", "resolution_confidence",
-    "in_dateline", "dep", "head_dep", "prep", "prep_on_trigger", "head_class", "ent", "trigger_pos",
-    "kind", "trigger_dep", "held", "unknown_location", "all_caps", "sentence_position", "candidates",
-    "known_places", "events", "event_index", "nearest", "after_comma", "merged_triggers",
+    "first_edge", "specificity", "under_trigger", "up_from_place", "up_from_trigger", "offset",
+    "distance", "places_between", "verbs_between", "commas_between", "label", "feature_type", "known",
+    "resolution_confidence", "in_dateline", "dep", "head_dep", "prep", "prep_on_trigger", "head_class",
+    "ent", "trigger_pos", "kind", "trigger_dep", "unknown_location", "all_caps", "sentence_position",
+    "candidates", "known_places", "events", "event_index", "nearest", "after_comma", "merged_triggers",
 )  # fmt: skip
 CATEGORICAL: tuple[str, ...] = (
     "label", "feature_type", "dep", "head_dep", "prep", "head_class", "ent", "trigger_pos", "kind",
@@ -199,25 +202,13 @@ class SentenceFeatures:
         t = trig.i
         roots = self.roots[keep]
 
-        # What the hand rules make of each candidate.
-        ranked = ranked_locations(ev, usable)
-        costs = {id(m): cost for cost, m in ranked}
-        rank = {id(m): k for k, (_, m) in enumerate(ranked)}
-        best = ranked[0][1] if ranked else None
-        held = held_place(best, usable) if best is not None else None
-        place_ids = {sp.root.i for _, sp in usable}
         header_end = dateline_end(self.sent, usable)
-        for row, (m, sp) in enumerate(usable):
-            cost = costs.get(id(m))
-            others = [c for mid, c in costs.items() if mid != id(m)]
-            out[row, _COL["rule_cost"]] = 99.0 if cost is None else cost
-            out[row, _COL["rule_considered"]] = cost is not None
-            out[row, _COL["rule_rank"]] = rank.get(id(m), 99)
-            out[row, _COL["rule_gap"]] = (cost - min(others)) if cost is not None and others else 0.0
-            out[row, _COL["rule_best"]] = m is best
-            out[row, _COL["first_edge"]] = first_edge_cost(sp.root, m.place, triggers, place_ids)
-            out[row, _COL["held"]] = held is m
-            out[row, _COL["in_dateline"]] = sp.end <= header_end
+        out[:, _COL["in_dateline"]] = [sp.end <= header_end for _, sp in usable]
+        # How the name is attached where it stands: "withdrew from X", "X came under", "a driver from X".
+        place_ids = {sp.root.i for _, sp in usable}
+        out[:, _COL["first_edge"]] = [
+            first_edge_cost(sp.root, m.place, triggers, place_ids) for m, sp in usable
+        ]
 
         # The tree between the trigger and each candidate.
         trig_up = self.arrays.climb(t)
