@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from geomap.incidents.extraction import extract_incidents
@@ -16,7 +16,7 @@ from geomap.nlp.docs import doc_text, keep_text, sentences
 from geomap.resolution.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from geomap.place import Place
 
@@ -82,9 +82,9 @@ class Geoparser:
         text = doc_text(doc)  # Span.text would walk every token of the doc again
         sentence_texts = [text[s.start_char : s.end_char].strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
-        mentions = doc_mentions(doc)
+        mentions = doc_mentions(doc, sents)
         incidents = extract_incidents(
-            doc, mentions, article_id=article.id, linker=self.linker, article_date=article.date
+            doc, mentions, article_id=article.id, linker=self.linker, article_date=article.date, sents=sents
         )
         incidents_at: dict[str, list[str]] = {}
         for incident in incidents:
@@ -124,9 +124,9 @@ class Geoparser:
         )
 
 
-def doc_mentions(doc: Doc) -> tuple[Mention, ...]:
-    """The place mentions the pipeline put on ``doc``, with their sentence index."""
-    sentence_starts = [s.start for s in sentences(doc)]
+def doc_mentions(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[Mention, ...]:
+    """The place mentions the pipeline put on ``doc``, with their sentence index (``sents``, if read)."""
+    sentence_starts = [s.start for s in (sentences(doc) if sents is None else sents)]
     return tuple(
         Mention(
             span.start_char,

@@ -43,7 +43,7 @@ from geomap.model import Mention
 from geomap.nlp.docs import doc_text
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 
 def _trigger_spans(ev: Event) -> tuple[tuple[int, int], ...]:
@@ -59,13 +59,14 @@ def extract_incidents(
     article_id: str,
     linker: EventLinker,
     article_date: str | None = None,
+    sents: Sequence[Span] | None = None,
 ) -> list[Incident]:
     """The incidents of a parsed article, in text order, each with the one place it happened at.
 
     The place is the learned linker's choice among the sentence's names, scored for
     the whole article in one call; "at an undisclosed location" gives none.
     """
-    found = find_events(doc, mentions)
+    found = find_events(doc, mentions, sents)
     if not found:
         return []
     text = doc_text(doc)

@@ -17,7 +17,9 @@ so what they added was what they had learnt from tune: the gap between tune and 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,13 +109,15 @@ def name_candidates(doc: Doc, mentions: Sequence[tuple[Mention, Span]]) -> list[
     mapped at the place its sentence puts them in, if any.
     """
     taken = sorted((m.start, m.end) for m, _ in mentions)
+    starts = [s for s, _ in taken]
+    reach = list(accumulate((e for _, e in taken), max, initial=-1))  # reach[i]: last end of taken[:i]
     out = []
     for ent in doc.ents:
         if ent.label_ in _NOT_NAMES or not any(ch.isupper() for ch in ent.text):
             continue
         start, end = ent.start_char, ent.end_char
-        if any(s < end and start < e for s, e in taken):
-            continue
+        if reach[bisect_left(starts, end)] > start:
+            continue  # a mention that starts before the name ends also ends after it starts
         if ent[0].lower_ == "the" and len(ent) > 1:
             ent = ent[1:]
             start = ent.start_char

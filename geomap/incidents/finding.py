@@ -40,8 +40,11 @@ class Found:
     rows: np.ndarray
 
 
-def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
-    """Every event of the doc with its location candidates and their feature rows (FEATURES)."""
+def find_events(doc: Doc, mentions: Sequence[Mention], sents: Sequence[Span] | None = None) -> list[Found]:
+    """Every event of the doc with its location candidates and their feature rows (FEATURES).
+
+    ``sents`` are the doc's sentences when the caller has read them already.
+    """
     text = doc_text(doc)
     if not text.strip():
         return []
@@ -54,7 +57,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
     found: list[Found] = []
     names: list[tuple[Mention, Span]] | None = None
     arrays: DocArrays | None = None
-    for sent in sentences(doc):
+    for sent in sentences(doc) if sents is None else sents:
         if EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
             continue  # no word in it can report an incident
         s_start, s_end = _strip_span(text, sent.start_char, sent.end_char)
