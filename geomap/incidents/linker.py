@@ -2,9 +2,8 @@
 
 Every place mention of the sentence is a candidate, and so is every other name the
 model tags (a district, camp or hospital the gazetteer does not know). Each
-(event, candidate) pair becomes a row of features taken from the parse and from the
-hand rules of :mod:`geomap.incidents.location_rules` (their path cost, first-edge reading,
-specificity, dateline), and a gradient-boosted model scores the rows. The best
+(event, candidate) pair becomes a row of features read from the parse
+(:mod:`geomap.incidents.features`), and a gradient-boosted model scores the rows. The best
 candidate wins when its probability clears the trained threshold; otherwise the
 text gives no location. The incident's confidence is a calibrated probability that
 this decision is right, from isotonic curves fitted on out-of-fold predictions.

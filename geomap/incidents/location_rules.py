@@ -1,13 +1,14 @@
 """Where an event happened, by rule: the costs of the dependency paths from a trigger to each place.
 
-These rules were the decision until the learned linker (:mod:`geomap.incidents.linker`) took over;
-now their costs, path shapes and readings (origin, possessive, modifier, dateline,
-containment) are its features. A place in a locative prepositional phrase of the trigger
-or of its arguments ("attacks on ships in the Red Sea"), the object of a taking verb
-("captured Palmyra") or a place modifying a location noun ("the Baghdad district") is
-cheap; a place that only says where someone comes from ("a driver from Abidjan"), names
-an organisation ("Caracas' Diario 2001") or an actor's nationality ("Pakistani
-authorities") is dear. Among equally cheap places the most specific is preferred.
+These rules were the decision until the learned linker (:mod:`geomap.incidents.linker`) took
+over. Two of their readings are its features: how a name is attached and how specific a place
+is. Their path costs now only choose the known place that holds a location the gazetteer does
+not know (:func:`container`). A place in a locative prepositional phrase of the trigger or of
+its arguments ("attacks on ships in the Red Sea"), the object of a taking verb ("captured
+Palmyra") or a place modifying a location noun ("the Baghdad district") is cheap; a place that
+only says where someone comes from ("a driver from Abidjan"), names an organisation ("Caracas'
+Diario 2001") or an actor's nationality ("Pakistani authorities") is dear. Among equally cheap
+places the most specific is preferred.
 """
 
 from __future__ import annotations
@@ -203,45 +204,6 @@ def edge_cost(child: Token, head: Token, triggers: set[int]) -> float:
     if dep in ("advcl", "acl", "xcomp", "pcomp"):
         return 2.0
     return 1.0
-
-
-def locate(ev: Event, sent: Span, cands: list[tuple[Mention, Span]]) -> tuple[Mention | None, float]:
-    """The mention where the event happened and the cost of its attachment (lower is better)."""
-    ranked = ranked_locations(ev, cands)
-    if not ranked:
-        return None, 99.0
-    cost, best = ranked[0]
-    held = held_place(best, cands)
-    return (held, cost) if held is not None else (best, cost)
-
-
-def held_place(loc: Mention, cands: list[tuple[Mention, Span]]) -> Mention | None:
-    """The place named just before ", in Y" when the event's location is Y: "the X Valley, in Y province".
-
-    The text says Y holds X, so X is where the event was, whichever of the two the
-    parse attached to the event word.
-    """
-    span = next((sp for m, sp in cands if m is loc), None)
-    if span is None:
-        return None
-    tok = span.root
-    # climb "the province of Y", "the central sector of Y" to the preposition that opens the phrase
-    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
-        tok = tok.head.head
-    if tok.dep_ != "pobj" or tok.head.lower_ not in LOC_PREPS:
-        return None
-    prep = tok.head
-    doc = prep.doc
-    if prep.i < 2 or doc[prep.i - 1].text != ",":
-        return None
-    before = doc[prep.i - 2]
-    for m, sp in cands:
-        if m is loc or m.label == "DEMONYM":
-            continue
-        named = sp.root.head if sp.root.dep_ == "compound" else sp.root
-        if sp.end - 1 == before.i or (named.i == before.i and before.lower_ in PLACE_NOUNS):
-            return m  # "the X Valley, in Y", "the X area, in Y"
-    return None
 
 
 def ranked_locations(ev: Event, cands: list[tuple[Mention, Span]]) -> list[tuple[float, Mention]]:
