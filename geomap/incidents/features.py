@@ -117,13 +117,12 @@ def name_candidates(doc: Doc, mentions: Sequence[tuple[Mention, Span]]) -> list[
             continue
         start, end = ent.start_char, ent.end_char
         if reach[bisect_left(starts, end)] > start:
-            continue  # a mention that starts before the name ends also ends after it starts
+            continue  # a mention starting before the name ends also ends after it starts: they overlap
         if ent[0].lower_ == "the" and len(ent) > 1:
             ent = ent[1:]
             start = ent.start_char
         out.append((Mention(start, end, ent.text, "NAME", 0, None, 0.0), ent))
     return out
-
 
 
 _SEPARATORS = (",", ";", "--", "—")
