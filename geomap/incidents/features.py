@@ -39,6 +39,7 @@ from geomap.incidents.location_rules import (
     first_edge_cost,
     place_specificity,
 )
+from geomap.mentions.names import string_ids
 from geomap.model import Mention
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ class DocArrays:
         n = len(doc)
         #: Each token's head as an absolute index (spaCy stores offsets); a root is its own head.
         self.heads: list[int] = (np.arange(n, dtype="int64") + array[:, 0].astype("int64")).tolist()
-        separators = np.array([doc.vocab.strings.add(s) for s in _SEPARATORS], dtype="uint64")
+        separators = np.array(sorted(string_ids(_SEPARATORS)), dtype="uint64")  # their ORTH ids
         # verbs[i], separators[i]: how many of the tokens before i are verbs, separators
         self.verbs = np.concatenate(([0], np.cumsum(array[:, 1] == POS_IDS["VERB"])))
         self.separators = np.concatenate(([0], np.cumsum(np.isin(array[:, 2], separators))))
@@ -163,7 +164,6 @@ class SentenceFeatures:
         self.arrays = arrays
         self.sent = sent
         self.cands = list(cands)
-        self.unknown = unknown
         self.named = [any(ch.isupper() for ch in m.text) for m, _ in self.cands]
         self.roots = np.array([sp.root.i for _, sp in self.cands], dtype="int64")
         self.owners: list[int] = []
