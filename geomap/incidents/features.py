@@ -13,6 +13,10 @@ path costs and ranking are not features. Those were written while reading the tu
 of the gold file, and the training file's cross-validation is no worse without them
 (linked accuracy 0.791 against 0.789; 0.789–0.794 against 0.789–0.791 over three seeds),
 so what they added was what they had learnt from tune: the gap between tune and check.
+
+A row is the :data:`FEATURES` columns, then two token vectors from the parse: the
+candidate's and the trigger's (:mod:`geomap.incidents.vectors`). The linker projects
+those on the axes its model was trained with.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from geomap.incidents.lexicon import (
     ACTOR_NOUNS,
     EVENT_CONTEXT,
+    NOUN_TYPES,
     PERSON_WORDS,
     PLACE_NOUNS,
+    VERB_FORM_TO_BASE,
 )
 from geomap.incidents.location_rules import (
     DIRECTION_WORDS,
@@ -73,6 +79,8 @@ _KINDS = (
     "casualties", "displacement_humanitarian", "meeting_diplomacy", "statement_threat",
     "protest_unrest", "arrest_detention", "other",
 )  # fmt: skip
+#: The lexicon's event words, verbs by their base form: "killed", "kills" and "killing" are "kill".
+_TRIGGER_WORDS = tuple(sorted(set(VERB_FORM_TO_BASE.values()) | set(NOUN_TYPES)))
 _HEAD_CLASSES = (PLACE_NOUNS, PERSON_WORDS, ACTOR_NOUNS, REPORTER_NOUNS, EVENT_CONTEXT, DIRECTION_WORDS)
 
 #: Feature names, in column order. Categorical ones are coded 1..n by the vocabularies above.
@@ -82,10 +90,11 @@ FEATURES: tuple[str, ...] = (
     "resolution_confidence", "in_dateline", "dep", "head_dep", "prep", "prep_on_trigger", "head_class",
     "ent", "trigger_pos", "kind", "trigger_dep", "unknown_location", "all_caps", "sentence_position",
     "candidates", "known_places", "events", "event_index", "nearest", "after_comma", "merged_triggers",
+    "trigger_word",
 )  # fmt: skip
 CATEGORICAL: tuple[str, ...] = (
     "label", "feature_type", "dep", "head_dep", "prep", "head_class", "ent", "trigger_pos", "kind",
-    "trigger_dep",
+    "trigger_dep", "trigger_word",
 )  # fmt: skip
 
 
@@ -130,11 +139,13 @@ _SEPARATORS = (",", ";", "--", "—")
 
 
 class DocArrays:
-    """A doc's heads and running counts of verbs and separators, read once per doc."""
+    """A doc's heads, token vectors and running counts of verbs and separators, read once per doc."""
 
     def __init__(self, doc: Doc) -> None:
         array = doc.to_array([HEAD, POS, ORTH])  # uint64: string ids fill all 64 bits
         n = len(doc)
+        #: Each token's vector from the pipeline's tok2vec layer; width 0 when the pipeline has none.
+        self.tensor: np.ndarray = doc.tensor if doc.tensor.size else np.zeros((n, 0), dtype="float32")
         #: Each token's head as an absolute index (spaCy stores offsets); a root is its own head.
         self.heads: list[int] = (np.arange(n, dtype="int64") + array[:, 0].astype("int64")).tolist()
         separators = np.array(sorted(string_ids(_SEPARATORS)), dtype="uint64")  # their ORTH ids
@@ -169,8 +180,12 @@ class SentenceFeatures:
         self.owners: list[int] = []
         self.ups = [arrays.climb(int(r)) for r in self.roots]
         doc = sent.doc
-        static = np.zeros((len(self.cands), len(FEATURES)))
+        tensor = arrays.tensor
+        named, width = len(FEATURES), tensor.shape[1]
+        self.width = named + 2 * width
+        static = np.zeros((len(self.cands), self.width))
         for k, (m, sp) in enumerate(self.cands):
+            static[k, named : named + width] = tensor[sp.start : sp.end].mean(axis=0)
             root = sp.root
             head = root.head
             prep = head.lower_ if root.dep_ == "pobj" else ""
@@ -194,11 +209,11 @@ class SentenceFeatures:
         self.static = static
 
     def rows(self, ev: Event, *, events: int, index: int) -> tuple[list[tuple[Mention, Span]], np.ndarray]:
-        """The candidates this event can be placed at, and their rows (FEATURES order)."""
+        """The candidates this event can be placed at, and their rows (FEATURES, then the two vectors)."""
         triggers = {t.i for t in (*ev.tokens, *ev.support)}
         keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
         if not keep:
-            return [], np.zeros((0, len(FEATURES)))
+            return [], np.zeros((0, self.width))
         usable = [self.cands[k] for k in keep]
         out = self.static[keep].copy()
         trig = ev.trigger
@@ -244,4 +259,6 @@ class SentenceFeatures:
         out[:, _COL["events"]] = events
         out[:, _COL["event_index"]] = index
         out[:, _COL["merged_triggers"]] = len(ev.tokens)
+        out[:, _COL["trigger_word"]] = _code(VERB_FORM_TO_BASE.get(trig.lower_, trig.lower_), _TRIGGER_WORDS)
+        out[:, len(FEATURES) + self.arrays.tensor.shape[1] :] = self.arrays.tensor[t]
         return usable, out

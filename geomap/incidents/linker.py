@@ -3,13 +3,14 @@
 Every place mention of the sentence is a candidate, and so is every other name the
 model tags (a district, camp or hospital the gazetteer does not know). Each
 (event, candidate) pair becomes a row of features read from the parse
-(:mod:`geomap.incidents.features`), and a gradient-boosted model scores the rows. The best
+(:mod:`geomap.incidents.features`) and of token vectors projected on the model's axes
+(:mod:`geomap.incidents.vectors`), and a gradient-boosted model scores the rows. The best
 candidate wins when its probability clears the trained threshold; otherwise the
 text gives no location. The incident's confidence is a calibrated probability that
 this decision is right, from isotonic curves fitted on out-of-fold predictions.
 
-The model ships as ``geomap/data/event_linker.json``: LightGBM's own text model and
-the calibration curves inside a JSON object, so loading it runs no code. It is made
+The model ships as ``geomap/data/event_linker.json``: LightGBM's own text model, the
+vector projection and the calibration curves inside a JSON object, so loading it runs no code. It is made
 by ``geomap train`` (:mod:`geomap.incidents.training`) from Halterman's labelled
 newswire events.
 """
@@ -27,15 +28,29 @@ import numpy as np
 
 from geomap.errors import InputError
 from geomap.incidents.features import CATEGORICAL, FEATURES
+from geomap.incidents.vectors import VECTOR_FEATURES, PairProjection
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
     from geomap.model import Mention
 
-__all__ = ["CATEGORICAL", "FEATURES", "MODEL_FORMAT", "MODEL_PATH", "Decision", "EventLinker"]
+__all__ = [
+    "CATEGORICAL",
+    "FEATURES",
+    "MODEL_FAMILY",
+    "MODEL_FEATURES",
+    "MODEL_FORMAT",
+    "MODEL_PATH",
+    "Decision",
+    "EventLinker",
+]
 
-MODEL_FORMAT = "geomap-event-linker/1"
+MODEL_FAMILY = "geomap-event-linker/"
+#: Version 2 added the token-vector projection.
+MODEL_FORMAT = MODEL_FAMILY + "2"
+#: The model's input columns: the named features, then the projected vectors.
+MODEL_FEATURES: tuple[str, ...] = (*FEATURES, *VECTOR_FEATURES)
 #: The shipped model, inside the package.
 MODEL_PATH = "data/event_linker.json"
 
@@ -54,12 +69,18 @@ class EventLinker:
     def __init__(self, spec: dict[str, Any]) -> None:
         import lightgbm
 
-        if spec.get("format") != MODEL_FORMAT:
-            raise InputError(f"not a geomap event-linker model (format {spec.get('format')!r})")
-        if tuple(spec["features"]) != FEATURES:
+        fmt = spec.get("format")
+        if fmt != MODEL_FORMAT:
+            if isinstance(fmt, str) and fmt.startswith(MODEL_FAMILY):
+                raise InputError(f"the event-linker model is of an older format ({fmt}): run `geomap train`")
+            raise InputError(f"not a geomap event-linker model (format {fmt!r})")
+        if tuple(spec["features"]) != MODEL_FEATURES:
             raise InputError("the event-linker model was trained on other features: run `geomap train`")
         self.spec = spec
         self.threshold = float(spec["threshold"])
+        self.projection = PairProjection.from_json(spec["projection"])
+        #: How many columns a feature row has: the named features and the two raw token vectors.
+        self.width = len(FEATURES) + self.projection.width
         self._booster = lightgbm.Booster(model_str=spec["lightgbm"])
         curves = spec["calibration"]
         self._located = (np.asarray(curves["located"]["x"]), np.asarray(curves["located"]["y"]))
@@ -82,7 +103,16 @@ class EventLinker:
         """The model's probability, per row, that the candidate is where its event happened."""
         if len(rows) == 0:
             return np.zeros(0)
-        return np.asarray(self._booster.predict(rows, num_threads=1), dtype=float)
+        if rows.shape[1] != self.width:
+            raise InputError(
+                f"the event-linker model reads token vectors of width {self.projection.candidate.width}; "
+                f"this spaCy pipeline gives {(rows.shape[1] - len(FEATURES)) // 2}: run `geomap train`"
+            )
+        return np.asarray(self._booster.predict(self.inputs(rows), num_threads=1), dtype=float)
+
+    def inputs(self, rows: np.ndarray) -> np.ndarray:
+        """The model's input columns (MODEL_FEATURES) from feature rows: the vectors projected."""
+        return model_inputs(rows, self.projection)
 
     def located_confidence(self, probability: float) -> float:
         """The calibrated chance that a place given this probability is where the event was."""
@@ -94,3 +124,9 @@ class EventLinker:
         if len(probs) and top >= self.threshold:
             return Decision(cands[int(probs.argmax())], self.located_confidence(top))
         return Decision(None, float(np.interp(top, *self._none)))
+
+
+def model_inputs(rows: np.ndarray, projection: PairProjection) -> np.ndarray:
+    """Feature rows (FEATURES, then the raw vectors) as the model's columns (MODEL_FEATURES)."""
+    n = len(FEATURES)
+    return np.hstack((rows[:, :n], projection(rows[:, n:])))

@@ -27,7 +27,15 @@ import numpy as np
 from geomap.errors import InputError
 from geomap.evaluate import gold_location_spans, overlaps, score
 from geomap.incidents.finding import find_events
-from geomap.incidents.linker import CATEGORICAL, FEATURES, MODEL_FORMAT
+from geomap.incidents.linker import (
+    CATEGORICAL,
+    FEATURES,
+    MODEL_FAMILY,
+    MODEL_FEATURES,
+    MODEL_FORMAT,
+    model_inputs,
+)
+from geomap.incidents.vectors import PairProjection, Projection
 from geomap.inputs.article import Article
 from geomap.nlp import pipeline
 from geomap.nlp.docs import keep_text
@@ -43,7 +51,7 @@ EXCLUDED_SOURCES = frozenset({"Masdar_RA"})
 PARAMS: dict[str, Any] = {
     "objective": "binary",
     "learning_rate": 0.05,
-    "num_leaves": 15,
+    "num_leaves": 31,
     "min_data_in_leaf": 20,
     "lambda_l2": 1.0,
     "cat_smooth": 10.0,
@@ -55,7 +63,7 @@ PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 #: A dearer first edge ("a driver from X") never makes a place likelier.
-PARAMS["monotone_constraints"] = [-1 if name == "first_edge" else 0 for name in FEATURES]
+PARAMS["monotone_constraints"] = [-1 if name == "first_edge" else 0 for name in MODEL_FEATURES]
 PARAMS["monotone_constraints_method"] = "advanced"
 ROUNDS = 250
 
@@ -86,11 +94,28 @@ class EventRows:
 class Dataset:
     docs: list[dict[str, Any]]
     events: list[EventRows] = field(default_factory=list)
+    projection: PairProjection | None = None
+
+    def inputs(self, rows: np.ndarray) -> np.ndarray:
+        """The model's columns for feature rows, with this dataset's vector projection."""
+        if self.projection is None:
+            raise ValueError("the dataset's projection is fitted by build_dataset")
+        return model_inputs(rows, self.projection)
 
     def matrix(self, keep: Callable[[EventRows], bool]) -> tuple[np.ndarray, np.ndarray]:
-        chosen = [e for e in self.events if e.gold is not None and keep(e)]
+        chosen = [e for e in self.events if e.gold is not None and keep(e) and len(e.rows)]
         labels = [y for e in chosen for y in e.labels()]
-        return np.concatenate([np.zeros((0, len(FEATURES))), *(e.rows for e in chosen)]), np.asarray(labels)
+        return self.inputs(np.concatenate([e.rows for e in chosen])), np.asarray(labels)
+
+
+def fit_projection(events: Sequence[EventRows]) -> PairProjection:
+    """Principal axes of the candidates' vectors and of the triggers' (one per event), labels unread."""
+    rows = [e.rows for e in events if len(e.rows)]
+    width = (rows[0].shape[1] - len(FEATURES)) // 2
+    start = len(FEATURES)
+    candidates = np.concatenate([r[:, start : start + width] for r in rows])
+    triggers = np.stack([r[0, start + width :] for r in rows])
+    return PairProjection(Projection.fit(candidates), Projection.fit(triggers))
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -155,6 +180,7 @@ def build_dataset(
                 )
             )
         progress(1)
+    data.projection = fit_projection(data.events)
     return data
 
 
@@ -164,7 +190,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> Any:
 
     cats = [FEATURES.index(c) for c in CATEGORICAL]
     train = lightgbm.Dataset(
-        x, y, feature_name=list(FEATURES), categorical_feature=cats, params={"verbosity": -1}
+        x, y, feature_name=list(MODEL_FEATURES), categorical_feature=cats, params={"verbosity": -1}
     )
     return lightgbm.train(PARAMS, train, num_boost_round=ROUNDS)
 
@@ -198,7 +224,7 @@ def out_of_fold(data: Dataset) -> list[np.ndarray]:
         booster = fit(x, y)
         for i, ev in enumerate(data.events):
             if folds[i] == k and len(ev.rows):
-                probs[i] = booster.predict(ev.rows, num_threads=1)
+                probs[i] = booster.predict(data.inputs(ev.rows), num_threads=1)
     return probs
 
 
@@ -286,6 +312,9 @@ def train(
     data: Dataset, progress: Callable[[str], None] = lambda _: None
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     """The model file's content, and the out-of-fold probabilities it was calibrated on."""
+    projection = data.projection
+    if projection is None:
+        raise ValueError("the dataset's projection is fitted by build_dataset")
     progress(f"cross-validating ({FOLDS} folds)")
     oof = out_of_fold(data)
     threshold = choose_threshold(data.events, oof)
@@ -298,8 +327,9 @@ def train(
     acc = sum(_correct(e, c) for (e, _), c in zip(labelled, choices, strict=True)) / max(1, len(labelled))
     spec = {
         "format": MODEL_FORMAT,
-        "features": list(FEATURES),
+        "features": list(MODEL_FEATURES),
         "categorical": list(CATEGORICAL),
+        "projection": projection.to_json(),
         "threshold": threshold,
         "calibration": curves,
         "training": {
@@ -321,9 +351,10 @@ def is_model_file(path: Path) -> bool:
     """Whether ``path`` holds an event-linker model (which ``geomap train`` may replace)."""
     try:
         with path.open(encoding="utf-8") as f:
-            return f'"format": "{MODEL_FORMAT}"' in f.read(4096)
-    except (OSError, UnicodeDecodeError):
+            fmt = json.load(f).get("format")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
         return False
+    return isinstance(fmt, str) and fmt.startswith(MODEL_FAMILY)
 
 
 def write_model(spec: dict[str, Any], out: Path, *, force: bool = False) -> Path:
