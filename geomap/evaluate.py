@@ -176,6 +176,22 @@ def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambd
     return cross_validated(docs, gazetteer, progress)
 
 
+def span_interval(m: dict[str, Any], level: float = 0.95) -> tuple[float, float] | None:
+    """The Wilson interval of the event span accuracy: what a part this small can tell apart.
+
+    40 events right 33 times give 0.825 and an interval of 0.68 to 0.91, so a gap of 0.05
+    between two such parts, or a target of 0.85, is within one part's sampling error.
+    """
+    from scipy.stats import binomtest
+
+    events = m.get("events") or {}
+    n, acc = events.get("gold") or 0, events.get("location_span_acc")
+    if not n or acc is None:
+        return None
+    ci = binomtest(round(acc * n), n).proportion_ci(confidence_level=level, method="wilson")
+    return round(float(ci.low), 3), round(float(ci.high), 3)
+
+
 def summary_row(corpus: str, m: dict[str, Any]) -> dict[str, Any]:
     """The figures the README reports, from the scorer's metrics."""
     res, events = m["resolution"], m.get("events") or {}
@@ -195,4 +211,5 @@ def summary_row(corpus: str, m: dict[str, Any]) -> dict[str, Any]:
         "auc": topo(res["auc"]),
         "n": res["n"],
         "event_span_acc": events.get("location_span_acc"),
+        "event_span_95": span_interval(m),
     }

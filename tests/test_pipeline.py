@@ -73,6 +73,22 @@ def test_quiet_sentences_keep_their_boundaries_and_say_they_were_not_parsed(geop
     assert "nsubj" in {t.dep_ for t in sents[3]}
 
 
+def test_a_sentence_whose_event_words_are_a_date_or_a_name_is_not_parsed(geoparser, full_model):
+    # "march" and "shell" are event words, but here a month and a company: no parse makes them
+    # report an incident, so the sentences are not parsed at all
+    quiet = [
+        "The new school year will start in March, the ministry said.",
+        "Shell reported higher profits on Thursday.",
+    ]
+    assert not [tok for doc in full_model.pipe(quiet) for tok in doc if trigger_kind(tok)]
+    doc = geoparser.nlp(" ".join([*quiet, EVENT_SENTENCES[0]]))
+    sents = sentences(doc)
+    assert len(sents) == 3
+    for sent in sents[:2]:
+        assert {t.dep_ for t in sent[1:]} == {UNPARSED_DEP}, sent.text
+    assert "nsubj" in {t.dep_ for t in sents[2]}
+
+
 def test_part_of_speech_matches_the_attribute_ruler_on_nouns_and_names(geoparser, full_model):
     # Mention finding reads PROPN and NOUN in every sentence, parsed or not.
     text = " ".join(QUIET_SENTENCES + EVENT_SENTENCES)

@@ -241,7 +241,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     rows = []
     tables: list[tuple[str, str, list[dict]]] = []
     header = f"{'corpus':<20} {'part':<6} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'acc161':>7} "
-    header += f"{'med_km':>8} {'AUC':>6} {'n':>5} {'ev_span':>8}"
+    header += f"{'med_km':>8} {'AUC':>6} {'n':>5} {'ev_span':>8}  {'95% interval':<12}"
     print(header)
     parts = ("tune", "check") if args.part == "both" else (args.part,)
     for part in parts:
@@ -268,7 +268,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(
                 f"{corpus:<20} {part:<6} {row['docs']:>5} {fmt(row['P'], '6.3f')} {fmt(row['R'], '6.3f')} "
                 f"{fmt(row['F1'], '6.3f')} {fmt(row['acc161'], '7.3f')} {fmt(row['median_km'], '8.1f')} "
-                f"{fmt(row['auc'], '6.3f')} {row['n']:>5} {fmt(row['event_span_acc'], '8.3f')}",
+                f"{fmt(row['auc'], '6.3f')} {row['n']:>5} {fmt(row['event_span_acc'], '8.3f')}  "
+                f"{'' if row['event_span_95'] is None else '{:.3f}–{:.3f}'.format(*row['event_span_95'])}",
                 flush=True,
             )
     for corpus, part, table in tables:

@@ -47,12 +47,27 @@ class Event:
     support: list[Token] = field(default_factory=list)  # light verbs that carry it: "occurred", "came under"
 
 
+#: Entity labels that make a word a name, not an event: "Shell", "Fire Department", "Operation Cast Lead".
+_NAME_ENTS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "LAW", "GPE", "LOC", "FAC"})
+
+
+def never_a_trigger(tok: Token) -> bool:
+    """A word that no parse makes a trigger: a date ("on March 2"), a name, a capitalised proper noun.
+
+    It reads only the tagger's and the recogniser's output, so the event parser asks it
+    before parsing: the parse can turn a proper noun into an auxiliary, never into a verb.
+    """
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    if tok.ent_type_ in _NAME_ENTS and tok.pos_ != "VERB":
+        return True
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i != 0
+
+
 def trigger_kind(tok: Token) -> str | None:
     word = tok.lower_
-    if tok.ent_type_ in ("PERSON", "ORG", "WORK_OF_ART", "LAW", "GPE", "LOC", "FAC") and tok.pos_ != "VERB":
+    if never_a_trigger(tok):
         return None
-    if tok.ent_type_ in ("DATE", "TIME") or (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i != 0):
-        return None  # "on March 2"
     if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
         return None
     if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in VERB_FORM_TO_BASE):

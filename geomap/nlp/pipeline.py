@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from geomap.incidents.lexicon import event_word_ids
+from geomap.incidents.triggers import never_a_trigger
 from geomap.nlp.docs import sentences
 
 if TYPE_CHECKING:
@@ -226,16 +227,20 @@ class EventSentenceParser:
         strings = doc.vocab.strings
         subs = []
         for start, end in bounds:
-            if not self.words.isdisjoint(lower[start:end]):
-                words = [strings[orth] for orth in array[start:end, 5].tolist()]
-                spaces = [bool(space) for space in array[start:end, 6].tolist()]
-                sub = Doc(doc.vocab, words=words, spaces=spaces)
-                sub.tensor = doc.tensor[start:end]
-                preset = numpy.full(len(sub), -1, dtype="int64")
-                preset[0] = 1  # the recogniser's sentence: the parser must not split it
-                tagged = (array[start:end, 4], array[start:end, 2], preset.astype("uint64"))
-                _from_array(sub, [TAG, POS, SENT_START], numpy.column_stack(tagged))
-                subs.append((start, sub))
+            if self.words.isdisjoint(lower[start:end]):
+                continue
+            # "in March", "Shell said": words of the lexicon that cannot report an incident here
+            if all(never_a_trigger(doc[i]) for i in range(start, end) if lower[i] in self.words):
+                continue
+            words = [strings[orth] for orth in array[start:end, 5].tolist()]
+            spaces = [bool(space) for space in array[start:end, 6].tolist()]
+            sub = Doc(doc.vocab, words=words, spaces=spaces)
+            sub.tensor = doc.tensor[start:end]
+            preset = numpy.full(len(sub), -1, dtype="int64")
+            preset[0] = 1  # the recogniser's sentence: the parser must not split it
+            tagged = (array[start:end, 4], array[start:end, 2], preset.astype("uint64"))
+            _from_array(sub, [TAG, POS, SENT_START], numpy.column_stack(tagged))
+            subs.append((start, sub))
         return array[:, :3], subs
 
     @staticmethod
