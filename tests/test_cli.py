@@ -206,3 +206,17 @@ def test_binary_input_is_one_line_and_exit_2(capsys, tmp_path):
     code, out, err = run(capsys, "parse", str(path))
     assert code == EXIT_USAGE and out == ""
     assert err == f"geomap: error: {path} is binary (a PNG image), not text\n"
+
+
+def test_train_on_too_little_data_says_so_and_writes_nothing(capsys, tmp_path):
+    text = "Gunmen attacked a checkpoint in Kandahar on Monday."
+    start = text.index("attacked")
+    doc = {"id": "t1", "text": text, "events": [{
+        "sentence_start": 0, "sentence_end": len(text), "trigger_start": start, "trigger_end": start + 8,
+        "location_start": text.index("Kandahar"), "location_end": text.index("Kandahar") + 8}]}  # fmt: skip
+    data = tmp_path / "train.jsonl"
+    data.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    code, _, err = run(capsys, "train", "--data", str(data), "-o", str(out))
+    assert code == EXIT_USAGE and "too little labelled data" in err and "Traceback" not in err
+    assert not out.exists()

@@ -32,6 +32,9 @@ def test_a_file_that_is_not_a_model_is_refused_with_a_message(tmp_path):
     bad.write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(InputError, match="not a geomap event-linker model"):
         EventLinker.load(bad)
+    bad.write_text('{"format": "geomap-event-linker/1", "features": []}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"older format.*geomap train"):
+        EventLinker.load(bad)
     bad.write_text("\x80 not json", encoding="latin-1")
     with pytest.raises(InputError, match="cannot read the event-linker model"):
         EventLinker.load(bad)

@@ -35,7 +35,7 @@ from geomap.incidents.linker import (
     MODEL_FORMAT,
     model_inputs,
 )
-from geomap.incidents.vectors import PairProjection, Projection
+from geomap.incidents.vectors import AXES, PairProjection, Projection
 from geomap.inputs.article import Article
 from geomap.nlp import pipeline
 from geomap.nlp.docs import keep_text
@@ -104,6 +104,8 @@ class Dataset:
 
     def matrix(self, keep: Callable[[EventRows], bool]) -> tuple[np.ndarray, np.ndarray]:
         chosen = [e for e in self.events if e.gold is not None and keep(e) and len(e.rows)]
+        if not chosen:
+            return np.zeros((0, len(MODEL_FEATURES))), np.zeros(0)
         labels = [y for e in chosen for y in e.labels()]
         return self.inputs(np.concatenate([e.rows for e in chosen])), np.asarray(labels)
 
@@ -111,6 +113,10 @@ class Dataset:
 def fit_projection(events: Sequence[EventRows]) -> PairProjection:
     """Principal axes of the candidates' vectors and of the triggers' (one per event), labels unread."""
     rows = [e.rows for e in events if len(e.rows)]
+    if len(rows) < AXES:
+        raise InputError(
+            f"too little labelled data to train the linker: {len(rows)} events with a place candidate"
+        )
     width = (rows[0].shape[1] - len(FEATURES)) // 2
     start = len(FEATURES)
     candidates = np.concatenate([r[:, start : start + width] for r in rows])
@@ -188,6 +194,11 @@ def fit(x: np.ndarray, y: np.ndarray) -> Any:
     """A LightGBM booster on candidate rows."""
     import lightgbm
 
+    if len(y) == 0 or y.min() == y.max():
+        raise InputError(
+            f"too little labelled data to train the linker: {len(y)} candidate rows, "
+            f"{int(y.sum()) if len(y) else 0} of them the labelled place"
+        )
     cats = [FEATURES.index(c) for c in CATEGORICAL]
     train = lightgbm.Dataset(
         x, y, feature_name=list(MODEL_FEATURES), categorical_feature=cats, params={"verbosity": -1}
