@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,13 +93,12 @@ class EventRows:
 @dataclass(slots=True)
 class Dataset:
     docs: list[dict[str, Any]]
-    events: list[EventRows] = field(default_factory=list)
-    projection: PairProjection | None = None
+    events: list[EventRows]
+    #: The principal axes of the events' vectors (:func:`fit_projection`).
+    projection: PairProjection
 
     def inputs(self, rows: np.ndarray) -> np.ndarray:
         """The model's columns for feature rows, with this dataset's vector projection."""
-        if self.projection is None:
-            raise ValueError("the dataset's projection is fitted by build_dataset")
         return model_inputs(rows, self.projection)
 
     def matrix(self, keep: Callable[[EventRows], bool]) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +145,7 @@ def build_dataset(
 ) -> Dataset:
     """Parse every document and turn each event geomap finds into candidate rows."""
     nlp = pipeline.load(pipeline.MODEL, gazetteer)
-    data = Dataset(list(docs))
+    events: list[EventRows] = []
 
     def texts() -> Iterable[Any]:
         for d in docs:
@@ -173,7 +172,7 @@ def build_dataset(
                 )
             if match is not None and match.get("label_source") in EXCLUDED_SOURCES:
                 match = None
-            data.events.append(
+            events.append(
                 EventRows(
                     doc=n,
                     trigger=main,
@@ -186,8 +185,7 @@ def build_dataset(
                 )
             )
         progress(1)
-    data.projection = fit_projection(data.events)
-    return data
+    return Dataset(list(docs), events, fit_projection(events))
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> Any:
@@ -323,9 +321,6 @@ def train(
     data: Dataset, progress: Callable[[str], None] = lambda _: None
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     """The model file's content, and the out-of-fold probabilities it was calibrated on."""
-    projection = data.projection
-    if projection is None:
-        raise ValueError("the dataset's projection is fitted by build_dataset")
     progress(f"cross-validating ({FOLDS} folds)")
     oof = out_of_fold(data)
     threshold = choose_threshold(data.events, oof)
@@ -340,7 +335,7 @@ def train(
         "format": MODEL_FORMAT,
         "features": list(MODEL_FEATURES),
         "categorical": list(CATEGORICAL),
-        "projection": projection.to_json(),
+        "projection": data.projection.to_json(),
         "threshold": threshold,
         "calibration": curves,
         "training": {
