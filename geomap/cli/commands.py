@@ -303,13 +303,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     with tqdm(total=len(docs), unit="sentence", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         data = build_dataset(docs, Gazetteer(), progress=bar.update)
-    spec, _ = train(data, progress=lambda msg: print(f"train: {msg}", file=sys.stderr))
+    spec = train(data, progress=lambda msg: print(f"train: {msg}", file=sys.stderr)).spec
     write_model(spec, out, force=args.force)
     info = spec["training"]
     print(
         f"train: {info['events_labelled']} labelled events ({info['rows']} candidate rows) from "
-        f"{len(docs)} sentences; out-of-fold linking accuracy {info['cv_linked_accuracy']:.3f}, "
-        f"threshold {spec['threshold']:.2f}; {time.perf_counter() - started:.0f} s; "
+        f"{len(docs)} sentences; out-of-fold linking accuracy {info['cv_linked_accuracy']:.3f}; "
+        f"{time.perf_counter() - started:.0f} s; "
         f"{out.stat().st_size / 1024:.0f} KiB -> {out}",
         file=sys.stderr,
     )

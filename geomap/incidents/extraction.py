@@ -70,13 +70,14 @@ def extract_incidents(
     if not found:
         return []
     text = doc_text(doc)
-    probs = linker.probabilities(np.concatenate([f.rows for f in found]))
+    rows = np.concatenate([f.rows for f in found])
+    probs = linker.probabilities(rows)
+    decisions = linker.decide([f.cands for f in found], rows, probs)
     incidents: list[Incident] = []
     at = 0
     dates: dict[int, str | None] = {}
-    for f in found:
+    for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
-        decision = linker.decide(f.cands, probs[at : at + len(f.rows)])
         at += len(f.rows)
         loc = None if f.unknown or decision.location is None else decision.location[0]
         confidence = decision.confidence
@@ -88,7 +89,7 @@ def extract_incidents(
             filed = [k for k, (m, sp) in enumerate(f.cands) if m.label == "DATELINE" and sp.end <= header]
             if filed:
                 loc = f.cands[filed[0]][0]
-                confidence = linker.located_confidence(float(probs[at - len(f.rows) + filed[0]]))
+                confidence = linker.candidate_confidence(float(probs[at - len(f.rows) + filed[0]]))
         where = loc
         if loc is not None and loc.place is None:
             where = container(loc, ev, f.cands) or loc

@@ -4,12 +4,18 @@ Every place mention of the sentence is a candidate, and so is every other name t
 model tags (a district, camp or hospital the gazetteer does not know). Each
 (event, candidate) pair becomes a row of features read from the parse
 (:mod:`geomap.incidents.features`) and of token vectors projected on the model's axes
-(:mod:`geomap.incidents.vectors`), and a gradient-boosted model scores the rows. The best
-candidate wins when its probability clears the trained threshold; otherwise the
-text gives no location. The incident's confidence is a calibrated probability that
-this decision is right, from isotonic curves fitted on out-of-fold predictions.
+(:mod:`geomap.incidents.vectors`), and a gradient-boosted model scores the rows.
 
-The model ships as ``geomap/data/event_linker.json``: LightGBM's own text model, the
+A second, smaller pair of models then makes the decision for the event as a whole:
+from how its candidates' probabilities stand (the best, the runner-up, their sum) and
+the best candidate's named features, one gives the chance that the best candidate is
+where the event happened, the other that the text gives no place; the likelier wins.
+A fixed threshold on the best probability cannot tell "a strong runner-up makes the
+best one doubtful" from "this kind of event is seldom placed". The incident's
+confidence is that chance, calibrated by isotonic curves fitted on out-of-fold
+decisions.
+
+The model ships as ``geomap/data/event_linker.json``: LightGBM's own text models, the
 vector projection and the calibration curves inside a JSON object, so loading it runs no code. It is made
 by ``geomap train`` (:mod:`geomap.incidents.training`) from Halterman's labelled
 newswire events.
@@ -37,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORICAL",
+    "DECISION_FEATURES",
     "FEATURES",
     "MODEL_FAMILY",
     "MODEL_FEATURES",
@@ -44,13 +51,17 @@ __all__ = [
     "MODEL_PATH",
     "Decision",
     "EventLinker",
+    "decision_rows",
 ]
 
 MODEL_FAMILY = "geomap-event-linker/"
-#: Version 2 added the token-vector projection.
-MODEL_FORMAT = MODEL_FAMILY + "2"
+#: Version 2 added the token-vector projection, version 3 the decision models.
+MODEL_FORMAT = MODEL_FAMILY + "3"
 #: The model's input columns: the named features, then the projected vectors.
 MODEL_FEATURES: tuple[str, ...] = (*FEATURES, *VECTOR_FEATURES)
+#: The decision models' input columns: the event's candidate probabilities, then its best
+#: candidate's named features.
+DECISION_FEATURES: tuple[str, ...] = ("top_probability", "second_probability", "probability_sum", *FEATURES)
 #: The shipped model, inside the package.
 MODEL_PATH = "data/event_linker.json"
 
@@ -63,8 +74,12 @@ class Decision:
     confidence: float
 
 
+def _curve(points: dict[str, list[float]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(points["x"]), np.asarray(points["y"])
+
+
 class EventLinker:
-    """The trained model, opened once: scores candidates and decides, a whole article at a time."""
+    """The trained models, opened once: score candidates and decide, a whole article at a time."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         import lightgbm
@@ -77,14 +92,18 @@ class EventLinker:
         if tuple(spec["features"]) != MODEL_FEATURES:
             raise InputError("the event-linker model was trained on other features: run `geomap train`")
         self.spec = spec
-        self.threshold = float(spec["threshold"])
         self.projection = PairProjection.from_json(spec["projection"])
         #: How many columns a feature row has: the named features and the two raw token vectors.
         self.width = len(FEATURES) + self.projection.width
         self._booster = lightgbm.Booster(model_str=spec["lightgbm"])
+        self._located = lightgbm.Booster(model_str=spec["decision"]["located"])
+        self._none = lightgbm.Booster(model_str=spec["decision"]["none"])
         curves = spec["calibration"]
-        self._located = (np.asarray(curves["located"]["x"]), np.asarray(curves["located"]["y"]))
-        self._none = (np.asarray(curves["none"]["x"]), np.asarray(curves["none"]["y"]))
+        self._candidate_curve = _curve(curves["candidate"])
+        self._located_curve = _curve(curves["located"])
+        self._none_curve = _curve(curves["none"])
+        #: How often "no place" is right for an event whose sentence names no candidate at all.
+        self._no_candidates = float(curves["no_candidates"])
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventLinker:
@@ -114,19 +133,77 @@ class EventLinker:
         """The model's input columns (MODEL_FEATURES) from feature rows: the vectors projected."""
         return model_inputs(rows, self.projection)
 
-    def located_confidence(self, probability: float) -> float:
-        """The calibrated chance that a place given this probability is where the event was."""
-        return float(np.interp(probability, *self._located))
+    def candidate_confidence(self, probability: float) -> float:
+        """The calibrated chance that a candidate given this probability is where the event was."""
+        return float(np.interp(probability, *self._candidate_curve))
 
-    def decide(self, cands: Sequence[tuple[Mention, Span]], probs: np.ndarray) -> Decision:
-        """The best candidate if it clears the threshold, else no location; calibrated confidence."""
-        top = float(probs.max()) if len(probs) else 0.0
-        if len(probs) and top >= self.threshold:
-            return Decision(cands[int(probs.argmax())], self.located_confidence(top))
-        return Decision(None, float(np.interp(top, *self._none)))
+    def odds(self, decision: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per decision row: the chance the best candidate is right, and that "no place" is."""
+        if len(decision) == 0:
+            return np.zeros(0), np.zeros(0)
+        located = np.asarray(self._located.predict(decision, num_threads=1), dtype=float)
+        nowhere = np.asarray(self._none.predict(decision, num_threads=1), dtype=float)
+        return located, nowhere
+
+    def choices(
+        self, sizes: Sequence[int], rows: np.ndarray, probs: np.ndarray
+    ) -> list[tuple[int | None, float]]:
+        """Each event's choice, in order: the index of its best candidate or None, and the confidence.
+
+        ``sizes`` says how many candidates each event has; ``rows`` and ``probs`` hold them
+        one event after another, as for one article.
+        """
+        best, decision = decision_rows(rows, probs, sizes)
+        located, nowhere = self.odds(decision)
+        out: list[tuple[int | None, float]] = []
+        k = 0
+        for size in sizes:
+            if size == 0:
+                out.append((None, self._no_candidates))
+                continue
+            if located[k] > nowhere[k]:
+                out.append((int(best[k]), float(np.interp(located[k], *self._located_curve))))
+            else:
+                out.append((None, float(np.interp(nowhere[k], *self._none_curve))))
+            k += 1
+        return out
+
+    def decide(
+        self, cands: Sequence[Sequence[tuple[Mention, Span]]], rows: np.ndarray, probs: np.ndarray
+    ) -> list[Decision]:
+        """Each event's decision, in order: its best candidate or no location, with calibrated confidence.
+
+        ``cands`` are the events' candidates, ``rows`` and ``probs`` their feature rows and
+        probabilities concatenated in the same order, as for one article.
+        """
+        picks = self.choices([len(c) for c in cands], rows, probs)
+        return [
+            Decision(None if pick is None else event_cands[pick], confidence)
+            for event_cands, (pick, confidence) in zip(cands, picks, strict=True)
+        ]
 
 
 def model_inputs(rows: np.ndarray, projection: PairProjection) -> np.ndarray:
     """Feature rows (FEATURES, then the raw vectors) as the model's columns (MODEL_FEATURES)."""
     n = len(FEATURES)
     return np.hstack((rows[:, :n], projection(rows[:, n:])))
+
+
+def decision_rows(rows: np.ndarray, probs: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each event with candidates: its best candidate's index, and its row of DECISION_FEATURES.
+
+    ``rows`` and ``probs`` hold the events' candidates one after another, ``sizes`` how
+    many each event has; events without candidates get no row. Vectorised over the article.
+    """
+    counts = np.asarray(sizes, dtype=int)
+    counts = counts[counts > 0]
+    if len(counts) == 0:
+        return np.zeros(0, dtype=int), np.zeros((0, len(DECISION_FEATURES)))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    group = np.repeat(np.arange(len(counts)), counts)
+    order = np.lexsort((-probs, group))  # each event's candidates, likeliest first
+    first = order[starts]
+    second = np.where(counts > 1, probs[order[np.minimum(starts + 1, len(probs) - 1)]], 0.0)
+    total = np.add.reduceat(probs, starts)
+    decision = np.column_stack((probs[first], second, total, rows[first, : len(FEATURES)]))
+    return first - starts, decision

@@ -9,8 +9,9 @@ find teach nothing about linking and are left out; the scorer still counts them.
 
 Everything is deterministic: LightGBM runs on one thread with fixed seeds, folds
 are fixed by a hash of the document id, so the same data gives the same model file.
-The threshold and the calibration curves come from 5-fold out-of-fold predictions,
-never from the rows a model was fitted on.
+The decision models learn from 5-fold out-of-fold candidate probabilities, as the
+candidate model's probabilities for unseen text will be, and the calibration
+curves come from their own out-of-fold decisions, never from rows a model was fitted on.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from geomap.evaluate import gold_location_spans, overlaps, score
 from geomap.incidents.finding import find_events
 from geomap.incidents.linker import (
     CATEGORICAL,
+    DECISION_FEATURES,
     FEATURES,
     MODEL_FAMILY,
     MODEL_FEATURES,
     MODEL_FORMAT,
+    EventLinker,
+    decision_rows,
     model_inputs,
 )
 from geomap.incidents.vectors import AXES, PairProjection, Projection
@@ -66,6 +70,13 @@ PARAMS: dict[str, Any] = {
 PARAMS["monotone_constraints"] = [-1 if name == "first_edge" else 0 for name in MODEL_FEATURES]
 PARAMS["monotone_constraints_method"] = "advanced"
 ROUNDS = 250
+#: The decision models see one row per event (about 5,000), so they are kept small.
+DECISION_PARAMS: dict[str, Any] = {
+    **{k: v for k, v in PARAMS.items() if not k.startswith("monotone")},
+    "num_leaves": 15,
+    "min_data_in_leaf": 40,
+}
+DECISION_ROUNDS = 60
 
 
 def _fold(doc_id: str) -> int:
@@ -101,12 +112,18 @@ class Dataset:
         """The model's columns for feature rows, with this dataset's vector projection."""
         return model_inputs(rows, self.projection)
 
-    def matrix(self, keep: Callable[[EventRows], bool]) -> tuple[np.ndarray, np.ndarray]:
-        chosen = [e for e in self.events if e.gold is not None and keep(e) and len(e.rows)]
-        if not chosen:
+    def matrix(self, chosen: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's columns and labels of the chosen events' candidate rows (labelled events only)."""
+        events = [self.events[i] for i in chosen]
+        events = [e for e in events if e.gold is not None and len(e.rows)]
+        if not events:
             return np.zeros((0, len(MODEL_FEATURES))), np.zeros(0)
-        labels = [y for e in chosen for y in e.labels()]
-        return self.inputs(np.concatenate([e.rows for e in chosen])), np.asarray(labels)
+        labels = [y for e in events for y in e.labels()]
+        return self.inputs(np.concatenate([e.rows for e in events])), np.asarray(labels)
+
+    def fold(self, i: int) -> int:
+        """The cross-validation fold of event ``i``: its document's."""
+        return _fold(self.docs[self.events[i].doc]["id"])
 
 
 def fit_projection(events: Sequence[EventRows]) -> PairProjection:
@@ -204,13 +221,17 @@ def fit(x: np.ndarray, y: np.ndarray) -> Any:
     return lightgbm.train(PARAMS, train, num_boost_round=ROUNDS)
 
 
-def _decisions(
-    events: Sequence[EventRows], probs: Sequence[np.ndarray], threshold: float
-) -> list[int | None]:
-    out: list[int | None] = []
-    for ev, p in zip(events, probs, strict=True):
-        out.append(int(p.argmax()) if len(p) and p.max() >= threshold and not ev.unknown else None)
-    return out
+def fit_decision(x: np.ndarray, y: np.ndarray) -> Any:
+    """A LightGBM booster on decision rows (one per event)."""
+    import lightgbm
+
+    if len(y) == 0 or y.min() == y.max():
+        raise InputError(f"too little labelled data to train the linker: {len(y)} events with a candidate")
+    cats = [DECISION_FEATURES.index(c) for c in CATEGORICAL]
+    train = lightgbm.Dataset(
+        x, y, feature_name=list(DECISION_FEATURES), categorical_feature=cats, params={"verbosity": -1}
+    )
+    return lightgbm.train(DECISION_PARAMS, train, num_boost_round=DECISION_ROUNDS)
 
 
 def _correct(ev: EventRows, choice: int | None) -> bool:
@@ -220,20 +241,18 @@ def _correct(ev: EventRows, choice: int | None) -> bool:
     return any(overlaps(ev.candidates[choice], g) for g in gold)
 
 
-def out_of_fold(data: Dataset) -> list[np.ndarray]:
-    """Each event's candidate probabilities from a model that never saw its document."""
-    probs: list[np.ndarray] = [np.zeros(0)] * len(data.events)
-    folds = [_fold(data.docs[e.doc]["id"]) for e in data.events]
-    for k in range(FOLDS):
+def _predict(booster: Any, x: np.ndarray) -> np.ndarray:
+    return np.asarray(booster.predict(x, num_threads=1), dtype=float) if len(x) else np.zeros(0)
 
-        def outside(e: EventRows, k: int = k) -> bool:
-            return _fold(data.docs[e.doc]["id"]) != k
 
-        x, y = data.matrix(outside)
-        booster = fit(x, y)
-        for i, ev in enumerate(data.events):
-            if folds[i] == k and len(ev.rows):
-                probs[i] = booster.predict(data.inputs(ev.rows), num_threads=1)
+def out_of_fold(data: Dataset, chosen: Sequence[int]) -> dict[int, np.ndarray]:
+    """Each chosen event's candidate probabilities from a model fitted on the other folds among them."""
+    probs: dict[int, np.ndarray] = {}
+    for k in sorted({data.fold(i) for i in chosen}):
+        booster = fit(*data.matrix(i for i in chosen if data.fold(i) != k))
+        for i in chosen:
+            if data.fold(i) == k:
+                probs[i] = _predict(booster, data.inputs(data.events[i].rows))
     return probs
 
 
@@ -266,40 +285,100 @@ def _isotonic(scores: list[float], correct: list[bool], *, increasing: bool) -> 
     }
 
 
-def choose_threshold(events: Sequence[EventRows], probs: Sequence[np.ndarray]) -> float:
-    """The probability a candidate must reach to be the location: best out-of-fold accuracy."""
-    kept = [(e, p) for e, p in zip(events, probs, strict=True) if e.gold is not None]
-    labelled, their_probs = [e for e, _ in kept], [p for _, p in kept]
-    best, best_acc = 0.5, -1.0
-    for t in np.round(np.arange(0.10, 0.91, 0.02), 2):
-        choices = _decisions(labelled, their_probs, float(t))
-        acc = sum(_correct(e, c) for e, c in zip(labelled, choices, strict=True))
-        if acc > best_acc:
-            best, best_acc = float(t), acc
-    return best
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A linker fitted on some events: the model file's content and its out-of-fold choices."""
+
+    spec: dict[str, Any]
+    #: Each labelled event's out-of-fold choice (a candidate index or None), by event index.
+    choices: dict[int, int | None]
 
 
-def calibrate(
-    events: Sequence[EventRows], probs: Sequence[np.ndarray], threshold: float
-) -> dict[str, dict[str, list[float]]]:
-    """Isotonic curves from the top probability to the chance that the decision is right."""
+def fit_linker(
+    data: Dataset, chosen: Sequence[int], progress: Callable[[str], None] = lambda _: None
+) -> Fitted:
+    """Fit the candidate and decision models on the chosen events, calibrated out of fold.
+
+    The decision models learn from out-of-fold candidate probabilities, and their own
+    out-of-fold decisions, over the same folds, give the calibration curves.
+    """
+    labelled = [i for i in chosen if data.events[i].gold is not None]
+    progress(f"cross-validating the candidate model ({len({data.fold(i) for i in labelled})} folds)")
+    probs = out_of_fold(data, labelled)
+    # the events the decision models see: labelled, with a candidate, a place not withheld
+    decidable = [i for i in labelled if len(data.events[i].rows) and not data.events[i].unknown]
+    best, x = decision_rows(
+        np.concatenate([data.events[i].rows for i in decidable]) if decidable else np.zeros((0, 1)),
+        np.concatenate([probs[i] for i in decidable]) if decidable else np.zeros(0),
+        [len(data.events[i].rows) for i in decidable],
+    )
+    y_located = np.asarray(
+        [_correct(data.events[i], int(b)) for i, b in zip(decidable, best, strict=True)], dtype=int
+    )
+    y_none = np.asarray([not data.events[i].gold for i in decidable], dtype=int)
+    progress("cross-validating the decision models")
+    odds = np.zeros((len(decidable), 2))
+    folds = np.asarray([data.fold(i) for i in decidable])
+    for k in sorted(set(folds.tolist())):
+        inside, outside = folds != k, folds == k
+        odds[outside, 0] = _predict(fit_decision(x[inside], y_located[inside]), x[outside])
+        odds[outside, 1] = _predict(fit_decision(x[inside], y_none[inside]), x[outside])
+    choices: dict[int, int | None] = dict.fromkeys(labelled)
     located: tuple[list[float], list[bool]] = ([], [])
-    none: tuple[list[float], list[bool]] = ([], [])
-    for ev, p, c in zip(events, probs, _decisions(events, probs, threshold), strict=True):
-        if ev.gold is None or ev.unknown:
-            continue
-        top = float(p.max()) if len(p) else 0.0
-        side = none if c is None else located
-        side[0].append(top)
-        side[1].append(_correct(ev, c))
-    # a likelier best candidate makes "here" likelier right and "nowhere" likelier wrong
-    return {"located": _isotonic(*located, increasing=True), "none": _isotonic(*none, increasing=False)}
+    nowhere: tuple[list[float], list[bool]] = ([], [])
+    for n, i in enumerate(decidable):
+        if odds[n, 0] > odds[n, 1]:
+            choices[i] = int(best[n])
+            located[0].append(float(odds[n, 0]))
+            located[1].append(bool(y_located[n]))
+        else:
+            nowhere[0].append(float(odds[n, 1]))
+            nowhere[1].append(bool(y_none[n]))
+    empty = [not data.events[i].gold for i in labelled if not len(data.events[i].rows)]
+    curves = {
+        # a dateline's candidate probability, for a sentence the decision placed nowhere
+        "candidate": _isotonic(x[:, 0].tolist(), [bool(v) for v in y_located], increasing=True),
+        "located": _isotonic(*located, increasing=True),
+        "none": _isotonic(*nowhere, increasing=True),
+        "no_candidates": round((sum(empty) + 1.0) / (len(empty) + 2.0), 6),
+    }
+    progress("fitting the final models")
+    xs, ys = data.matrix(chosen)
+    booster = fit(xs, ys)
+    right = sum(_correct(data.events[i], c) for i, c in choices.items())
+    spec = {
+        "format": MODEL_FORMAT,
+        "features": list(MODEL_FEATURES),
+        "categorical": list(CATEGORICAL),
+        "decision_features": list(DECISION_FEATURES),
+        "projection": data.projection.to_json(),
+        "calibration": curves,
+        "training": {
+            "documents": len({data.events[i].doc for i in chosen}),
+            "events_found": len(chosen),
+            "events_labelled": len(labelled),
+            "rows": len(ys),
+            "positives": int(ys.sum()),
+            "params": PARAMS,
+            "rounds": ROUNDS,
+            "decision_params": DECISION_PARAMS,
+            "decision_rounds": DECISION_ROUNDS,
+            "cv_linked_accuracy": round(right / max(1, len(labelled)), 4),
+        },
+        "lightgbm": booster.model_to_string(),
+        "decision": {
+            "located": fit_decision(x, y_located).model_to_string(),
+            "none": fit_decision(x, y_none).model_to_string(),
+        },
+    }
+    return Fitted(spec, choices)
 
 
-def scorer_predictions(data: Dataset, probs: Sequence[np.ndarray], threshold: float) -> list[dict[str, Any]]:
-    """The scorer's PRED lines for every training document, from the given probabilities."""
+def scorer_predictions(data: Dataset, choices: dict[int, int | None]) -> list[dict[str, Any]]:
+    """The scorer's PRED lines for every training document; events without a choice get no location."""
     preds: list[dict[str, Any]] = [{"id": d["id"], "toponyms": [], "events": []} for d in data.docs]
-    for ev, c in zip(data.events, _decisions(data.events, probs, threshold), strict=True):
+    for i, ev in enumerate(data.events):
+        c = choices.get(i)
         loc = ev.candidates[c] if c is not None else (None, None)
         for t in ev.triggers:
             preds[ev.doc]["events"].append(
@@ -317,40 +396,9 @@ def scorer_predictions(data: Dataset, probs: Sequence[np.ndarray], threshold: fl
     return preds
 
 
-def train(
-    data: Dataset, progress: Callable[[str], None] = lambda _: None
-) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """The model file's content, and the out-of-fold probabilities it was calibrated on."""
-    progress(f"cross-validating ({FOLDS} folds)")
-    oof = out_of_fold(data)
-    threshold = choose_threshold(data.events, oof)
-    curves = calibrate(data.events, oof, threshold)
-    progress("fitting the final model")
-    x, y = data.matrix(lambda e: True)
-    booster = fit(x, y)
-    labelled = [(e, p) for e, p in zip(data.events, oof, strict=True) if e.gold is not None]
-    choices = _decisions([e for e, _ in labelled], [p for _, p in labelled], threshold)
-    acc = sum(_correct(e, c) for (e, _), c in zip(labelled, choices, strict=True)) / max(1, len(labelled))
-    spec = {
-        "format": MODEL_FORMAT,
-        "features": list(MODEL_FEATURES),
-        "categorical": list(CATEGORICAL),
-        "projection": data.projection.to_json(),
-        "threshold": threshold,
-        "calibration": curves,
-        "training": {
-            "documents": len(data.docs),
-            "events_found": len(data.events),
-            "events_labelled": len(labelled),
-            "rows": len(y),
-            "positives": int(y.sum()),
-            "params": PARAMS,
-            "rounds": ROUNDS,
-            "cv_linked_accuracy": round(acc, 4),
-        },
-        "lightgbm": booster.model_to_string(),
-    }
-    return spec, oof
+def train(data: Dataset, progress: Callable[[str], None] = lambda _: None) -> Fitted:
+    """The model file's content, fitted on every event, with the out-of-fold choices it was calibrated on."""
+    return fit_linker(data, range(len(data.events)), progress)
 
 
 def is_model_file(path: Path) -> bool:
@@ -376,13 +424,22 @@ def write_model(spec: dict[str, Any], out: Path, *, force: bool = False) -> Path
 def cross_validated(
     docs: Sequence[dict[str, Any]], gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, Any]:
-    """The corpus scorer's metrics for out-of-fold linking of the labelled documents.
+    """The corpus scorer's metrics, each fold linked by a linker fitted on the others as ``train`` fits.
 
     Every event is scored, the ones geomap does not find or pairs by sentence too;
     the events of left-out label sources are scored as labelled.
     """
     progress(f"parsing {len(docs)} labelled sentences")
     data = build_dataset(docs, gazetteer)
-    progress(f"cross-validating ({FOLDS} folds)")
-    oof = out_of_fold(data)
-    return score(list(docs), scorer_predictions(data, oof, choose_threshold(data.events, oof)))
+    folds = [data.fold(i) for i in range(len(data.events))]
+    choices: dict[int, int | None] = {}
+    for k in range(FOLDS):
+        progress(f"fold {k + 1} of {FOLDS}")
+        linker = EventLinker(fit_linker(data, [i for i, f in enumerate(folds) if f != k]).spec)
+        test = [i for i, f in enumerate(folds) if f == k]
+        rows = [data.events[i].rows for i in test]
+        stacked = np.concatenate(rows) if rows else np.zeros((0, linker.width))
+        picks = linker.choices([len(r) for r in rows], stacked, linker.probabilities(stacked))
+        for i, (pick, _) in zip(test, picks, strict=True):
+            choices[i] = None if data.events[i].unknown else pick
+    return score(list(docs), scorer_predictions(data, choices))
