@@ -35,6 +35,11 @@ def test_a_file_that_is_not_a_model_is_refused_with_a_message(tmp_path):
     bad.write_text('{"format": "geomap-event-linker/2", "features": []}', encoding="utf-8")
     with pytest.raises(InputError, match=r"older format.*geomap train"):
         EventLinker.load(bad)
+    spec = json.loads(resources.files("geomap").joinpath(MODEL_PATH).read_text(encoding="utf-8"))
+    del spec["decision"]
+    bad.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(InputError, match="incomplete or damaged"):
+        EventLinker.load(bad)
     bad.write_text("\x80 not json", encoding="latin-1")
     with pytest.raises(InputError, match="cannot read the event-linker model"):
         EventLinker.load(bad)

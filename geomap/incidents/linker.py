@@ -89,21 +89,26 @@ class EventLinker:
             if isinstance(fmt, str) and fmt.startswith(MODEL_FAMILY):
                 raise InputError(f"the event-linker model is of an older format ({fmt}): run `geomap train`")
             raise InputError(f"not a geomap event-linker model (format {fmt!r})")
-        if tuple(spec["features"]) != MODEL_FEATURES:
+        if tuple(spec.get("features") or ()) != MODEL_FEATURES:
             raise InputError("the event-linker model was trained on other features: run `geomap train`")
         self.spec = spec
-        self.projection = PairProjection.from_json(spec["projection"])
+        try:
+            self.projection = PairProjection.from_json(spec["projection"])
+            self._booster = lightgbm.Booster(model_str=spec["lightgbm"])
+            self._located = lightgbm.Booster(model_str=spec["decision"]["located"])
+            self._none = lightgbm.Booster(model_str=spec["decision"]["none"])
+            curves = spec["calibration"]
+            self._candidate_curve = _curve(curves["candidate"])
+            self._located_curve = _curve(curves["located"])
+            self._none_curve = _curve(curves["none"])
+            #: How often "no place" is right for an event whose sentence names no candidate at all.
+            self._no_candidates = float(curves["no_candidates"])
+        except (KeyError, TypeError, ValueError, lightgbm.basic.LightGBMError) as exc:
+            raise InputError(
+                f"the event-linker model file is incomplete or damaged ({exc!r}): run `geomap train`"
+            ) from exc
         #: How many columns a feature row has: the named features and the two raw token vectors.
         self.width = len(FEATURES) + self.projection.width
-        self._booster = lightgbm.Booster(model_str=spec["lightgbm"])
-        self._located = lightgbm.Booster(model_str=spec["decision"]["located"])
-        self._none = lightgbm.Booster(model_str=spec["decision"]["none"])
-        curves = spec["calibration"]
-        self._candidate_curve = _curve(curves["candidate"])
-        self._located_curve = _curve(curves["located"])
-        self._none_curve = _curve(curves["none"])
-        #: How often "no place" is right for an event whose sentence names no candidate at all.
-        self._no_candidates = float(curves["no_candidates"])
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventLinker:
@@ -155,17 +160,18 @@ class EventLinker:
         """
         best, decision = decision_rows(rows, probs, sizes)
         located, nowhere = self.odds(decision)
+        here = located > nowhere
+        confidence = np.where(
+            here, np.interp(located, *self._located_curve), np.interp(nowhere, *self._none_curve)
+        )
+        decided = iter(zip(best.tolist(), here.tolist(), confidence.tolist(), strict=True))
         out: list[tuple[int | None, float]] = []
-        k = 0
         for size in sizes:
             if size == 0:
                 out.append((None, self._no_candidates))
-                continue
-            if located[k] > nowhere[k]:
-                out.append((int(best[k]), float(np.interp(located[k], *self._located_curve))))
             else:
-                out.append((None, float(np.interp(nowhere[k], *self._none_curve))))
-            k += 1
+                pick, placed, conf = next(decided)
+                out.append((pick if placed else None, conf))
         return out
 
     def decide(
