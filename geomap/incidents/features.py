@@ -183,6 +183,8 @@ class SentenceFeatures:
         tensor = arrays.tensor
         named, width = len(FEATURES), tensor.shape[1]
         self.width = named + 2 * width
+        #: Where a row's trigger vector starts, after the named features and the candidate's vector.
+        self.trigger_column = named + width
         static = np.zeros((len(self.cands), self.width))
         for k, (m, sp) in enumerate(self.cands):
             static[k, named : named + width] = tensor[sp.start : sp.end].mean(axis=0)
@@ -260,5 +262,5 @@ class SentenceFeatures:
         out[:, _COL["event_index"]] = index
         out[:, _COL["merged_triggers"]] = len(ev.tokens)
         out[:, _COL["trigger_word"]] = _code(VERB_FORM_TO_BASE.get(trig.lower_, trig.lower_), _TRIGGER_WORDS)
-        out[:, len(FEATURES) + self.arrays.tensor.shape[1] :] = self.arrays.tensor[t]
+        out[:, self.trigger_column :] = self.arrays.tensor[t]
         return usable, out

@@ -52,6 +52,7 @@ __all__ = [
     "Decision",
     "EventLinker",
     "decision_rows",
+    "placed",
 ]
 
 MODEL_FAMILY = "geomap-event-linker/"
@@ -160,7 +161,7 @@ class EventLinker:
         """
         best, decision = decision_rows(rows, probs, sizes)
         located, nowhere = self.odds(decision)
-        here = located > nowhere
+        here = placed(located, nowhere)
         confidence = np.where(
             here, np.interp(located, *self._located_curve), np.interp(nowhere, *self._none_curve)
         )
@@ -170,8 +171,8 @@ class EventLinker:
             if size == 0:
                 out.append((None, self._no_candidates))
             else:
-                pick, placed, conf = next(decided)
-                out.append((pick if placed else None, conf))
+                pick, there, conf = next(decided)
+                out.append((pick if there else None, conf))
         return out
 
     def decide(
@@ -193,6 +194,11 @@ def model_inputs(rows: np.ndarray, projection: PairProjection) -> np.ndarray:
     """Feature rows (FEATURES, then the raw vectors) as the model's columns (MODEL_FEATURES)."""
     n = len(FEATURES)
     return np.hstack((rows[:, :n], projection(rows[:, n:])))
+
+
+def placed(located: np.ndarray, nowhere: np.ndarray) -> np.ndarray:
+    """Which events get their best candidate: where that is likelier right than "no place" (ties: none)."""
+    return located > nowhere
 
 
 def decision_rows(rows: np.ndarray, probs: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -38,6 +38,7 @@ from geomap.incidents.linker import (
     EventLinker,
     decision_rows,
     model_inputs,
+    placed,
 )
 from geomap.incidents.vectors import AXES, PairProjection, Projection
 from geomap.inputs.article import Article
@@ -205,33 +206,32 @@ def build_dataset(
     return Dataset(list(docs), events, fit_projection(events))
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> Any:
-    """A LightGBM booster on candidate rows."""
+def _boost(x: np.ndarray, y: np.ndarray, names: Sequence[str], params: dict[str, Any], rounds: int) -> Any:
+    """A LightGBM booster on rows whose columns are ``names``, the CATEGORICAL ones coded."""
     import lightgbm
 
+    cats = [names.index(c) for c in CATEGORICAL]
+    train = lightgbm.Dataset(
+        x, y, feature_name=list(names), categorical_feature=cats, params={"verbosity": -1}
+    )
+    return lightgbm.train(params, train, num_boost_round=rounds)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> Any:
+    """A LightGBM booster on candidate rows."""
     if len(y) == 0 or y.min() == y.max():
         raise InputError(
             f"too little labelled data to train the linker: {len(y)} candidate rows, "
             f"{int(y.sum()) if len(y) else 0} of them the labelled place"
         )
-    cats = [FEATURES.index(c) for c in CATEGORICAL]
-    train = lightgbm.Dataset(
-        x, y, feature_name=list(MODEL_FEATURES), categorical_feature=cats, params={"verbosity": -1}
-    )
-    return lightgbm.train(PARAMS, train, num_boost_round=ROUNDS)
+    return _boost(x, y, MODEL_FEATURES, PARAMS, ROUNDS)
 
 
 def fit_decision(x: np.ndarray, y: np.ndarray) -> Any:
     """A LightGBM booster on decision rows (one per event)."""
-    import lightgbm
-
     if len(y) == 0 or y.min() == y.max():
         raise InputError(f"too little labelled data to train the linker: {len(y)} events with a candidate")
-    cats = [DECISION_FEATURES.index(c) for c in CATEGORICAL]
-    train = lightgbm.Dataset(
-        x, y, feature_name=list(DECISION_FEATURES), categorical_feature=cats, params={"verbosity": -1}
-    )
-    return lightgbm.train(DECISION_PARAMS, train, num_boost_round=DECISION_ROUNDS)
+    return _boost(x, y, DECISION_FEATURES, DECISION_PARAMS, DECISION_ROUNDS)
 
 
 def _correct(ev: EventRows, choice: int | None) -> bool:
@@ -274,7 +274,7 @@ def _isotonic(scores: list[float], correct: list[bool], *, increasing: bool) -> 
     starts = np.concatenate(([0], ends))
     stops = np.concatenate((ends - 1, [len(x) - 1]))
     sizes = stops - starts + 1
-    rates = (fitted[starts] * sizes + 1.0) / (sizes + 2.0)
+    rates = _laplace(fitted[starts] * sizes, sizes)
     # a small block can now sit out of order with a big neighbour: pool them again
     rates = isotonic_regression(rates, weights=sizes.astype(float), increasing=increasing).x
     fitted = np.repeat(rates, sizes)
@@ -283,6 +283,11 @@ def _isotonic(scores: list[float], correct: list[bool], *, increasing: bool) -> 
         "x": [round(float(v), 6) for v in x[keep]],
         "y": [round(float(v), 6) for v in fitted[keep]],
     }
+
+
+def _laplace(right: np.ndarray | float, n: np.ndarray | float) -> np.ndarray | float:
+    """Laplace's rule of succession, (right + 1) / (n + 2): no count of rights says "certain"."""
+    return (right + 1.0) / (n + 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,24 +328,16 @@ def fit_linker(
         inside, outside = folds != k, folds == k
         odds[outside, 0] = _predict(fit_decision(x[inside], y_located[inside]), x[outside])
         odds[outside, 1] = _predict(fit_decision(x[inside], y_none[inside]), x[outside])
+    here = placed(odds[:, 0], odds[:, 1])
     choices: dict[int, int | None] = dict.fromkeys(labelled)
-    located: tuple[list[float], list[bool]] = ([], [])
-    nowhere: tuple[list[float], list[bool]] = ([], [])
-    for n, i in enumerate(decidable):
-        if odds[n, 0] > odds[n, 1]:
-            choices[i] = int(best[n])
-            located[0].append(float(odds[n, 0]))
-            located[1].append(bool(y_located[n]))
-        else:
-            nowhere[0].append(float(odds[n, 1]))
-            nowhere[1].append(bool(y_none[n]))
+    choices.update((i, int(b)) for i, b, h in zip(decidable, best, here, strict=True) if h)
     empty = [not data.events[i].gold for i in labelled if not len(data.events[i].rows)]
     curves = {
         # a dateline's candidate probability, for a sentence the decision placed nowhere
         "candidate": _isotonic(x[:, 0].tolist(), [bool(v) for v in y_located], increasing=True),
-        "located": _isotonic(*located, increasing=True),
-        "none": _isotonic(*nowhere, increasing=True),
-        "no_candidates": round((sum(empty) + 1.0) / (len(empty) + 2.0), 6),
+        "located": _isotonic(odds[here, 0].tolist(), (y_located[here] == 1).tolist(), increasing=True),
+        "none": _isotonic(odds[~here, 1].tolist(), (y_none[~here] == 1).tolist(), increasing=True),
+        "no_candidates": round(float(_laplace(sum(empty), len(empty))), 6),
     }
     progress("fitting the final models")
     xs, ys = data.matrix(chosen)
