@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.resolution.gazetteer import Gazetteer
 
 #: Words that are a region's whole name somewhere ("Centre" in France, "West" in Cameroon)
@@ -47,13 +47,13 @@ class NameChecks:
     def could_be_named(self, name: str) -> bool:
         """False for a word alone that only a region far away bears ("Centre", "West"), and for
         a mixed-case acronym that is no place's own name ("MoD" for Maud)."""
-        key = normalize_name(name)
+        key = name_key(name)
         if key in _GENERIC_WORDS:
             return False
         acronym = 2 <= len(name) <= 5 and sum(c.isupper() for c in name) >= 2
         if acronym and "." not in name and not name.isupper():
             best = self.gazetteer.search(name, limit=1)
-            return not best or normalize_name(best[0].place.name) == key
+            return not best or name_key(best[0].place.name) == key
         return True
 
     def named_here(self, text: str, start: int, end: int) -> bool:
@@ -73,7 +73,7 @@ class NameChecks:
         place = best[0].place
         if place.feature_type not in ("city", "admin1", "admin2"):
             return True
-        own, name = (_ARTICLE_PREFIX.sub("", normalize_name(n)) for n in (place.name, text[start:end]))
+        own, name = (_ARTICLE_PREFIX.sub("", name_key(n)) for n in (place.name, text[start:end]))
         # "Raqqa" for Ar Raqqah, "Hama" for Ḩamāh: the same name in another spelling
         return own == name or (len(name) >= 4 and SequenceMatcher(None, own, name).ratio() >= SPELLING_RATIO)
 

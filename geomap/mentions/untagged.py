@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import TYPE_CHECKING
 
+import numpy
 from spacy.attrs import ENT_TYPE, IDX, POS
 from spacy.symbols import NOUN, PROPN
 
@@ -31,26 +31,37 @@ class UntaggedNames:
         text = doc_text(doc)
         out: list[FoundName] = []
         # Read from arrays: this looks at every token, and a Token object costs more than the test.
-        rows = doc.to_array([POS, ENT_TYPE, IDX]).tolist()
-        # The small tagger calls a sentence-opening "Rafah" a common noun.
-        named = [pos in (PROPN, NOUN) and not ent and text[idx].isupper() for pos, ent, idx in rows]
-        first = 0
-        for is_name, group in itertools.groupby(named):
-            after = first + sum(1 for _ in group)
-            if is_name:
-                last = doc[after - 1]
-                start, end = rows[first][2], last.idx + len(last.text)
-                name = text[start:end]
-                # A proper noun is a name already: a town of some 30,000 people will do.
-                # A capitalised common noun ("Reading") must be a large place.
-                proper = all(row[0] == PROPN for row in rows[first:after])
-                here = self.checks.named_here(text, start, end)
-                if here and (self.checks.strong(name) if proper else self.checks.well_known(name)):
-                    out.append((start, end, "GAZ"))
-            first = after
+        array = doc.to_array([POS, ENT_TYPE, IDX])
+        pos = array[:, 0]
+        # Nouns outside any entity, then (in Python, for those few) the capital: the small
+        # tagger calls a sentence-opening "Rafah" a common noun.
+        nouns = numpy.flatnonzero(((pos == PROPN) | (pos == NOUN)) & (array[:, 1] == 0))
+        starts = array[nouns, 2].tolist()
+        named = [i for i, idx in zip(nouns.tolist(), starts, strict=True) if text[idx].isupper()]
+        for first, after in _runs(named):
+            last = doc[after - 1]
+            start, end = int(array[first, 2]), last.idx + len(last.text)
+            name = text[start:end]
+            # A proper noun is a name already: a town of some 30,000 people will do.
+            # A capitalised common noun ("Reading") must be a large place.
+            proper = bool((pos[first:after] == PROPN).all())
+            here = self.checks.named_here(text, start, end)
+            if here and (self.checks.strong(name) if proper else self.checks.well_known(name)):
+                out.append((start, end, "GAZ"))
         for match in _HYPHENATED.finditer(doc_text(doc)):
             start, end = match.span()
             span = doc.char_span(start, end)
             if span is not None and not any(t.ent_type_ for t in span) and self.checks.strong(match.group()):
                 out.append((start, end, "GAZ"))
         return out
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive token indices, as (first, after-last) pairs: [3, 4, 7] → [(3, 5), (7, 8)]."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from geomap.mentions.finder import RawMention
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.place import Match, Place
 from geomap.resolution.gazetteer import Gazetteer
 
@@ -84,7 +84,7 @@ def mention_options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list
                 match
                 for match in gazetteer.search(stem, limit=CANDIDATES)
                 if match.place.feature_type not in _POINT_FEATURES
-                and normalize_name(match.place.name) == normalize_name(stem)
+                and name_key(match.place.name) == name_key(stem)
                 and (match.place.feature_type != "city" or match.score >= STRONG_STEM_SCORE)
             ]
     return found
@@ -92,7 +92,7 @@ def mention_options(m: RawMention, gazetteer: Gazetteer, text: str = "") -> list
 
 def is_region_named(place: Place, name: str) -> bool:
     """Whether ``place`` is a country or state and ``name`` its own name ("Mexico", "Kansas")."""
-    return place.feature_type in ("country", "admin1") and normalize_name(place.name) == normalize_name(name)
+    return place.feature_type in ("country", "admin1") and name_key(place.name) == name_key(name)
 
 
 def confidence(scored: list[tuple[float, Match]]) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from geomap.mentions.finder import RawMention
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.place import Match
 
 NEAR_KM = 300.0
@@ -23,7 +23,7 @@ def coherence(
     """
     import numpy as np
 
-    keys = [normalize_name(m.text) for m in mentions]
+    keys = [name_key(m.text) for m in mentions]
     names: dict[str, int] = {}
     for i, m in enumerate(mentions):
         if firsts[i] and m.label != "DEMONYM":

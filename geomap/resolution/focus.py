@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from gazetteer.sources import CAPITAL_BOOST, city_prior
 from geomap.mentions.finder import RawMention
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.place import Match, Place
 from geomap.resolution.candidates import confidence, is_region_named
 from geomap.resolution.containment import region_of
@@ -71,7 +71,7 @@ def focus_bonus(
     country's or state's own name) get no bonus for towns.
     """
     firsts_top = [f[0][1].place if f else None for f in first_readings]
-    keys = [normalize_name(m.text) for m in mentions]  # the bonus asks for each candidate
+    keys = [name_key(m.text) for m in mentions]  # the bonus asks for each candidate
     votes: dict[str, list[tuple[str | None, tuple[str, str] | None, float]]] = {}
     for i, m in enumerate(mentions):
         if not firsts[i] or m.label == "DEMONYM":

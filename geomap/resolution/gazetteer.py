@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import GazetteerError
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.place import Match, Place
 
 DEFAULT_LIMIT = 25
@@ -176,7 +176,7 @@ class Gazetteer:
                 self._cache.move_to_end(name)
                 return list(result[:limit])
         fetch = max(limit, DEFAULT_LIMIT)
-        key = normalize_name(name)
+        key = name_key(name)
         result = ()
         if key:
             rows = self._query(
@@ -217,7 +217,7 @@ class Gazetteer:
         if word in self._demonyms:  # mention finding asks about the same few words again and again
             self._demonyms.move_to_end(word)
             return self._demonyms[word]
-        key = normalize_name(word)
+        key = name_key(word)
         place = None
         if key:
             rows = self._query(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from geomap.mentions.finder import RawMention
-from geomap.normalize import normalize_name
+from geomap.name_keys import name_key
 from geomap.place import Match, Place
 from geomap.resolution.candidates import COUNTY, confidence, is_region_named, mention_options
 from geomap.resolution.coherence import coherence
@@ -53,7 +53,7 @@ class _NameKeys(dict[str, str]):
     """The lookup key of each name asked for, worked out once: a name's candidates recur with each mention."""
 
     def __missing__(self, name: str) -> str:
-        key = self[name] = normalize_name(name)
+        key = self[name] = name_key(name)
         return key
 
 
@@ -78,7 +78,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
         if not opts:
             continue
         top = opts[0].place
-        codes, admins = context.setdefault(normalize_name(m.text), (set(), []))
+        codes, admins = context.setdefault(name_key(m.text), (set(), []))
         if m.label == "DEMONYM" or top.feature_type in ("country", "territory"):
             codes.update(top.country_codes[:1])
         elif top.feature_type == "admin1" and top.country_code:
@@ -88,7 +88,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     # A county's namesake town stands in for the county (Orange County → Orange) only where
     # the article says which state: "Anderson County" alone could be in any of five.
     county = [
-        bool(COUNTY.search(m.text)) and normalize_name(m.text) != normalize_name(opts[0].place.name)
+        bool(COUNTY.search(m.text)) and name_key(m.text) != name_key(opts[0].place.name)
         if opts
         else False
         for m, opts in zip(mentions, options, strict=True)
@@ -161,7 +161,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     readings: dict[str, Resolution] = {}
     out: list[Resolution] = [Resolution(None, 0.0, ())] * len(mentions)
     for i in sorted(range(len(mentions)), key=lambda i: (not containers.get(i), i)):
-        key = normalize_name(mentions[i].text)
+        key = name_key(mentions[i].text)
         if key in readings and i not in containers:
             out[i] = readings[key]
             continue

@@ -14,6 +14,8 @@ from geomap.resolution.gazetteer import Gazetteer
 _STATE_AFTER = re.compile(r"\s+state\b(?!\s+(?:of|department|university|police|media|television|tv|news)\b)")
 #: "eastern Washington", "in northern Georgia": a lower-case compass adjective names part of a region.
 _PART_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")
+#: Longer than the longest word _PART_BEFORE matches ("centralern-western").
+_PART_REACH = 24
 #: Features that hold towns: "in northern Sinai", "Tripoli, Lebanon", "Aden's Crater".
 _CONTAINER_TYPES = frozenset(
     "country admin1 admin2 territory region peninsula island archipelago desert valley plain range".split()
@@ -102,4 +104,11 @@ def list_kinds(
 
 def region_worded(m: RawMention, text: str) -> bool:
     """Whether the words around a name say it is a region: "Washington state", "eastern Washington"."""
-    return bool(_STATE_AFTER.match(text, m.end) or _PART_BEFORE.search(text, 0, m.start))
+    if _STATE_AFTER.match(text, m.end):
+        return True
+    # The compass word ends where the white space before the name starts, and is at most
+    # _PART_REACH characters long: search there, not the whole text before every name.
+    gap = m.start
+    while gap > 0 and text[gap - 1].isspace():  # str.isspace is what a regex's \s matches
+        gap -= 1
+    return bool(_PART_BEFORE.search(text, max(0, gap - _PART_REACH), m.start))
