@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-import numpy
 from spacy.attrs import LOWER
 
 from geomap.nlp.docs import doc_text
@@ -80,8 +79,9 @@ def whole_words(doc: Doc, ids: frozenset[int]) -> list[Token]:
     """
     text = doc_text(doc)
     out: list[Token] = []
-    wanted = numpy.fromiter(ids, dtype="uint64", count=len(ids))
-    for i in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), wanted)).tolist():
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+        if lower not in ids:
+            continue
         tok = doc[i]
         start, end = tok.idx, tok.idx + len(tok.text)
         before = text[start - 1] if start > 0 else " "
