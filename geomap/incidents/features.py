@@ -99,6 +99,14 @@ CATEGORICAL: tuple[str, ...] = (
 
 
 _COL = {name: k for k, name in enumerate(FEATURES)}
+#: The columns SentenceFeatures fills once per candidate, in the order it lists them.
+_STATIC_COLUMNS = [
+    _COL[name]
+    for name in (
+        "specificity label feature_type known resolution_confidence dep head_dep prep head_class ent "
+        "all_caps sentence_position after_comma"
+    ).split()
+]
 
 
 def _code(value: str, vocabulary: Sequence[str]) -> int:
@@ -176,9 +184,10 @@ class SentenceFeatures:
         self.sent = sent
         self.cands = list(cands)
         self.named = [any(ch.isupper() for ch in m.text) for m, _ in self.cands]
-        self.roots = np.array([sp.root.i for _, sp in self.cands], dtype="int64")
+        roots = [sp.root for _, sp in self.cands]  # Span.root walks the span: read once
+        self.roots = np.array([root.i for root in roots], dtype="int64")
         self.owners: list[int] = []
-        self.ups = [arrays.climb(int(r)) for r in self.roots]
+        self.ups = [arrays.climb(root.i) for root in roots]
         doc = sent.doc
         tensor = arrays.tensor
         named, width = len(FEATURES), tensor.shape[1]
@@ -186,27 +195,39 @@ class SentenceFeatures:
         #: Where a row's trigger vector starts, after the named features and the candidate's vector.
         self.trigger_column = named + width
         static = np.zeros((len(self.cands), self.width))
-        for k, (m, sp) in enumerate(self.cands):
-            static[k, named : named + width] = tensor[sp.start : sp.end].mean(axis=0)
-            root = sp.root
+        values = []
+        single: list[int] = []  # the candidates of one token, whose vector is that token's
+        for k, ((m, sp), root) in enumerate(zip(self.cands, roots, strict=True)):
+            if len(sp) == 1:
+                single.append(k)
+            else:
+                static[k, named : named + width] = tensor[sp.start : sp.end].mean(axis=0)
             head = root.head
             prep = head.lower_ if root.dep_ == "pobj" else ""
             owner = head.head if root.dep_ == "pobj" else head
             self.owners.append(owner.i)
             place = m.place
-            static[k, _COL["specificity"]] = place_specificity(place, root)
-            static[k, _COL["label"]] = _code(m.label, _LABELS)
-            static[k, _COL["feature_type"]] = _code(place.feature_type, _FEATURE_TYPES) if place else 0
-            static[k, _COL["known"]] = place is not None
-            static[k, _COL["resolution_confidence"]] = m.confidence
-            static[k, _COL["dep"]] = _code(root.dep_, _DEPS)
-            static[k, _COL["head_dep"]] = _code(head.dep_, _DEPS)
-            static[k, _COL["prep"]] = _code(prep, _PREPS)
-            static[k, _COL["head_class"]] = _head_class(owner.lower_)
-            static[k, _COL["ent"]] = _code(root.ent_type_, _ENTS)
-            static[k, _COL["all_caps"]] = m.text.isupper()
-            static[k, _COL["sentence_position"]] = (root.i - sent.start) / max(1, len(sent))
-            static[k, _COL["after_comma"]] = sp.start > sent.start and doc[sp.start - 1].text == ","
+            values.append(
+                (
+                    place_specificity(place, root),
+                    _code(m.label, _LABELS),
+                    _code(place.feature_type, _FEATURE_TYPES) if place else 0,
+                    place is not None,
+                    m.confidence,
+                    _code(root.dep_, _DEPS),
+                    _code(head.dep_, _DEPS),
+                    _code(prep, _PREPS),
+                    _head_class(owner.lower_),
+                    _code(root.ent_type_, _ENTS),
+                    m.text.isupper(),
+                    (root.i - sent.start) / max(1, len(sent)),
+                    sp.start > sent.start and doc[sp.start - 1].text == ",",
+                )
+            )
+        if values:
+            static[:, _STATIC_COLUMNS] = values
+        if single:
+            static[single, named : named + width] = tensor[[self.cands[k][1].start for k in single]]
         static[:, _COL["unknown_location"]] = unknown
         self.static = static
 

@@ -107,17 +107,38 @@ class TagToPos:
                     for word in words:
                         self.by_word[strings.add(word), strings.add(tag)] = POS_IDS[pos]
         self.space = POS_IDS["SPACE"]
+        # The same tables as sorted arrays, so that a doc is looked up in a few array operations.
+        tags = sorted(self.by_tag)
+        self._tags = numpy.array(tags, dtype="uint64")
+        self._tag_pos = numpy.array([self.by_tag[t] for t in tags], dtype="uint64")
+        self._words = numpy.array(sorted({word for word, _ in self.by_word}), dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        by_tag, by_word, space = self.by_tag, self.by_word, self.space
-        pos = [
-            space if is_space else by_word.get((lower, tag)) or by_tag.get(tag, 0)
-            for tag, lower, is_space in doc.to_array([TAG, LOWER, IS_SPACE]).tolist()
-        ]
-        _from_array(doc, [POS], numpy.asarray(pos, dtype="uint64"))
+        array = doc.to_array([TAG, LOWER, IS_SPACE])
+        tags = array[:, 0]
+        pos = _lookup(self._tags, self._tag_pos, tags)
+        # A rule for a word and its tag wins over the tag's own; the few words with such rules, in Python.
+        for i in numpy.flatnonzero(_lookup(self._words, self._words, array[:, 1])).tolist():
+            by_word = self.by_word.get((int(array[i, 1]), int(tags[i])))
+            if by_word:
+                pos[i] = by_word
+        pos[array[:, 2] != 0] = self.space
+        _from_array(doc, [POS], pos)
         return doc
+
+
+def _lookup(keys: numpy.ndarray, values: numpy.ndarray, wanted: numpy.ndarray) -> numpy.ndarray:
+    """``values[k]`` where ``keys[k]`` is each of ``wanted``, else 0; ``keys`` sorted (a dict, as arrays).
+
+    ``numpy.isin`` and a dict read per token both cost more than the search on a doc's few hundred tokens.
+    """
+    if not len(keys):
+        return numpy.zeros(len(wanted), dtype=values.dtype)
+    at = numpy.searchsorted(keys, wanted)
+    at[at == len(keys)] = 0
+    return numpy.where(keys[at] == wanted, values[at], 0).astype(values.dtype, copy=False)
 
 
 class BracketSentences:
