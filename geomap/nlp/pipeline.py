@@ -108,9 +108,9 @@ class TagToPos:
                         self.by_word[strings.add(word), strings.add(tag)] = POS_IDS[pos]
         self.space = POS_IDS["SPACE"]
         # The same tables as sorted arrays, so that a doc is looked up in a few array operations.
-        tags = sorted(self.by_tag)
-        self._tags = numpy.array(tags, dtype="uint64")
-        self._tag_pos = numpy.array([self.by_tag[t] for t in tags], dtype="uint64")
+        tag_ids = sorted(self.by_tag)
+        self._tags = numpy.array(tag_ids, dtype="uint64")
+        self._tag_pos = numpy.array([self.by_tag[t] for t in tag_ids], dtype="uint64")
         self._words = numpy.array(sorted({word for word, _ in self.by_word}), dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
