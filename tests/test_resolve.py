@@ -1,5 +1,10 @@
 """Resolution with the whole article as context."""
 
+import pytest
+
+from geomap.mentions.finder import RawMention
+from geomap.resolution.text import region_worded
+
 
 def place_of(parsed, text):
     return next(m.place for m in parsed.mentions if m.text == text)
@@ -172,3 +177,20 @@ def test_a_city_holds_what_the_text_gives_it(geoparser):
 def test_a_province_word_picks_the_province(geoparser):
     parsed = geoparser.parse("Pakistan carried out airstrikes in Afghanistan's Khost province on Sunday.")
     assert place_of(parsed, "Khost province").feature_type == "admin1"
+
+
+@pytest.mark.parametrize(
+    ("before", "worded"),
+    [
+        ("Crews were sent to south-eastern ", True),
+        ("A long report. " * 200 + "Rain fell on central\n  ", True),  # the cue after a long text
+        ("Northern " + "x" * 40 + " ", False),  # the compass word is not the one before the name
+        ("In the southern part of ", False),
+        ("They went to northeastern", False),  # no space: "northeasternWashington" is one word
+    ],
+)
+def test_a_compass_word_right_before_a_name_makes_it_a_region(before, worded):
+    text = before + "Washington is wet."
+    start = len(before)
+    mention = RawMention(start, start + len("Washington"), "Washington", "GPE", 0)
+    assert region_worded(mention, text) is worded
