@@ -97,8 +97,8 @@ class MentionFinder:
 
 def _mention(doc: Doc, start: int, end: int, label: str) -> RawMention:
     span = doc.char_span(start, end, alignment_mode="expand")
-    sentence = span.sent if span is not None else None
-    index = _sentence_index(doc, sentence.start if sentence is not None else 0)
+    # The sentence holding the name's first token (Span.sent would scan the whole doc for each name).
+    index = _sentence_index(doc, span.start if span is not None else 0)
     surface = doc_text(doc)[start:end]
     # The model's entities often include a leading "the": the name starts after it.
     if surface.lower().startswith("the ") and len(surface) > 4:
