@@ -24,7 +24,6 @@ def named_capitals(
     mentions: Sequence[RawMention],
     firsts: list[list[tuple[float, Match]]],
     context: dict[str, tuple[set[str], list[Place]]],
-    keys: dict[str, str],
 ) -> set[int]:
     """Mentions whose best reading is the capital, by name, of a country the article names elsewhere.
 
@@ -35,8 +34,8 @@ def named_capitals(
     out = set()
     for i, m in enumerate(mentions):
         top = firsts[i][0][1].place if firsts[i] else None
-        own = keys[m.text]
-        if top is None or top.feature_type != "city" or keys[top.name] != own:
+        own = name_key(m.text)
+        if top is None or top.feature_type != "city" or name_key(top.name) != own:
             continue
         if not is_capital(top):
             continue

@@ -49,17 +49,8 @@ class Resolution:
     alternatives: tuple[Place, ...]
 
 
-class _NameKeys(dict[str, str]):
-    """The lookup key of each name asked for, worked out once: a name's candidates recur with each mention."""
-
-    def __missing__(self, name: str) -> str:
-        key = self[name] = name_key(name)
-        return key
-
-
 def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = "") -> list[Resolution]:
     """One :class:`Resolution` per mention, in order."""
-    keys = _NameKeys()
     options = [mention_options(m, gazetteer, text) for m in mentions]
     containers = stated_containers(text, mentions, gazetteer) if text else {}
     # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
@@ -88,9 +79,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     # A county's namesake town stands in for the county (Orange County → Orange) only where
     # the article says which state: "Anderson County" alone could be in any of five.
     county = [
-        bool(COUNTY.search(m.text)) and name_key(m.text) != name_key(opts[0].place.name)
-        if opts
-        else False
+        bool(COUNTY.search(m.text)) and name_key(m.text) != name_key(opts[0].place.name) if opts else False
         for m, opts in zip(mentions, options, strict=True)
     ]
 
@@ -99,10 +88,10 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     held_by_town = [any(c.feature_type == "city" for c in containers.get(i, ())) for i in range(len(options))]
 
     def first_pass(i: int) -> list[tuple[float, Match]]:
-        own = keys[mentions[i].text]
+        own = name_key(mentions[i].text)
         # A town found only by a former or foreign name ("Berea" for Aleppo) yields to a place
         # that bears the name itself.
-        bears = [keys[m.place.name] == own for m in options[i]]
+        bears = [name_key(m.place.name) == own for m in options[i]]
         named = any(bears)
         countries = {c for key, (codes, _) in context.items() if key != own for c in codes}
         admins = [a for key, (_, regions) in context.items() if key != own for a in regions]
@@ -134,7 +123,7 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
 
     firsts = [first_pass(i) for i in range(len(mentions))]
     support = coherence(mentions, firsts)
-    capitals = named_capitals(mentions, firsts, context, keys)
+    capitals = named_capitals(mentions, firsts, context)
 
     def rescored(focus: Callable[[int, Place], float]) -> list[list[tuple[float, Match]]]:
         out = []
