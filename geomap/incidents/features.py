@@ -143,7 +143,8 @@ def name_candidates(doc: Doc, mentions: Sequence[tuple[Mention, Span]]) -> list[
     return out
 
 
-_SEPARATORS = (",", ";", "--", "—")
+#: The ORTH ids of the words that separate clauses and list items: ",", ";", "--", "—".
+_SEPARATOR_IDS = np.array(sorted(string_ids((",", ";", "--", "—"))), dtype="uint64")
 
 
 class DocArrays:
@@ -156,10 +157,9 @@ class DocArrays:
         self.tensor: np.ndarray = doc.tensor if doc.tensor.size else np.zeros((n, 0), dtype="float32")
         #: Each token's head as an absolute index (spaCy stores offsets); a root is its own head.
         self.heads: list[int] = (np.arange(n, dtype="int64") + array[:, 0].astype("int64")).tolist()
-        separators = np.array(sorted(string_ids(_SEPARATORS)), dtype="uint64")  # their ORTH ids
         # verbs[i], separators[i]: how many of the tokens before i are verbs, separators
         self.verbs = np.concatenate(([0], np.cumsum(array[:, 1] == POS_IDS["VERB"])))
-        self.separators = np.concatenate(([0], np.cumsum(np.isin(array[:, 2], separators))))
+        self.separators = np.concatenate(([0], np.cumsum(np.isin(array[:, 2], _SEPARATOR_IDS))))
 
     def climb(self, i: int) -> list[int]:
         """Token ``i`` and its ancestors' indices, up to the root (``[tok, *tok.ancestors]``)."""

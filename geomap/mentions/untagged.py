@@ -48,7 +48,7 @@ class UntaggedNames:
             here = self.checks.named_here(text, start, end)
             if here and (self.checks.strong(name) if proper else self.checks.well_known(name)):
                 out.append((start, end, "GAZ"))
-        for match in _HYPHENATED.finditer(doc_text(doc)):
+        for match in _HYPHENATED.finditer(text):
             start, end = match.span()
             span = doc.char_span(start, end)
             if span is not None and not any(t.ent_type_ for t in span) and self.checks.strong(match.group()):
