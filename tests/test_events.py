@@ -55,6 +55,32 @@ def test_origin_of_a_person_is_not_the_location(geoparser):
     assert shot.location_name is None
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("A student from Lyon was stabbed outside a bar on Saturday.", "stabbed"),
+        ("A journalist from Beirut was shot dead near his home.", "shot"),
+        ("A man from Mosul was killed by a roadside bomb.", "killed"),
+        ("Two aid workers from Kenya were kidnapped by gunmen on Monday.", "kidnapped"),
+    ],
+)
+def test_a_name_that_only_says_where_someone_comes_from_is_never_the_place(geoparser, text, trigger):
+    found = by_trigger(incidents(geoparser, text), trigger)
+    assert found.location_name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "place"),
+    [
+        ("A teacher from Homs was killed in Aleppo on Monday.", "killed", "Aleppo"),
+        ("Russian troops withdrew from Kherson on Friday.", "withdrew", "Kherson"),
+    ],
+)
+def test_an_origin_leaves_the_place_to_the_rest_of_the_sentence(geoparser, text, trigger, place):
+    found = by_trigger(incidents(geoparser, text), trigger)
+    assert found.location_name == place
+
+
 def test_nationality_of_the_actor_is_not_the_location(geoparser):
     text = "Pakistani police arrested six suspects in Peshawar on Monday."
     arrest = by_trigger(incidents(geoparser, text), "arrested")

@@ -43,6 +43,7 @@ from geomap.incidents.location_rules import (
     REPORTER_NOUNS,
     dateline_end,
     first_edge_cost,
+    names_an_origin,
     place_specificity,
 )
 from geomap.mentions.names import string_ids
@@ -187,6 +188,9 @@ class SentenceFeatures:
         roots = [sp.root for _, sp in self.cands]  # Span.root walks the span: read once
         self.roots = np.array([root.i for root in roots], dtype="int64")
         self.owners: list[int] = []
+        #: The roots of the names in a "from" phrase on some word: perhaps an origin (names_an_origin).
+        self._from = [k for k, root in enumerate(roots) if root.dep_ == "pobj" and root.head.lower_ == "from"]
+        self._roots = roots
         self.ups = [arrays.climb(root.i) for root in roots]
         doc = sent.doc
         tensor = arrays.tensor
@@ -235,6 +239,10 @@ class SentenceFeatures:
         """The candidates this event can be placed at, and their rows (FEATURES, then the two vectors)."""
         triggers = {t.i for t in (*ev.tokens, *ev.support)}
         keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
+        if self._from:
+            # "a driver from Abidjan was shot": the training labels never place an event at an origin
+            origins = {k for k in self._from if names_an_origin(self._roots[k], triggers)}
+            keep = [k for k in keep if k not in origins]
         if not keep:
             return [], np.zeros((0, self.width))
         usable = [self.cands[k] for k in keep]

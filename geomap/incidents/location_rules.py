@@ -164,6 +164,22 @@ def _is_motion(tok: Token) -> bool:
     return base in ("march", "flee", "advance", "rally", "storm", "deploy", "invade", "patrol", "fire")
 
 
+def names_an_origin(root: Token, triggers: set[int]) -> bool:
+    """Whether a name only says where someone or something comes from: "a driver from Abidjan".
+
+    A "from" phrase on anything but a verb ("a driver from X", "flights from X", "two
+    kilometres away from X") names an origin or a reference point, not the place of the
+    event; one on a verb ("rockets fired from X") or on a trigger of leaving ("the
+    withdrawal from X") may be where it happened.
+    """
+    if root.dep_ != "pobj" or root.head.lower_ != "from":
+        return False
+    owner = root.head.head
+    if owner.i in triggers and _is_departure(owner):
+        return False
+    return owner.pos_ not in ("VERB", "AUX")
+
+
 def _is_departure(tok: Token) -> bool:
     """Verbs of leaving a place: their "from X" names where the event happened, not an origin."""
     return VERB_FORM_TO_BASE.get(tok.lower_) in ("withdraw", "flee", "evacuate", "displace")
