@@ -116,6 +116,27 @@ def test_no_sentence_starts_inside_a_short_bracket(geoparser):
     assert starts[1:] == ["(Reporting by the desk.)", "Police came."]
 
 
+def test_a_blank_line_ends_a_sentence_and_keeps_each_paragraphs_toll_to_its_event(geoparser):
+    text = (
+        "No one was hurt in the blast, the police said.\n\n"
+        "Shelling in Omdurman killed at least 12 people on Sunday, a medical group said."
+    )
+    starts = [s.text.strip() for s in sentences(geoparser.nlp(text))]
+    assert starts == [
+        "No one was hurt in the blast, the police said.",
+        "Shelling in Omdurman killed at least 12 people on Sunday, a medical group said.",
+    ]
+    parsed = geoparser.parse(text)
+    (shelling,) = [i for i in parsed.incidents if i.location_name == "Omdurman"]
+    assert shelling.fatalities == 12
+    assert all(i.fatalities is None for i in parsed.incidents if i is not shelling)
+
+
+def test_a_single_line_break_leaves_the_sentence_whole(geoparser):
+    text = "Shelling in the north of Omdurman\nkilled at least 12 people on Sunday."
+    assert len(list(sentences(geoparser.nlp(text)))) == 1
+
+
 # Written to meet each of the parse-reading part-of-speech rules: an expletive "there", "did" as
 # a main verb, auxiliaries, a subordinating "because", a pronoun "that", a "but" that is an adverb.
 RULE_SENTENCES = [

@@ -60,6 +60,7 @@ def load(model: str = MODEL, gazetteer: Gazetteer | None = None) -> Language:
         nlp.enable_pipe("senter")
     nlp.add_pipe("geomap_tag_pos", after="tagger")
     nlp.add_pipe("geomap_bracket_sentences", after="senter")
+    nlp.add_pipe("geomap_paragraph_sentences", after="geomap_bracket_sentences")
     index_path = str(gazetteer.path) if gazetteer is not None else ""
     nlp.add_pipe("geomap_places", last=True, config={"index_path": index_path})
     if gazetteer is not None:
@@ -176,6 +177,36 @@ class BracketSentences:
             changed = True
         if changed:
             _from_array(doc, [SENT_START], sent_start.astype("uint64")[:, None])
+        return doc
+
+
+class ParagraphSentences:
+    """A blank line ends a sentence: "…, according to local officials.\n\nFighting in Omdurman killed 15".
+
+    The sentence recogniser reads words, not layout, and now and then runs one sentence on
+    across a paragraph break. The parse then joins the two paragraphs' events, and the toll
+    told in one is counted for the other's event.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 3:
+            return doc
+        array = doc.to_array([IS_SPACE, ORTH])
+        spaces = numpy.flatnonzero(array[1:-1, 0]) + 1  # white space between two tokens
+        if not len(spaces):
+            return doc
+        strings = doc.vocab.strings
+        breaks = [i + 1 for i in spaces.tolist() if strings[int(array[i, 1])].count("\n") >= 2]
+        if not breaks:
+            return doc
+        sent_start = doc.to_array(SENT_START).astype("int64")
+        if (sent_start[breaks] == 1).all():
+            return doc
+        sent_start[breaks] = 1
+        _from_array(doc, [SENT_START], sent_start.astype("uint64")[:, None])
         return doc
 
 
@@ -380,6 +411,12 @@ def make_tag_to_pos(nlp: Language, name: str, rules_from: str) -> TagToPos:
 def make_bracket_sentences(nlp: Language, name: str, reach: int) -> BracketSentences:
     """spaCy factory of :class:`BracketSentences`: ``reach`` is how many tokens a bracket may span."""
     return BracketSentences(name, reach)
+
+
+@Language.factory("geomap_paragraph_sentences", requires=["token.is_sent_start"])
+def make_paragraph_sentences(nlp: Language, name: str) -> ParagraphSentences:
+    """spaCy factory of :class:`ParagraphSentences`."""
+    return ParagraphSentences(name)
 
 
 @Language.factory(
