@@ -120,6 +120,33 @@ def test_an_article_merges_only_placed_reports_of_other_sentences():
     assert merged[0].triggers == ((23, 29), (3, 12), (60, 66)) and merged[0].date == "2024-03-11"
 
 
+def test_one_sentence_merges_its_reports_at_the_same_unknown_name_only():
+    # "Gunmen attacked a fishing boat near Qaw, killing two people": the parse did not fold
+    # "killing" into "attacked", and the gazetteer does not know Qaw
+    text = "Gunmen attacked a fishing boat near Qaw, killing two people."
+    at_qaw = {"place": None, "precision": "unknown", "location_name": "Qaw"}
+    common = {
+        "sentence": text, "sentence_end": len(text), "date": None, "actors": (), "triggers": (),
+        "location_start": 36, "location_end": 39, **at_qaw,
+    }  # fmt: skip
+    attack = incident(
+        incident_type="maritime_attack", trigger="attacked", trigger_start=7, trigger_end=15,
+        fatalities=None, **common,
+    )  # fmt: skip
+    toll = incident(
+        id="a-e2", incident_type="casualties", trigger="killing", trigger_start=41, trigger_end=48,
+        fatalities=2, **common,
+    )  # fmt: skip
+    (merged,) = merge_article_incidents([attack, toll])
+    assert merged.incident_type == "maritime_attack" and merged.fatalities == 2
+    assert merged.triggers == ((7, 15), (41, 48)) and merged.location_name == "Qaw"
+    # another unknown name of the sentence, or the same name in another sentence, keeps them apart
+    elsewhere = replace(toll, location_name="Ras", location_start=0, location_end=3)
+    assert len(merge_article_incidents([attack, elsewhere])) == 2
+    later = replace(toll, sentence_start=61, sentence_end=120, location_start=97, location_end=100)
+    assert len(merge_article_incidents([attack, later])) == 2
+
+
 def test_triggers_and_modality_round_trip_and_default_for_old_files():
     inc = incident(modality="planned", incident_type="military_plan")
     data = {"id": "a", "mentions": [], "places": [], "incidents": [inc.to_dict()]}

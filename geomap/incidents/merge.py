@@ -160,13 +160,25 @@ def _finer_date(x: str | None, y: str | None) -> str | None:
     return x
 
 
+def _both_placed(a: Incident, b: Incident) -> bool:
+    """Whether two incidents of one article both state where: a known place each, or, in one
+    sentence, the same name the gazetteer does not know ("gunmen attacked a boat near Hobyo, killing two")."""
+    if a.place is not None and b.place is not None:
+        return True
+    if a.location_name is None or a.place is not None or b.place is not None:
+        return False
+    same_words = (a.location_start, a.location_end) == (b.location_start, b.location_end)
+    return same_words and _same_sentence(a, b)
+
+
 def merge_article_incidents(incidents: Sequence[Incident], article_date: str | None = None) -> list[Incident]:
     """An article's incidents with the same event told twice merged into the first.
 
     Only incidents that both state a place merge here, on the same day: "an airstrike on
     Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence, or, within
     one sentence, words the parse did not fold together ("three crew were killed and four
-    others were injured in the attack near X"). A sentence that names no day gets the
+    others were injured in the attack near X"). A place the gazetteer does not know counts
+    when both name it at the same words of one sentence. A sentence that names no day gets the
     article's date, which says nothing about the day, so that date counts as missing here.
     """
 
@@ -176,8 +188,7 @@ def merge_article_incidents(incidents: Sequence[Incident], article_date: str | N
     kept: list[Incident] = []
     for inc in map(undated, incidents):
         for k, prev in enumerate(kept):
-            placed = prev.place is not None and inc.place is not None
-            if placed and same_event(prev, inc, max_days=0):
+            if _both_placed(prev, inc) and same_event(prev, inc, max_days=0):
                 kept[k] = merge_incidents(prev, inc)
                 break
         else:
