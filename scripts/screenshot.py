@@ -18,7 +18,7 @@ README's third picture:
     .venv/bin/python scripts/screenshot.py examples/red-sea-shipping.txt \\
         examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
         --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 \\
-        --served "since=2024-03-01&until=2024-03-31&country=YE" -o docs/served-map.png
+        --served "since=2024-03-10&until=2024-03-31&type=maritime_attack" -o docs/served-map.png
 """
 
 from __future__ import annotations
