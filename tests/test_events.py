@@ -215,6 +215,20 @@ def test_fatality_counts(geoparser, text, fatalities, affected):
     assert (event.fatalities, event.affected) == (fatalities, affected)
 
 
+@pytest.mark.parametrize(
+    ("text", "other", "toll"),
+    [
+        ("Thousands of residents fled the town of Saada after an airstrike killed 12 people.", "fled", 12),
+        ("Villagers fled Kidal after gunmen killed four herders on Monday.", "fled", 4),
+        ("Police arrested two men in Kano after a bomb killed nine people at a market.", "arrested", 9),
+    ],
+)
+def test_a_toll_told_in_another_events_clause_stays_with_that_event(geoparser, text, other, toll):
+    found = incidents(geoparser, text)
+    assert by_trigger(found, other).fatalities is None
+    assert [i.fatalities for i in found if i.trigger != other] == [toll]
+
+
 def test_date_reaches_the_incident(geoparser):
     found = incidents(geoparser, "Protesters marched through Nairobi on Tuesday.", "2024-03-14")
     march = by_trigger(found, "marched")

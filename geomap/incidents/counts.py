@@ -37,14 +37,33 @@ def _number_token(tok: Token) -> int | None:
     return value if value is not None else parse_number(tok.text)
 
 
-def casualty_counts(tokens: list[Token]) -> tuple[int | None, int | None]:
-    """Fatalities and affected people of the event (triggers plus coordinated verbs)."""
+def _told_by_another(tok: Token, trigger: Token, others: frozenset[int]) -> bool:
+    """Whether ``tok`` lies in the part of ``trigger``'s subtree that another event's trigger heads."""
+    while tok.i != trigger.i:
+        if tok.i in others:
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def casualty_counts(
+    tokens: list[Token], others: frozenset[int] = frozenset()
+) -> tuple[int | None, int | None]:
+    """Fatalities and affected people of the event (triggers plus coordinated verbs).
+
+    ``others`` are the token indices of the sentence's other events' triggers: "fled after an
+    airstrike killed 12" tells the strike's toll, not the flight's.
+    """
     fatalities = affected = None
     seen: set[int] = set()
     queue = list(tokens)
     for t in tokens:
-        queue += [c for c in t.children if c.dep_ == "conj" and c.lower_ in _COUNTED_WORDS]
-        queue += [c for c in t.subtree if c.lower_ in _COUNTED_WORDS and c.i not in seen]
+        counted = [c for c in t.subtree if c.lower_ in _COUNTED_WORDS and c.i not in seen]
+        conjoined = [c for c in t.children if c.dep_ == "conj" and c.lower_ in _COUNTED_WORDS]
+        queue += [c for c in conjoined if c.i not in others]
+        queue += [c for c in counted if not (others and _told_by_another(c, t, others))]
     for t in queue:
         if t.i in seen:
             continue

@@ -76,6 +76,10 @@ def extract_incidents(
     incidents: list[Incident] = []
     at = 0
     dates: dict[int, str | None] = {}
+    # each sentence's trigger words, so that one event's count is not read inside another's clause
+    told: dict[int, set[int]] = {}
+    for f in found:
+        told.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
@@ -99,7 +103,7 @@ def extract_incidents(
             dates[s_start] = resolve_date(sentence, article_date)
         modality = event_modality(ev)
         kind = modal_kind(refine_kind(ev), modality)
-        fatalities, affected = casualty_counts(ev.tokens)
+        fatalities, affected = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
         trig = ev.trigger
         incidents.append(
             Incident(
