@@ -162,7 +162,7 @@ def _finer_date(x: str | None, y: str | None) -> str | None:
 
 def _both_placed(a: Incident, b: Incident) -> bool:
     """Whether two incidents of one article both state where: a known place each, or, in one
-    sentence, the same name the gazetteer does not know ("gunmen attacked a boat near Hobyo, killing two")."""
+    sentence, the same name the gazetteer does not know ("gunmen attacked a boat near Qaw, killing two")."""
     if a.place is not None and b.place is not None:
         return True
     if a.location_name is None or a.place is not None or b.place is not None:
