@@ -50,7 +50,7 @@ from geomap.mentions.names import string_ids
 from geomap.model import Mention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
     from geomap.incidents.triggers import Event
 
@@ -188,9 +188,8 @@ class SentenceFeatures:
         roots = [sp.root for _, sp in self.cands]  # Span.root walks the span: read once
         self.roots = np.array([root.i for root in roots], dtype="int64")
         self.owners: list[int] = []
-        #: The candidates whose name is the object of a "from": perhaps only an origin (names_an_origin).
-        self._from = [k for k, root in enumerate(roots) if root.dep_ == "pobj" and root.head.lower_ == "from"]
-        self._roots = roots
+        #: The candidates whose name is the object of a "from", with its root: perhaps only an origin.
+        self._from: list[tuple[int, Token]] = []
         self.ups = [arrays.climb(root.i) for root in roots]
         doc = sent.doc
         tensor = arrays.tensor
@@ -210,6 +209,8 @@ class SentenceFeatures:
             prep = head.lower_ if root.dep_ == "pobj" else ""
             owner = head.head if root.dep_ == "pobj" else head
             self.owners.append(owner.i)
+            if prep == "from":
+                self._from.append((k, root))
             place = m.place
             values.append(
                 (
@@ -241,7 +242,7 @@ class SentenceFeatures:
         keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
         if self._from:
             # "a driver from Abidjan was shot": the training labels place an event at an origin 4 times in 180
-            origins = {k for k in self._from if names_an_origin(self._roots[k], triggers)}
+            origins = {k for k, root in self._from if names_an_origin(root, triggers)}
             keep = [k for k in keep if k not in origins]
         if not keep:
             return [], np.zeros((0, self.width))
