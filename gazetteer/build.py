@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gazetteer import admin1, sources
 from gazetteer.entry import Entry
+from gazetteer.name_filter import build_filter
 from geomap.errors import GazetteerError
 from geomap.normalize import is_latin, normalize_name
 
@@ -60,6 +61,7 @@ CREATE TABLE names (
 ) WITHOUT ROWID;
 CREATE TABLE demonyms (key TEXT PRIMARY KEY, place INTEGER NOT NULL, demonym TEXT NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE name_filter (bits BLOB NOT NULL);
 CREATE VIRTUAL TABLE populated USING rtree(id, min_lon, max_lon, min_lat, max_lat);
 """
 
@@ -281,6 +283,7 @@ def write_index(
             "INSERT INTO names VALUES (?,?,?)",
             sorted((key, rowid, score) for (key, rowid), score in name_rows.items()),
         )
+        con.execute("INSERT INTO name_filter VALUES (?)", (build_filter({key for key, _ in name_rows}),))
         con.executemany("INSERT INTO populated VALUES (?,?,?,?,?)", populated_rows)
         demonym_rows = {}
         for demonym, place_id in demonyms:

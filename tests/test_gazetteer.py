@@ -1,4 +1,5 @@
 import math
+import sqlite3
 
 import pytest
 from hypothesis import given, settings
@@ -216,3 +217,28 @@ def test_a_province_outranks_its_capital_of_the_same_name(gazetteer):
     assert gazetteer.candidates("Quebec")[0].feature_type == "admin1"
     ranked = [p.id for p in gazetteer.candidates("Quebec")]
     assert ranked.index("CA-QC") < ranked.index("6325494")
+
+
+def test_every_name_of_the_index_passes_its_filter(gazetteer):
+    """The filter may let an absent name through to a query, but must never turn away a present one."""
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM names")]
+    finally:
+        con.close()
+    assert len(keys) > 100_000
+    turned_away = [k for k in keys if not gazetteer._may_name(k)]
+    assert turned_away == []
+
+
+def test_absent_names_are_answered_without_a_query(gazetteer, monkeypatch):
+    queries = []
+    query = gazetteer._query
+    monkeypatch.setattr(gazetteer, "_query", lambda *a: queries.append(a) or query(*a))
+    gazetteer._may_name("warm")  # the filter itself is one query, once
+    queries.clear()
+    absent = [f"Qzorblat Commission {i}" for i in range(200)]
+    assert all(gazetteer.search(name) == [] for name in absent)
+    assert len(queries) < 30  # a few may share a bit with a real name and reach the index
+    assert gazetteer.search("Hodeidah")[0].place.country_code == "YE"
+    assert gazetteer.demonym("Qzorblati") is None and gazetteer.demonym("Yemeni").country_code == "YE"

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from gazetteer.name_filter import may_hold
 from geomap.errors import GazetteerError
 from geomap.name_keys import name_key
 from geomap.place import Match, Place
@@ -93,7 +94,8 @@ class Gazetteer:
         self.path = Path(path) if path is not None else default_index_path()
         # name → (the limit it was fetched at, its matches)
         self._cache: OrderedDict[str, tuple[int, tuple[Match, ...]]] = OrderedDict()
-        self._demonyms: OrderedDict[str, Place | None] = OrderedDict()
+        self._demonyms: dict[str, Place] | None = None  # demonym key → place, read at first use
+        self._name_bits: bytes | None = None  # the index's name filter, read at first use
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._con = self._open(auto_build=auto_build, progress=progress)
@@ -178,7 +180,7 @@ class Gazetteer:
         fetch = max(limit, DEFAULT_LIMIT)
         key = name_key(name)
         result = ()
-        if key:
+        if key and self._may_name(key):
             rows = self._query(
                 f"SELECT n.score, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.rowid = n.place "
                 "WHERE n.key = ? ORDER BY n.score DESC, p.importance DESC, p.rowid LIMIT ?",
@@ -187,6 +189,12 @@ class Gazetteer:
             result = tuple(Match(_place(row[1:]), row[0], name) for row in rows)
         self._remember(self._cache, name, (fetch, result))
         return list(result[:limit])
+
+    def _may_name(self, key: str) -> bool:
+        """False when no place has the name ``key``, known without a query (see ``gazetteer.name_filter``)."""
+        if self._name_bits is None:
+            self._name_bits = self._query("SELECT bits FROM name_filter")[0][0]
+        return may_hold(self._name_bits, key)
 
     def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
         """Keep ``value`` as the most recent entry of ``cache``, dropping the oldest beyond the size."""
@@ -214,19 +222,15 @@ class Gazetteer:
 
     def demonym(self, word: str) -> Place | None:
         """The country or region a demonym points to ("Yemeni" → Yemen), or ``None``."""
-        if word in self._demonyms:  # mention finding asks about the same few words again and again
-            self._demonyms.move_to_end(word)
-            return self._demonyms[word]
-        key = name_key(word)
-        place = None
-        if key:
+        if self._demonyms is None:
+            # A few hundred rows, read at the first question: mention finding asks about
+            # thousands of capitalised words, nearly all of them no demonym.
             rows = self._query(
-                f"SELECT {_PLACE_COLUMNS} FROM demonyms d JOIN places p ON p.rowid = d.place WHERE d.key = ?",
-                (key,),
+                f"SELECT d.key, {_PLACE_COLUMNS} FROM demonyms d JOIN places p ON p.rowid = d.place"
             )
-            place = _place(rows[0]) if rows else None
-        self._remember(self._demonyms, word, place)
-        return place
+            self._demonyms = {row[0]: _place(row[1:]) for row in rows}
+        key = name_key(word)
+        return self._demonyms.get(key) if key else None
 
     def nearest(self, lat: float, lon: float, *, within_km: float = 5.0) -> tuple[Place, float] | None:
         """The populated place that names a point, and its distance in km.
