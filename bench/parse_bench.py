@@ -1,6 +1,7 @@
 """Parsing benchmarks: Geoparser.pipe vs spaCy NER alone, articles/s on one core, CLI cold start, peak RSS.
 
 Usage: .venv/bin/python bench/parse_bench.py [--runs 5] [--articles 240] [--chars 2000] [--texts news|events]
+                                            [--interleave]
 Prints one line per figure: the median over the runs, and every run. Each run is a
 fresh process. The texts are the ``text`` fields of ../shared/eval/*.jsonl (the news
 corpora, or with ``--texts events`` the linker's training sentences), read at run time
@@ -23,14 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 EXAMPLE = ROOT / "examples" / "red-sea-shipping.txt"
 
-# Both pipelines in one process pinned to one core, on the same texts; the order
-# alternates between runs so neither always gets the warmer caches.
+# Both pipelines in one process pinned to one core, on the same texts. Sequential: each
+# pipeline reads all the texts in turn, the order alternating between runs so neither always
+# gets the warmer caches. Interleaved: the texts go through in chunks of one batch, and every
+# chunk is read by the three pipelines one after another, starting with each in turn, so a
+# change in the machine's speed during the run falls on all three alike.
 THROUGHPUT = r"""
 import json, os, sys, time
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 texts = json.load(open(sys.argv[1]))
-geomap_first = sys.argv[2] == "1"
+first = int(sys.argv[2])
 batch_size = int(sys.argv[3])
+interleave = sys.argv[4] == "1"
 import spacy
 from geomap.inputs.article import Article
 from geomap.parser import Geoparser
@@ -41,27 +46,33 @@ articles = [Article(text=t, id=str(i)) for i, t in enumerate(texts)]
 for _ in parser.pipe(articles[:10], batch_size=batch_size): pass       # warm up both
 for _ in ner.pipe(texts[:10], batch_size=batch_size): pass
 
-def run_geomap():
+def run_geomap(lo, hi):
     t0 = time.perf_counter()
-    n = sum(len(p.places) for p in parser.pipe(articles, batch_size=batch_size))
+    n = sum(len(p.places) for p in parser.pipe(articles[lo:hi], batch_size=batch_size))
     return time.perf_counter() - t0, n
 
-def run_ner():
+def run_ner(lo, hi):
     t0 = time.perf_counter()
-    n = sum(len(d.ents) for d in ner.pipe(texts, batch_size=batch_size))
+    n = sum(len(d.ents) for d in ner.pipe(texts[lo:hi], batch_size=batch_size))
     return time.perf_counter() - t0, n
 
-def run_model():  # the spaCy pipeline geomap loads, without geomap's own work: the ceiling
+def run_model(lo, hi):  # the spaCy pipeline geomap loads, without geomap's own work: the ceiling
     t0 = time.perf_counter()
     with parser.nlp.select_pipes(disable=["geomap_places"]):
-        n = sum(len(d.ents) for d in parser.nlp.pipe(texts, batch_size=batch_size))
+        n = sum(len(d.ents) for d in parser.nlp.pipe(texts[lo:hi], batch_size=batch_size))
     return time.perf_counter() - t0, n
 
-if geomap_first:
-    g, places = run_geomap(); s, ents = run_ner(); m, _ = run_model()
-else:
-    m, _ = run_model(); s, ents = run_ner(); g, places = run_geomap()
-print(json.dumps({"geomap_s": g, "ner_s": s, "model_s": m, "places": places, "ents": ents}))
+runs = [run_geomap, run_ner, run_model]
+seconds, counts = [0.0, 0.0, 0.0], [0, 0, 0]
+step = batch_size if interleave else len(texts)
+for k, lo in enumerate(range(0, len(texts), step)):
+    for j in range(3):
+        which = (first + k + j) % 3
+        t, n = runs[which](lo, lo + step)
+        seconds[which] += t
+        counts[which] += n
+print(json.dumps({"geomap_s": seconds[0], "ner_s": seconds[1], "model_s": seconds[2],
+                  "places": counts[0], "ents": counts[1]}))
 """
 
 # Geoparser alone, as `geomap batch` would run it: peak resident memory of the whole process.
@@ -124,7 +135,14 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
     parser.add_argument("--batch-size", type=int, default=16, help="pipe batch size (default 16)")
     parser.add_argument(
-        "--texts", choices=sorted(TEXT_SOURCES), default="news",
+        "--interleave",
+        action="store_true",
+        help="time the pipelines batch by batch in turn, instead of each over all the texts in turn",
+    )
+    parser.add_argument(
+        "--texts",
+        choices=sorted(TEXT_SOURCES),
+        default="news",
         help="news: the evaluation corpora's articles (default); events: the linker's training sentences",
     )
     args = parser.parse_args()
@@ -137,7 +155,9 @@ def main() -> None:
     texts = load_texts(args.articles, args.chars, args.texts)
     n, total = len(texts), sum(len(t) for t in texts)
     mean = total / n
+    how = "interleaved batch by batch" if args.interleave else "each pipeline over all texts in turn"
     print(f"{n} {args.texts} articles, {total:,} characters (mean {mean:,.0f}), batch size {args.batch_size}")
+    print(f"throughput timed {how}")
 
     geo_aps, geo_cps, ner_aps, ner_cps, ratio, ceiling = [], [], [], [], [], []
     cold, rss, load = [], [], []
@@ -145,7 +165,8 @@ def main() -> None:
         data = Path(tmp) / "texts.json"
         data.write_text(json.dumps(texts), encoding="utf-8")
         for i in range(args.runs):
-            r = run_child(THROUGHPUT, str(data), "1" if i % 2 == 0 else "0", str(args.batch_size))
+            mode = "1" if args.interleave else "0"
+            r = run_child(THROUGHPUT, str(data), str(i % 3), str(args.batch_size), mode)
             geo_aps.append(n / r["geomap_s"])
             geo_cps.append(total / r["geomap_s"])
             ner_aps.append(n / r["ner_s"])
