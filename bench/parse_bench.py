@@ -1,7 +1,7 @@
 """Parsing benchmarks: Geoparser.pipe vs spaCy NER alone, articles/s on one core, CLI cold start, peak RSS.
 
 Usage: .venv/bin/python bench/parse_bench.py [--runs 5] [--articles 240] [--chars 2000] [--texts news|events]
-                                            [--interleave]
+                                            [--sequential]
 Prints one line per figure: the median over the runs, and every run. Each run is a
 fresh process. The texts are the ``text`` fields of ../shared/eval/*.jsonl (the news
 corpora, or with ``--texts events`` the linker's training sentences), read at run time
@@ -135,9 +135,9 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=2000, help="characters per article (default 2000)")
     parser.add_argument("--batch-size", type=int, default=16, help="pipe batch size (default 16)")
     parser.add_argument(
-        "--interleave",
+        "--sequential",
         action="store_true",
-        help="time the pipelines batch by batch in turn, instead of each over all the texts in turn",
+        help="time each pipeline over all the texts in turn, instead of batch by batch in turn (noisier)",
     )
     parser.add_argument(
         "--texts",
@@ -155,7 +155,7 @@ def main() -> None:
     texts = load_texts(args.articles, args.chars, args.texts)
     n, total = len(texts), sum(len(t) for t in texts)
     mean = total / n
-    how = "interleaved batch by batch" if args.interleave else "each pipeline over all texts in turn"
+    how = "each pipeline over all texts in turn" if args.sequential else "interleaved batch by batch"
     print(f"{n} {args.texts} articles, {total:,} characters (mean {mean:,.0f}), batch size {args.batch_size}")
     print(f"throughput timed {how}")
 
@@ -165,7 +165,7 @@ def main() -> None:
         data = Path(tmp) / "texts.json"
         data.write_text(json.dumps(texts), encoding="utf-8")
         for i in range(args.runs):
-            mode = "1" if args.interleave else "0"
+            mode = "0" if args.sequential else "1"
             r = run_child(THROUGHPUT, str(data), str(i % 3), str(args.batch_size), mode)
             geo_aps.append(n / r["geomap_s"])
             geo_cps.append(total / r["geomap_s"])
@@ -189,8 +189,8 @@ def main() -> None:
     print(median_line("Geoparser.pipe, one core", geo_cps, "chars/s", "{:,.0f}"))
     print(median_line("spaCy tok2vec+ner only, one core", ner_aps, "articles/s", "{:.1f}"))
     print(median_line("spaCy tok2vec+ner only, one core", ner_cps, "chars/s", "{:,.0f}"))
-    print(median_line("ratio geomap / NER-only (same run)", ratio, "x", "{:.2f}"))
-    print(median_line("ratio spaCy part of geomap / NER-only", ceiling, "x", "{:.2f}"))
+    print(median_line("ratio geomap / NER-only (same run)", ratio, "x", "{:.3f}"))
+    print(median_line("ratio spaCy part of geomap / NER-only", ceiling, "x", "{:.3f}"))
     print(median_line(f"geomap parse {EXAMPLE.name}, fresh proc", cold, "s"))
     print(median_line("Geoparser() load (in the RSS process)", load, "s"))
     print(median_line(f"peak RSS parsing {n} articles", rss, "MB", "{:.0f}"))
