@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 EXAMPLE = ROOT / "examples" / "red-sea-shipping.txt"
 
-# Both pipelines in one process pinned to one core, on the same texts. Sequential: each
-# pipeline reads all the texts in turn, the order alternating between runs so neither always
-# gets the warmer caches. Interleaved: the texts go through in chunks of one batch, and every
-# chunk is read by the three pipelines one after another, starting with each in turn, so a
-# change in the machine's speed during the run falls on all three alike.
+# The pipelines in one process pinned to one core, on the same texts. Interleaved (the
+# default): the texts go through in chunks of one batch, and every chunk is read by the three
+# pipelines one after another, the first rotating from chunk to chunk and run to run, so a
+# change in the machine's speed during the run falls on all three alike. Sequential: each
+# pipeline reads all the texts in turn, the first rotating between runs.
 THROUGHPUT = r"""
 import json, os, sys, time
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
