@@ -344,9 +344,12 @@ def test_geomap_serve_prints_its_url_and_answers_there(tmp_path):
         with urllib.request.urlopen(match.group(2) + "api/incidents", timeout=10) as response:
             assert json.loads(response.read()) == {"type": "FeatureCollection", "features": [], "matched": 0}
     finally:
+        early = proc.poll()  # None while it serves
         proc.send_signal(signal.SIGINT)  # Ctrl-C
-        proc.wait(10)
-    assert proc.returncode == 130  # "interrupted", as every geomap command
+        _, err = proc.communicate(timeout=10)
+    assert early is None, f"geomap serve stopped before Ctrl-C, exit {early}: {err}"
+    assert proc.returncode == 130, err  # "interrupted", as every geomap command
+    assert err.rstrip().endswith("geomap: interrupted")
 
 
 class BlockingParser:

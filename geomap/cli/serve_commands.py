@@ -10,8 +10,10 @@ import argparse
 import gc
 import ipaddress
 import os
+import signal
 import socket
 import sys
+from types import FrameType
 
 from geomap.errors import InputError
 
@@ -70,6 +72,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
+        class _NotingServer(uvicorn.Server):
+            """uvicorn's server, noting whether a Ctrl-C stopped it."""
+
+            interrupted = False
+
+            def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+                self.interrupted = self.interrupted or sig == signal.SIGINT
+                super().handle_exit(sig, frame)
+
         from geomap.parser import Geoparser
         from geomap.serve.app import create_app
         from geomap.store.store import Store
@@ -89,7 +100,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
             print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
             config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-            uvicorn.Server(config).run(sockets=[sock])
+            server = _NotingServer(config)
+            server.run(sockets=[sock])
+            if server.interrupted:
+                # uvicorn re-raises the Ctrl-C it shut down for, and asyncio turns that into
+                # KeyboardInterrupt; should a run ever come back normally instead, Ctrl-C still
+                # ends the command as "interrupted", as it does every other geomap command.
+                raise KeyboardInterrupt
     finally:
         sock.close()
     return EXIT_OK
