@@ -519,15 +519,53 @@ def test_one_event_told_in_two_sentences_is_one_incident(geoparser):
 
 
 def test_two_events_at_one_place_stay_two(geoparser):
-    # the counts are too far apart to be one toll, and an event with no place merges with nothing
+    # the counts are too far apart to be one toll; "the attack" is the last one told
     text = (
         "An airstrike on Dnipro killed seven people. A second airstrike on Dnipro killed thirty people. "
         "Officials condemned the attack."
     )
     found = incidents(geoparser, text)
-    assert [i.fatalities for i in found if i.location_name == "Dnipro"] == [7, 30]
-    assert [i.id for i in found] == [f"t-e{n}" for n in range(1, len(found) + 1)]
-    assert any(i.place is None for i in found)
+    assert [(i.id, i.location_name, i.fatalities) for i in found] == [
+        ("t-e1", "Dnipro", 7),
+        ("t-e2", "Dnipro", 30),
+    ]
+    assert "attack" in {text[s:e] for s, e in found[1].triggers}
+    # an event that names neither a place nor an event told before merges with nothing
+    other = incidents(geoparser, text.replace("condemned the attack", "reported attacks elsewhere"))
+    assert len(other) == 3 and other[2].place is None
+
+
+def test_a_reference_back_tells_the_event_again_at_the_place_inside(geoparser):
+    # "the attack" names the strike of the sentence before; the strait lies in that sea
+    text = (
+        "Missiles hit a tanker in the Red Sea on Monday, its owner said. "
+        "Two sailors were killed and three others were hurt in the attack near the Bab el-Mandeb strait."
+    )
+    (event,) = incidents(geoparser, text, "2024-03-14")
+    assert event.incident_type == "maritime_attack" and event.fatalities == 2
+    assert event.location_name == "Bab el-Mandeb" and event.place is not None
+    assert event.date == "2024-03-11"
+    assert {"hit", "killed", "attack"} <= {text[s:e] for s, e in event.triggers}
+    # "Nobody was killed in the attack" tells the same strike: no second incident, no place lost
+    quiet = (
+        "Drones struck a fuel depot in Port Sudan on Monday. Nobody was killed in the attack, officials said."
+    )
+    (depot,) = incidents(geoparser, quiet, "2024-03-14")
+    assert depot.location_name == "Port Sudan" and len(depot.trigger_spans) >= 2
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Two people were killed in an attack near the Bab el-Mandeb strait.",  # a new attack
+        "Two people were killed in the attack near Mombasa.",  # a place outside that sea
+        "Two people were killed in the next attack near the Bab el-Mandeb strait.",  # another attack
+        "Police arrested two men after the attack near the Bab el-Mandeb strait.",  # another kind of event
+    ],
+)
+def test_what_is_not_a_reference_back(geoparser, later):
+    text = f"Missiles hit a tanker in the Red Sea on Monday, its owner said. {later}"
+    assert len(incidents(geoparser, text, "2024-03-14")) == 2
 
 
 # --------------------------------------------------------------------------- events that are no incidents

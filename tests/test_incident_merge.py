@@ -165,3 +165,42 @@ def test_the_scorer_gets_one_event_per_trigger():
     events = prediction("a", article)["events"]
     assert [(e["trigger_start"], e["trigger_end"]) for e in events] == [(23, 29), (3, 12)]
     assert {(e["lat"], e["lon"], e["location_start"]) for e in events} == {(48.45, 35.04, 16)}
+
+
+RED_SEA = Place(
+    id="geomap:red-sea", name="Red Sea", feature_type="sea", lat=20.0, lon=38.5,
+    country_codes=("SA", "EG", "YE", "ER", "SD"), bbox=(32.3, 12.5, 43.5, 30.0),
+)  # fmt: skip
+STRAIT = Place(id="geomap:bab-el-mandeb", name="Bab el-Mandeb", feature_type="strait", lat=12.58, lon=43.33)
+
+
+def test_a_reference_back_merges_into_the_nearest_event_of_its_family():
+    at_sea = incident(
+        incident_type="maritime_attack", place=RED_SEA, location_name="Red Sea", fatalities=None,
+        date=None, triggers=((3, 6),),
+    )  # fmt: skip
+    told_again = incident(
+        id="a-e2", sentence_start=60, sentence_end=120, trigger_start=70, trigger_end=76,
+        triggers=((70, 76), (100, 106)), incident_type="casualties", place=STRAIT,
+        location_name="Bab el-Mandeb", location_start=110, location_end=123, fatalities=3, date="2003-03",
+    )  # fmt: skip
+    says_the_attack = lambda inc: (100, 106) in inc.trigger_spans  # noqa: E731
+    (merged,) = merge_article_incidents([at_sea, told_again], refers_back=says_the_attack)
+    assert merged.incident_type == "maritime_attack" and merged.fatalities == 3
+    assert merged.place == STRAIT and merged.location_start == 110  # the narrower place
+    assert merged.date is None  # the first report's: a later sentence's date is seldom the event's
+    # without the reference back, or with a place that lies in neither, they stay two
+    assert len(merge_article_incidents([at_sea, told_again])) == 2
+    far = replace(told_again, place=KHARKIV, location_name="Kharkiv")
+    assert len(merge_article_incidents([at_sea, far], refers_back=says_the_attack)) == 2
+    # a name the gazetteer does not know may be anywhere; a stated count three times larger is
+    # another toll, and a day two days away another day
+    unknown = replace(told_again, place=None, location_name="Qaw")
+    assert len(merge_article_incidents([at_sea, unknown], refers_back=says_the_attack)) == 2
+    counted = replace(at_sea, fatalities=9)
+    assert len(merge_article_incidents([counted, told_again], refers_back=says_the_attack)) == 2
+    dated = (replace(at_sea, date="2024-03-11"), replace(told_again, date="2024-03-13"))
+    assert len(merge_article_incidents(dated, refers_back=says_the_attack)) == 2
+    # only the nearest earlier event of the family is asked: "the attack" is the last attack told
+    between = replace(at_sea, id="a-e9", place=KHARKIV, location_name="Kharkiv", triggers=((40, 46),))
+    assert len(merge_article_incidents([at_sea, between, told_again], refers_back=says_the_attack)) == 3

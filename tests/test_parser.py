@@ -59,8 +59,10 @@ def test_example_incidents(example):
     by_trigger = {(i.trigger, i.incident_type): i for i in example.incidents}
     rafah = [i for i in example.incidents if i.location_name == "Rafah"]
     assert rafah and rafah[0].fatalities == 12 and rafah[0].place.country_code == "PS"
-    red_sea = [i for i in example.incidents if i.incident_type == "maritime_attack"]
-    assert red_sea and red_sea[0].location_name == "Red Sea"
+    # the strike in the Red Sea and "the attack near the Bab el-Mandeb strait" are one event, at the strait
+    (ship,) = [i for i in example.incidents if i.incident_type == "maritime_attack"]
+    assert ship.location_name == "Bab el-Mandeb" and ship.fatalities == 3
+    assert example.text[ship.trigger_start : ship.trigger_end] == "hits"
     cape = [i for i in example.incidents if i.location_name == "Cape of Good Hope"]
     assert cape, "the rerouting happens at the Cape"
     meeting = by_trigger[("met", "meeting_diplomacy")]

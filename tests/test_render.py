@@ -113,6 +113,16 @@ def test_popup_marks_trigger_and_place(example):
     assert 'href="https://example.org/red-sea"' in popup and "confidence" in popup
 
 
+def test_popup_quotes_the_sentence_that_names_a_place_told_later(example):
+    # the headline's strike is placed by "… in the attack near the Bab el-Mandeb strait"
+    (ship,) = [i for i in example.incidents if i.incident_type == "maritime_attack"]
+    popup = incident_popup(ship, example)
+    assert popup.count("<blockquote>") == 2
+    assert 'the attack near the <mark class="geomap-loc">Bab el-Mandeb</mark> strait.</blockquote>' in popup
+    rafah = next(i for i in example.incidents if i.location_name == "Rafah")
+    assert incident_popup(rafah, example).count("<blockquote>") == 1  # its place is in its own sentence
+
+
 def article_layer(fmap):
     return next(c for c in fmap._children.values() if type(c).__name__ == "GeoJsonLayer")
 

@@ -38,7 +38,7 @@ from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
-from geomap.incidents.triggers import Event
+from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text
 
@@ -134,5 +134,9 @@ def extract_incidents(
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
-    incidents = merge_article_incidents(incidents, when_unstated)
+    # "three crew were killed in the attack": the attack an earlier sentence told
+    back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
+    incidents = merge_article_incidents(
+        incidents, when_unstated, refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans)
+    )
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

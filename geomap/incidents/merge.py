@@ -15,17 +15,24 @@ combines them. Two incidents are the same event when
   the day. A missing date is compatible only inside one article, whose date is shared;
 - their counts are compatible: a missing count fits any, two stated counts must be within a
   factor of two (7 and 9 dead are one report revised; 3 and 30 are two events).
+
+Within one article a definite reference back ("three crew were killed in the attack near the
+Bab el-Mandeb strait", after "missiles hit a ship in the Red Sea") is told again even though
+its place is another name: :func:`merge_article_incidents` joins it to the nearest earlier
+event of its family when one place lies in the other (a strait in its sea, a town in its
+country) or it names none, and keeps the narrower place.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from geomap.incidents.lexicon import VIOLENCE_TYPES
+from geomap.resolution.containment import inside
 
 if TYPE_CHECKING:
     from geomap.incidents.incident import Incident
@@ -142,15 +149,20 @@ def merge_incidents(a: Incident, b: Incident) -> Incident:
         confidence=max(a.confidence, b.confidence),
     )
     if same_article and a.place is None and b.place is not None:
-        merged = replace(
-            merged,
-            location_name=b.location_name,
-            location_start=b.location_start,
-            location_end=b.location_end,
-            place=b.place,
-            precision=b.precision,
-        )
+        merged = _placed_as(merged, b)
     return merged
+
+
+def _placed_as(inc: Incident, source: Incident) -> Incident:
+    """``inc`` with the location of ``source``: its words, offsets, place and precision."""
+    return replace(
+        inc,
+        location_name=source.location_name,
+        location_start=source.location_start,
+        location_end=source.location_end,
+        place=source.place,
+        precision=source.precision,
+    )
 
 
 def _finer_date(x: str | None, y: str | None) -> str | None:
@@ -171,26 +183,83 @@ def _both_placed(a: Incident, b: Incident) -> bool:
     return same_words and _same_sentence(a, b)
 
 
-def merge_article_incidents(incidents: Sequence[Incident], article_date: str | None = None) -> list[Incident]:
+def _nested(a: Incident, b: Incident) -> bool:
+    """Whether one place lies in the other or is it: a strait in its sea, a town in its country."""
+    if a.place is None or b.place is None:
+        return False
+    return _same_place(a, b, DEFAULT_MAX_KM) or inside(a.place, b.place) or inside(b.place, a.place)
+
+
+def _antecedent(kept: Sequence[Incident], inc: Incident) -> int | None:
+    """Which earlier incident a definite reference back ("the attack") tells again, if any.
+
+    Only the nearest earlier one of its family, by its last trigger, is asked: "the attack"
+    means the last attack told. It is the one when its place and ``inc``'s are nested (or
+    ``inc`` names none), their dates agree to the day and their counts fit.
+    """
+    family = [k for k, prev in enumerate(kept) if same_family(prev.incident_type, inc.incident_type)]
+    if not family:
+        return None
+    k = max(family, key=lambda j: max(start for start, _ in kept[j].trigger_spans))
+    prev = kept[k]
+    if inc.location_name is None:
+        placed = True  # "nobody was killed in the attack": it says nothing of where
+    elif prev.location_name is None:
+        placed = inc.place is not None  # the reference back says where the first report did not
+    else:
+        placed = _nested(prev, inc)  # a name the gazetteer does not know may be anywhere
+    fits = (
+        _same_date(prev, inc, 0)
+        and _compatible_counts(prev.fatalities, inc.fatalities)
+        and _compatible_counts(prev.affected, inc.affected)
+    )
+    return k if placed and fits else None
+
+
+def _told_again(prev: Incident, inc: Incident) -> Incident:
+    """``prev`` merged with a reference back to it, at the narrower of their places, on ``prev``'s
+    date: a later sentence's date is seldom the event's ("the blast came a day after … in March 2003")."""
+    merged = replace(merge_incidents(prev, inc), date=prev.date)
+    a, b = prev.place, inc.place
+    if a is not None and b is not None and a.id != b.id and inside(b, a) and not inside(a, b):
+        merged = _placed_as(merged, inc)
+    return merged
+
+
+def merge_article_incidents(
+    incidents: Sequence[Incident],
+    article_date: str | None = None,
+    refers_back: Callable[[Incident], bool] = lambda _: False,
+) -> list[Incident]:
     """An article's incidents with the same event told twice merged into the first.
 
-    Only incidents that both state a place merge here, on the same day: "an airstrike on
+    Incidents that both state a place merge here on the same day: "an airstrike on
     Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence, or, within
     one sentence, words the parse did not fold together ("three crew were killed and four
     others were injured in the attack near X"). A place the gazetteer does not know counts
-    when both name it at the same words of one sentence. A sentence that names no day gets the
-    article's date, which says nothing about the day, so that date counts as missing here.
+    when both name it at the same words of one sentence. Then an incident for which
+    ``refers_back`` is true (its words say "the attack") merges into the event it
+    refers to (:func:`_antecedent`). A sentence that names no day gets the article's date,
+    which says nothing about the day, so that date counts as missing here.
     """
 
     def undated(inc: Incident) -> Incident:
         return replace(inc, date=None) if article_date is not None and inc.date == article_date else inc
 
-    kept: list[Incident] = []
+    placed: list[Incident] = []
     for inc in map(undated, incidents):
-        for k, prev in enumerate(kept):
+        for k, prev in enumerate(placed):
             if _both_placed(prev, inc) and same_event(prev, inc, max_days=0):
-                kept[k] = merge_incidents(prev, inc)
+                placed[k] = merge_incidents(prev, inc)
                 break
         else:
+            placed.append(inc)
+    # then the references back, on whole events: "killed … and injured in the attack" is one
+    kept: list[Incident] = []
+    for inc in placed:
+        back = _antecedent(kept, inc) if refers_back(inc) else None
+        if back is None:
             kept.append(inc)
+        else:
+            kept[back] = _told_again(kept[back], inc)
     return [inc if inc.date is not None else replace(inc, date=article_date) for inc in kept]

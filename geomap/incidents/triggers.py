@@ -47,6 +47,39 @@ class Event:
     support: list[Token] = field(default_factory=list)  # light verbs that carry it: "occurred", "came under"
 
 
+#: Determiners that make an event noun a reference to an event told before: "in the attack".
+_DEFINITE = frozenset({"the", "this", "that"})
+#: Modifiers that make a definite event noun another event: "the next meeting", "the latest attack".
+_ANOTHER = frozenset({
+    "next", "last", "previous", "upcoming", "first", "second", "third", "latest", "earlier",
+    "later", "future", "new", "recent", "past", "final", "planned", "other",
+})  # fmt: skip
+
+
+def _names_another(tok: Token) -> bool:
+    """Whether a definite event noun's own words say which event it is, so it may be a new one:
+    "the shooting of a journalist", "the April meeting", "the next meeting"."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return True
+        if child.lower_ in _ANOTHER or child.ent_type_ in ("DATE", "TIME"):
+            return True
+    return False
+
+
+def references_back(ev: Event) -> list[Token]:
+    """The event's words that name it as an event already told: a singular event noun with a
+    definite determiner ("killed in the attack", "the strike"), not "an attack", "attacks",
+    or a noun whose own words tell which event ("the shooting of a journalist")."""
+    return [
+        tok
+        for tok in ev.tokens
+        if tok.tag_ == "NN"
+        and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
+        and not _names_another(tok)
+    ]
+
+
 #: Entity labels that make a word a name, not an event: "Shell", "Fire Department", "Operation Cast Lead".
 _NAME_ENTS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "LAW", "GPE", "LOC", "FAC"})
 

@@ -126,6 +126,32 @@ def incident_sentence_html(inc: Any) -> str:
     return _highlight(inc.sentence, spans)
 
 
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence of ``text`` holding ``start:end``, without its surrounding space:
+    from after the last sentence end or line break before it to the next one after it (for
+    showing, not for parsing)."""
+    ends = ("\n", ". ", "! ", "? ")
+    lo = max((i + len(e) for e in ends if (i := text.rfind(e, 0, start)) >= 0), default=0)
+    hi = min((i + 1 for e in ends if (i := text.find(e, end)) >= 0), default=len(text))
+    while lo < start and text[lo].isspace():
+        lo += 1
+    return lo, len(text[:hi].rstrip())
+
+
+def location_sentence_html(inc: Any, text: str) -> str | None:
+    """The sentence that names the incident's place when it is not the incident's own sentence
+    ("three crew were killed in the attack near the Bab el-Mandeb strait", told after the strike):
+    the article's text around the location's offsets, the place marked; None when it is in the
+    incident's sentence or the offsets do not fit the text."""
+    start, end = inc.location_start, inc.location_end
+    if start is None or end is None or text[start:end] != inc.location_name:
+        return None
+    if inc.sentence_start <= start and end <= inc.sentence_end:
+        return None
+    lo, hi = _sentence_around(text, start, end)
+    return _highlight(text[lo:hi], [(start - lo, end - lo, "geomap-loc")])
+
+
 def article_link(article: ParsedArticle) -> str:
     label = esc(article.title or article.id)
     url = safe_url(article.url)
@@ -141,8 +167,10 @@ def incident_popup(inc: Any, article: ParsedArticle) -> str:
         f" · {esc(inc.date or 'date unknown')}",
         f"modality: {esc(inc.modality)}",
         f"<blockquote>{incident_sentence_html(inc)}</blockquote>",
-        f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})",
     ]
+    if (told := location_sentence_html(inc, article.text)) is not None:
+        rows.append(f"<blockquote>{told}</blockquote>")
+    rows.append(f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})")
     if inc.actors:
         rows.append(f"actors: {esc('; '.join(inc.actors))}")
     if inc.fatalities is not None:
