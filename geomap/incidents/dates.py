@@ -5,6 +5,9 @@ article date itself if it is a Tuesday); "yesterday" the day before; "last
 month" and a month without a day give ``YYYY-MM``; "last week" gives ``None``,
 since any one day of it would be a guess. Explicit dates win; a date without a
 year that would fall after the article date is last year's.
+
+An article given without a date is dated by its dateline when that states the day:
+"SANAA, Yemen - March 12, 2024 - Houthi forces fired … on Tuesday" (:func:`dateline_date`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,33 @@ _MONTH_DAY = re.compile(
 )
 _MONTH_ONLY = re.compile(rf"\bin\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?", re.IGNORECASE)
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+#: A day with its year: "March 12, 2024", "12 March 2024".
+_FULL_DATE = (
+    rf"(?i:(?:{_MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_RE})\.?,?\s+\d{{4}})"
+)
+#: A dated dateline opening a line: the all-capitals place, its country, the day, an agency, a
+#: dash ("SANAA, Yemen - March 12, 2024 -", "KABUL, March 3, 2024 (AP) —").
+_DATELINE_DAY = re.compile(
+    rf"(?m)^[ \t]*[A-Z][A-Z.'\- ]{{1,40}}[A-Z.](?:\s*,\s*[A-Z][A-Za-z .'\-]{{0,30}}?)?\s*[,\-—–]\s*"
+    rf"({_FULL_DATE})\s*(?:\([^)\n]{{0,30}}\)\s*)?[-—–,]"
+)
+#: How far into an article its dateline may open: after a headline and a byline.
+_DATELINE_REACH = 600
+
+
+def dateline_date(text: str) -> tuple[str, int] | None:
+    """The day an article's dateline states ("SANAA, Yemen - March 12, 2024 -"), as an ISO date,
+    and the offset where the story after it begins; None when the article opens with no
+    dateline or its dateline names no full date ("LONDON (Reuters) -", "PARIS, March 3 -":
+    no year to place it in)."""
+    match = _DATELINE_DAY.search(text[:_DATELINE_REACH])
+    if match is None:
+        return None
+    day = resolve_date(match.group(1), None)
+    return (day, match.end()) if day is not None else None
 
 
 def _parse_iso(text: str | None) -> date | None:

@@ -30,7 +30,7 @@ import numpy as np
 
 from geomap.incidents.actors import event_actors
 from geomap.incidents.counts import casualty_counts
-from geomap.incidents.dates import resolve_date
+from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.linker import EventLinker
@@ -64,12 +64,18 @@ def extract_incidents(
     """The incidents of a parsed article, in text order, each with the one place it happened at.
 
     The place is the learned linker's choice among the sentence's names, scored for
-    the whole article in one call; "at an undisclosed location" gives none.
+    the whole article in one call; "at an undisclosed location" gives none. Relative dates
+    ("on Tuesday") count from ``article_date``, or from the day the dateline states.
     """
     found = find_events(doc, mentions, sents)
     if not found:
         return []
     text = doc_text(doc)
+    # "SANAA, Yemen - March 12, 2024 - … on Tuesday": the day it was filed, not the day it tells
+    dated = dateline_date(text)
+    story_from = dated[1] if dated else 0
+    if article_date is None and dated is not None:
+        article_date = dated[0]
     rows = np.concatenate([f.rows for f in found])
     probs = linker.probabilities(rows)
     decisions = linker.decide([f.cands for f in found], rows, probs)
@@ -100,7 +106,7 @@ def extract_incidents(
         s_start, s_end = f.span
         sentence = text[s_start:s_end]
         if s_start not in dates:
-            dates[s_start] = resolve_date(sentence, article_date)
+            dates[s_start] = resolve_date(text[max(s_start, story_from) : s_end], article_date)
         modality = event_modality(ev)
         kind = modal_kind(refine_kind(ev), modality)
         fatalities, affected = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
