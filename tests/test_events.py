@@ -216,6 +216,23 @@ def test_fatality_counts(geoparser, text, fatalities, affected):
 
 
 @pytest.mark.parametrize(
+    ("text", "fatalities", "affected"),
+    [
+        ("A bomb exploded in Kabul on Monday. No one was killed in the blast.", 0, None),
+        ("A bomb exploded in Kabul on Monday. Nobody was killed, police said.", 0, None),
+        ("Gunmen attacked a bus in Kabul. None of the passengers were killed.", 0, None),
+        ("A bomb exploded in Kabul on Monday, killing no one.", 0, None),
+        ("A bomb exploded in Kabul, but no one was hurt.", None, 0),
+    ],
+)
+def test_nobody_hurt_is_a_count_of_zero_on_the_event_told(geoparser, text, fatalities, affected):
+    # "no one" is not the number one, and "nobody was killed" is no incident of its own
+    (event,) = incidents(geoparser, text)
+    assert event.location_name == "Kabul" and event.incident_type != "casualties"
+    assert (event.fatalities, event.affected) == (fatalities, affected)
+
+
+@pytest.mark.parametrize(
     ("text", "other", "toll"),
     [
         ("Thousands of residents fled the town of Saada after an airstrike killed 12 people.", "fled", 12),

@@ -18,8 +18,22 @@ _HURT_WORDS = words(
 _COUNTED_WORDS = _KILL_WORDS | _HURT_WORDS
 
 
+#: Words that count nobody: "nobody was killed", "none of the crew were hurt".
+_NOBODY = words("nobody none noone")
+
+
+def _nobody(noun: Token) -> bool:
+    """Whether ``noun`` counts no one: "nobody", "none (of the crew)", "no one" (not the number 1)."""
+    if noun.lower_ in _NOBODY:
+        return True
+    return noun.lower_ == "one" and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+
+
 def _count_of(noun: Token) -> int | None:
-    """The number that counts ``noun`` ("at least 12 people" → 12), or the number itself."""
+    """The number that counts ``noun`` ("at least 12 people" → 12), or the number itself;
+    0 for "no one" and "nobody"."""
+    if _nobody(noun):
+        return 0
     if noun.like_num:
         return _number_token(noun)
     for c in noun.children:
@@ -73,7 +87,7 @@ def casualty_counts(
             continue
         n = None
         for c in t.children:
-            if c.dep_ in ("nsubjpass", "dobj", "nsubj") and c.pos_ != "PRON":
+            if c.dep_ in ("nsubjpass", "dobj", "nsubj") and (c.pos_ != "PRON" or _nobody(c)):
                 n = _count_of(c)
                 if n is not None:
                     break

@@ -86,6 +86,8 @@ def extract_incidents(
     told: dict[int, set[int]] = {}
     for f in found:
         told.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
+    # words that tell an event told before: "three crew were killed in the attack"
+    back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
@@ -110,6 +112,8 @@ def extract_incidents(
         modality = event_modality(ev)
         kind = modal_kind(refine_kind(ev), modality)
         fatalities, affected = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
+        if 0 in (fatalities, affected) and not (fatalities or affected):
+            back.update(_trigger_spans(ev))  # "nobody was killed": of an event told before
         trig = ev.trigger
         incidents.append(
             Incident(
@@ -140,8 +144,6 @@ def extract_incidents(
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
-    # "three crew were killed in the attack": the attack an earlier sentence told
-    back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
     incidents = merge_article_incidents(
         incidents, when_unstated, refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans)
     )
