@@ -207,7 +207,7 @@ def _antecedent(kept: Sequence[Incident], inc: Incident) -> int | None:
     elif prev.location_name is None:
         placed = inc.place is not None  # the reference back says where the first report did not
     else:
-        placed = _nested(prev, inc)  # a name the gazetteer does not know may be anywhere
+        placed = _nested(prev, inc)  # never for a name the gazetteer does not know: it may be anywhere
     fits = (
         _same_date(prev, inc, 0)
         and _compatible_counts(prev.fatalities, inc.fatalities)
