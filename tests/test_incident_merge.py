@@ -197,6 +197,13 @@ def test_a_reference_back_merges_into_the_nearest_event_of_its_family():
     # another toll, and a day two days away another day
     unknown = replace(told_again, place=None, location_name="Qaw")
     assert len(merge_article_incidents([at_sea, unknown], refers_back=says_the_attack)) == 2
+    # a place told only by the reference back stays its own: "the fighting … in the North Caucasus"
+    nowhere = replace(at_sea, place=None, location_name=None, location_start=None, location_end=None)
+    assert len(merge_article_incidents([nowhere, told_again], refers_back=says_the_attack)) == 2
+    # a reference back that names no place tells the event before it: "nobody was killed in the attack"
+    quiet = replace(told_again, place=None, location_name=None, location_start=None, location_end=None)
+    (one,) = merge_article_incidents([at_sea, quiet], refers_back=says_the_attack)
+    assert one.place == RED_SEA and one.fatalities == 3
     counted = replace(at_sea, fatalities=9)
     assert len(merge_article_incidents([counted, told_again], refers_back=says_the_attack)) == 2
     dated = (replace(at_sea, date="2024-03-11"), replace(told_again, date="2024-03-13"))

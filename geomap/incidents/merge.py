@@ -20,7 +20,7 @@ Within one article a definite reference back ("three crew were killed in the att
 Bab el-Mandeb strait", after "missiles hit a ship in the Red Sea") is told again even though
 its place is another name: :func:`merge_article_incidents` joins it to the nearest earlier
 event of its family when one place lies in the other (a strait in its sea, a town in its
-country) or it names none, and keeps the narrower place.
+country) or the reference names none, and keeps the narrower place.
 """
 
 from __future__ import annotations
@@ -194,20 +194,18 @@ def _antecedent(kept: Sequence[Incident], inc: Incident) -> int | None:
     """Which earlier incident a definite reference back ("the attack") tells again, if any.
 
     Only the nearest earlier one of its family, by its last trigger, is asked: "the attack"
-    means the last attack told. It is the one when its place and ``inc``'s are nested (or
-    ``inc`` names none), their dates agree to the day and their counts fit.
+    means the last attack told. It is the one when ``inc`` names no place or both name places
+    that are nested, their dates agree to the day and their counts fit.
     """
     family = [k for k, prev in enumerate(kept) if same_family(prev.incident_type, inc.incident_type)]
     if not family:
         return None
     k = max(family, key=lambda j: max(start for start, _ in kept[j].trigger_spans))
     prev = kept[k]
-    if inc.location_name is None:
-        placed = True  # "nobody was killed in the attack": it says nothing of where
-    elif prev.location_name is None:
-        placed = inc.place is not None  # the reference back says where the first report did not
-    else:
-        placed = _nested(prev, inc)  # never for a name the gazetteer does not know: it may be anywhere
+    # "Nobody was killed in the attack" says nothing of where. Otherwise both must name places,
+    # nested: "the fighting … in the North Caucasus" after a shooting placed nowhere was another
+    # event in each such case read, and a name the gazetteer does not know may be anywhere.
+    placed = inc.location_name is None or _nested(prev, inc)
     fits = (
         _same_date(prev, inc, 0)
         and _compatible_counts(prev.fatalities, inc.fatalities)
