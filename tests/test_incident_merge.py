@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.evaluate import prediction
 from geomap.incidents.incident import Incident
@@ -211,3 +213,40 @@ def test_a_reference_back_merges_into_the_nearest_event_of_its_family():
     # only the nearest earlier event of the family is asked: "the attack" is the last attack told
     between = replace(at_sea, id="a-e9", place=KHARKIV, location_name="Kharkiv", triggers=((40, 46),))
     assert len(merge_article_incidents([at_sea, between, told_again], refers_back=says_the_attack)) == 3
+
+
+PLACES = (None, DNIPRO, DNIPRO_EAST, KHARKIV, RED_SEA, STRAIT)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["airstrike_shelling", "casualties", "protest_unrest", "maritime_attack"]),
+            st.sampled_from(PLACES),
+            st.sampled_from([None, 0, 3, 7, 30]),
+            st.sampled_from([None, "2024-03-11", "2024-03-12"]),
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_merging_an_article_keeps_every_trigger_once(rows):
+    reports = [
+        incident(
+            id=f"a-e{k}", incident_type=kind, place=place, location_name=place.name if place else None,
+            location_start=place and 10 * k, location_end=place and 10 * k + 5,
+            fatalities=count, date=day, sentence_start=100 * k, sentence_end=100 * k + 90,
+            trigger_start=100 * k + 1, trigger_end=100 * k + 5, triggers=((100 * k + 1, 100 * k + 5),),
+        )
+        for k, (kind, place, count, day, _) in enumerate(rows)
+    ]  # fmt: skip
+    back = {(100 * k + 1, 100 * k + 5) for k, row in enumerate(rows) if row[4]}
+    merged = merge_article_incidents(
+        reports, "2024-03-12", refers_back=lambda i: not back.isdisjoint(i.trigger_spans)
+    )
+    spans = [span for m in merged for span in m.trigger_spans]
+    assert sorted(spans) == sorted(span for r in reports for span in r.trigger_spans)  # none lost, none twice
+    assert [m.trigger_start for m in merged] == sorted(m.trigger_start for m in merged)  # text order holds
+    for m in merged:  # a merged incident's place is one of its reports' places
+        assert m.place in {r.place for r in reports if set(r.trigger_spans) <= set(m.trigger_spans)}
