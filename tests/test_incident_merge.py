@@ -199,6 +199,10 @@ def test_a_reference_back_merges_into_the_nearest_event_of_its_family():
     # another toll, and a day two days away another day
     unknown = replace(told_again, place=None, location_name="Qaw")
     assert len(merge_article_incidents([at_sea, unknown], refers_back=says_the_attack)) == 2
+    counted = replace(at_sea, fatalities=9)
+    assert len(merge_article_incidents([counted, told_again], refers_back=says_the_attack)) == 2
+    dated = (replace(at_sea, date="2024-03-11"), replace(told_again, date="2024-03-13"))
+    assert len(merge_article_incidents(dated, refers_back=says_the_attack)) == 2
     # a place told only by the reference back stays its own: "the fighting … in the North Caucasus"
     nowhere = replace(at_sea, place=None, location_name=None, location_start=None, location_end=None)
     assert len(merge_article_incidents([nowhere, told_again], refers_back=says_the_attack)) == 2
@@ -206,10 +210,6 @@ def test_a_reference_back_merges_into_the_nearest_event_of_its_family():
     quiet = replace(told_again, place=None, location_name=None, location_start=None, location_end=None)
     (one,) = merge_article_incidents([at_sea, quiet], refers_back=says_the_attack)
     assert one.place == RED_SEA and one.fatalities == 3
-    counted = replace(at_sea, fatalities=9)
-    assert len(merge_article_incidents([counted, told_again], refers_back=says_the_attack)) == 2
-    dated = (replace(at_sea, date="2024-03-11"), replace(told_again, date="2024-03-13"))
-    assert len(merge_article_incidents(dated, refers_back=says_the_attack)) == 2
     # only the nearest earlier event of the family is asked: "the attack" is the last attack told
     between = replace(at_sea, id="a-e9", place=KHARKIV, location_name="Kharkiv", triggers=((40, 46),))
     assert len(merge_article_incidents([at_sea, between, told_again], refers_back=says_the_attack)) == 3
