@@ -16,6 +16,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from geomap.mentions.datelines import DATELINE_PLACE
+
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -39,7 +41,7 @@ _FULL_DATE = (
 #: A dated dateline opening a line: the all-capitals place, its country, the day, an agency, a
 #: dash ("SANAA, Yemen - March 12, 2024 -", "KABUL, March 3, 2024 (AP) —").
 _DATELINE_DAY = re.compile(
-    rf"(?m)^[ \t]*[A-Z][A-Z.'\- ]{{1,40}}[A-Z.](?:\s*,\s*[A-Z][A-Za-z .'\-]{{0,30}}?)?\s*[,\-—–]\s*"
+    rf"(?m)^[ \t]*{DATELINE_PLACE}(?:\s*,\s*[A-Z][A-Za-z .'\-]{{0,30}}?)?\s*[,\-—–]\s*"
     rf"({_FULL_DATE})\s*(?:\([^)\n]{{0,30}}\)\s*)?[-—–,]"
 )
 #: How far into an article its dateline may open: after a headline and a byline.

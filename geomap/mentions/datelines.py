@@ -7,8 +7,10 @@ import re
 from geomap.mentions.checks import NameChecks
 from geomap.mentions.names import FoundName
 
+#: The all-capitals place of a dateline: "SANAA", "SAN DIEGO", "ST. LOUIS" (the dates read it too).
+DATELINE_PLACE = r"[A-Z][A-Z.'\- ]{1,40}[A-Z.]"
 #: An all-capitals dateline opening a story or paragraph: "SANAA, Yemen -", "SAN DIEGO (AP) -".
-_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'\- ]{1,40}[A-Z.])(?=\s*(?:,|\(|—|–|-\s))")
+_DATELINE = re.compile(rf"(?m)^[ \t]*({DATELINE_PLACE})(?=\s*(?:,|\(|—|–|-\s))")
 
 
 def datelines(text: str, checks: NameChecks) -> list[FoundName]:
