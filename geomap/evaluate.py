@@ -62,7 +62,8 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
         if m.place is not None
     ]
     # the scorer pairs gold events by trigger overlap: an incident merged from several trigger
-    # words is one scorer event per trigger, all at the incident's place
+    # words is one scorer event per trigger, all at the incident's place; of the incidents one
+    # trigger gives, one per place ("marched in A and B"), the first is the linker's choice
     events = [
         {
             **{name: getattr(inc, name) for name in OFFSET_FIELDS},
@@ -75,6 +76,7 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
         for inc in parsed.incidents
         for start, end in inc.trigger_spans
     ]
+    events = list({(e["trigger_start"], e["trigger_end"]): e for e in reversed(events)}.values())[::-1]
     return {"id": doc_id, "toponyms": toponyms, "events": events}
 
 

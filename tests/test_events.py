@@ -662,3 +662,24 @@ def test_a_meeting_to_come_keeps_its_type(geoparser):
         "planned",
         "Geneva",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        (
+            "Protesters marched in Ouagadougou and Bobo-Dioulasso on Saturday.",
+            {"Ouagadougou", "Bobo-Dioulasso"},
+        ),
+        ("Protests spread to Kano, Kaduna and Zaria on Friday.", {"Kano", "Kaduna", "Zaria"}),
+    ],
+)
+def test_one_event_told_at_several_places_is_one_incident_per_place(geoparser, text, places):
+    found = incidents(geoparser, text)
+    assert {i.location_name for i in found} == places and len(found) == len(places)
+    assert len({i.id for i in found}) == len(found)
+
+
+def test_a_town_and_its_country_stay_one_incident(geoparser):
+    found = incidents(geoparser, "Protesters marched in Kano and elsewhere in Nigeria on Friday.")
+    assert len(found) == 1

@@ -236,6 +236,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from geomap.evaluate import CORPORA, TRAINING_CORPUS, cross_validate, evaluate, summary_row
     from geomap.parser import Geoparser
 
+    if args.incidents:
+        return _evaluate_incidents(args)
     corpora = tuple(args.corpus) if args.corpus else (*CORPORA, TRAINING_CORPUS)
     parser = Geoparser()
     rows = []
@@ -284,6 +286,39 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         # a figures file: always replaced, as before
         write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)
+    return EXIT_OK
+
+
+_INCIDENT_COLUMNS = (
+    "stories", "events", "incidents", "recall", "precision", "type_acc", "lethal", "toll_exact",
+    "per_event", "location_acc",
+)  # fmt: skip
+
+
+def _evaluate_incidents(args: argparse.Namespace) -> int:
+    """``geomap evaluate --incidents``: the analyst's figures, a row per part."""
+    from geomap.incident_eval import evaluate_incidents
+    from geomap.outputs.files import write_text_atomic
+    from geomap.parser import Geoparser
+
+    parser = Geoparser()
+    parts = ("tune", "check") if args.part == "both" else (args.part,)
+    print(f"{'part':<6} " + " ".join(f"{c:>12}" for c in _INCIDENT_COLUMNS))
+    rows, details = [], []
+    for part in parts:
+        summary, scored = evaluate_incidents(
+            lambda s: parser.parse(s.text, id=s.id, date=s.date),
+            part,
+            progress=lambda msg: print(f"  … {msg}", file=sys.stderr),
+        )
+        rows.append({"part": part, **summary})
+        details += [{"part": part, **s} for s in scored]
+        cells = ("-" if summary[c] is None else str(summary[c]) for c in _INCIDENT_COLUMNS)
+        print(f"{part:<6} " + " ".join(f"{c:>12}" for c in cells), flush=True)
+    if args.json:
+        write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)
+    if args.details:
+        write_text_atomic(args.details, "".join(json.dumps(d) + "\n" for d in details), force=True)
     return EXIT_OK
 
 

@@ -1,7 +1,18 @@
-"""Counts of an event: the people killed (fatalities) and the people hurt, displaced or held (affected)."""
+"""Counts of an event: the people killed, wounded, and otherwise affected (held, displaced).
+
+Read from the dependency parse around each counting word of the event ("killed", "dead",
+"wounded", "arrested"): its victims are the passive subject, the object of an active verb, the
+subject of "died", the "of" phrase of "the death of", or the people a verb of "left three
+dead" or "shot dead" names. A victim phrase counts as a coder counts it: numbers as written,
+a lone person as one ("a man was shot dead"), conjoined groups added ("three soldiers and two
+civilians" is 5) but "including" not, a range at its lower figure with both kept ("between 20
+and 25"). A toll since a start ("killed since October", "the war has killed 40,000") is a
+running total, marked ``cumulative``, and no single event's count.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geomap.incidents.lexicon import words
@@ -10,16 +21,61 @@ from geomap.incidents.numbers import SCALE, parse_number
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_KILL_WORDS = words("killed kill killing kills dead died die dies death deaths massacred murdered executed")
-_HURT_WORDS = words(
-    "wounded wounding injured injuring injuries hurt displaced fled fleeing evacuated arrested "
-    "detained captured abducted kidnapped"
+_KILL_WORDS = words(
+    "killed kill killing kills dead died die dies death deaths massacred murdered executed "
+    "assassinated slain beheaded lynched perished"
 )
-_COUNTED_WORDS = _KILL_WORDS | _HURT_WORDS
-
+#: Words that count the hurt and the held, with the kind of count each gives.
+_AFFECT_KINDS: dict[str, str] = {
+    **dict.fromkeys(words("wounded wounding injured injuring injuries hurt"), "wounded"),
+    **dict.fromkeys(words("displaced fled fleeing"), "displaced"),
+    "evacuated": "evacuated",
+    **dict.fromkeys(words("arrested detained captured"), "arrested"),
+    **dict.fromkeys(words("abducted kidnapped"), "abducted"),
+}
+_COUNTED_WORDS = _KILL_WORDS | frozenset(_AFFECT_KINDS)
+#: Kill words whose subject is the dead ("a soldier died"); for the others the subject is the killer.
+_DYING = words("dead died die dies perished fled fleeing hurt injured wounded")
+#: Verbs of "to death": "stabbed to death", "beaten to death".
+_TO_DEATH = words("to")
+#: "claimed four lives", "cost 12 lives", "took the lives of three".
+_LIFE_VERBS = words("claimed claim claims cost costs took take takes")
 
 #: Words that count nobody: "nobody was killed", "none of the crew were hurt".
 _NOBODY = words("nobody none noone")
+#: Singular pronouns that stand for one person: "he was killed".
+_ONE_PERSON = words("he him she her")
+#: Singular nouns that are no person, though a kill word can take them ("the deal died").
+_NOT_PEOPLE = words(
+    "deal talks plan process ceasefire agreement bill project idea hope truce proposal engine "
+    "battery phone line deadline motion initiative effort economy market program programme "
+    "toll number figure count total"
+)
+#: What a running total is told against: "the war has killed", "killed in the conflict".
+_WAR_NOUNS = words("war conflict fighting violence insurgency offensive campaign pandemic outbreak epidemic")
+_SINCE = words("since")
+#: Words that make a victim phrase an addition to a toll told before.
+_MORE = words("more another further additional")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the text says an event cost: its dead (and their range), its wounded and the others counted."""
+
+    fatalities: int | None = None
+    fatalities_range: tuple[int, int] | None = None
+    wounded: int | None = None
+    affected: int | None = None
+    affected_kind: str | None = None
+    cumulative: bool = False
+    #: The toll adds to an event told before: "two more died in hospital", "another soldier died".
+    additional: bool = False
+
+    @property
+    def only_nobody(self) -> bool:
+        """Whether every stated count is zero: "nobody was killed" tells an event told before."""
+        stated = [n for n in (self.fatalities, self.wounded, self.affected) if n is not None]
+        return bool(stated) and not any(stated)
 
 
 def _nobody(noun: Token) -> bool:
@@ -29,26 +85,147 @@ def _nobody(noun: Token) -> bool:
     return noun.lower_ == "one" and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
 
 
-def _count_of(noun: Token) -> int | None:
-    """The number that counts ``noun`` ("at least 12 people" → 12), or the number itself;
-    0 for "no one" and "nobody"."""
-    if _nobody(noun):
-        return 0
-    if noun.like_num:
-        return _number_token(noun)
-    for c in noun.children:
-        if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod")):
-            return _number_token(c)
-        if c.dep_ == "prep" and c.lower_ == "of" and noun.like_num is False:
-            continue
-    return None
-
-
 def _number_token(tok: Token) -> int | None:
     parts = [t for t in tok.subtree if t.like_num or t.lower_ in SCALE or t.lower_ == ","]
     text = " ".join(t.text for t in parts if t.text != ",")
     value = parse_number(text) if text else None
     return value if value is not None else parse_number(tok.text)
+
+
+def _range_of(num: Token) -> tuple[int, int] | None:
+    """The figure a number token gives, as (low, high): "12", "6-7", "between 20 and 25"."""
+    value = parse_number(num.text)
+    if value is None:
+        value = _number_token(num)
+    if value is None:
+        return None
+    others = [
+        c
+        for c in (*num.children, *num.head.children)
+        if c.i != num.i and c.like_num and (c.dep_ in ("conj", "prep", "quantmod") or c.head.i == num.i)
+    ]
+    # "6-7 people": the parser hangs 7 on 6 (or on its noun) across a hyphen or "to"
+    bridge = num.doc[num.i + 1] if num.i + 1 < len(num.doc) else None
+    if bridge is not None and bridge.text in ("-", "–", "to", "and") and num.i + 2 < len(num.doc):
+        after = num.doc[num.i + 2]
+        if after.like_num and (
+            after in others or after.head.i in (num.i, num.head.i) or bridge.text != "and"
+        ):
+            high = parse_number(after.text)
+            if high is not None and high > value:
+                return value, high
+    return value, value
+
+
+def _victims(noun: Token) -> tuple[int, int] | None:
+    """How many people a victim phrase counts, as (low, high), or None when it gives no figure.
+
+    Conjoined groups add up ("a man and his two sons" is 3); an "including" phrase does not.
+    """
+    total = [0, 0]
+    for part in (noun, *[c for c in noun.conjuncts if c.i > noun.i]):
+        n = _one_group(part)
+        if n is None:
+            return None
+        total[0] += n[0]
+        total[1] += n[1]
+    return total[0], total[1]
+
+
+def _one_group(noun: Token) -> tuple[int, int] | None:
+    if _nobody(noun):
+        return 0, 0
+    if noun.like_num:
+        return _range_of(noun)
+    for c in noun.children:
+        if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod")):
+            return _range_of(c)
+    if noun.lower_ in _ONE_PERSON:
+        return 1, 1
+    if noun.pos_ == "PROPN" and noun.ent_type_ == "PERSON":
+        return 1, 1  # "Ahmed Ali was killed"
+    if noun.tag_ == "NN" and noun.lower_ not in _NOT_PEOPLE and noun.pos_ == "NOUN":
+        # "a man", "the commander", "a village chief": one person, unless a vague quantity
+        if any(
+            c.dep_ == "det" and c.lower_ in ("a", "an", "the", "this", "that", "another")
+            for c in noun.children
+        ):
+            return 1, 1
+        if any(c.dep_ == "poss" for c in noun.children):
+            return 1, 1  # "his son"
+    return None
+
+
+def _counted_noun(t: Token) -> Token | None:
+    """The victim phrase of the counting word ``t``, found from the parse."""
+    word = t.lower_
+    # the subject of "killed" or "arrested" is who did it; of "died" or "fled", who it befell
+    deps = ("nsubjpass", "dobj", "nsubj") if word in _DYING else ("nsubjpass", "dobj")
+    for dep in deps:
+        for c in t.children:
+            if c.dep_ == dep and (c.pos_ != "PRON" or _nobody(c) or c.lower_ in _ONE_PERSON):
+                return c
+    if t.pos_ == "NOUN" or word in ("death", "deaths", "killing", "killings"):
+        # "the death of 2 fighters", "the killing of a journalist"
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    if word in ("death",) and t.dep_ == "pobj" and t.head.lower_ in _TO_DEATH:
+        # "a man was stabbed to death": the victims of the verb the phrase hangs on
+        verb = t.head.head
+        for c in verb.children:
+            if c.dep_ in ("nsubjpass", "dobj"):
+                return c
+    if t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp", "xcomp"):
+        h = t.head
+        # "left three people dead": the object of "left"; "was shot dead": the subject of "shot"
+        near = (
+            [g for g in h.children if g.dep_ in ("dobj", "nsubjpass")]
+            if t.dep_ in ("oprd", "acomp", "xcomp")
+            else []
+        )
+        for c in [*t.children, *near, h]:
+            if c.i == t.i:
+                continue
+            if c.like_num or c.dep_ in ("nsubj", "nsubjpass", "dobj") or c is h:
+                if c.pos_ in ("NOUN", "NUM", "PROPN") and (c is not h or t.dep_ in ("amod", "acl")):
+                    return c
+                if c.pos_ in ("NOUN", "NUM", "PROPN") and c is h and _one_group(c) is not None and c.like_num:
+                    return c
+    return None
+
+
+def _cumulative(t: Token) -> bool:
+    """Whether the toll of ``t`` runs since a start: "killed since October", "the war has killed"."""
+    heads = [t, *([t.head] if t.dep_ in ("acl", "amod", "oprd", "xcomp", "conj") else [])]
+    for h in heads:
+        perfect = any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in h.children)
+        for c in h.subtree:
+            if c.lower_ in _SINCE and c.head.i in (h.i, *[g.i for g in h.children]):
+                return True
+        subjects = [c for c in h.children if c.dep_ in ("nsubj", "agent")]
+        subjects += [g for c in h.children if c.dep_ == "agent" for g in c.children]
+        if perfect and any(s.lower_ in _WAR_NOUNS for s in subjects):
+            return True
+        phrases = [
+            g for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "during") for g in c.children
+        ]
+        if perfect and any(p.lower_ in _WAR_NOUNS for p in phrases):
+            return True
+    return False
+
+
+def _lives(t: Token) -> int | None:
+    """ "claimed four lives": the count of a life verb's object."""
+    if t.lower_ not in _LIFE_VERBS:
+        return None
+    for c in t.children:
+        if c.dep_ == "dobj" and c.lower_ in ("lives", "life"):
+            n = _one_group(c)
+            return n[0] if n else None
+    return None
 
 
 def _told_by_another(tok: Token, trigger: Token, others: frozenset[int]) -> bool:
@@ -62,53 +239,70 @@ def _told_by_another(tok: Token, trigger: Token, others: frozenset[int]) -> bool
     return False
 
 
-def casualty_counts(
-    tokens: list[Token], others: frozenset[int] = frozenset()
-) -> tuple[int | None, int | None]:
-    """Fatalities and affected people of the event (triggers plus coordinated verbs).
+def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -> Counts:
+    """The counts of the event whose trigger words are ``tokens`` (triggers plus coordinated verbs).
 
     ``others`` are the token indices of the sentence's other events' triggers: "fled after an
     airstrike killed 12" tells the strike's toll, not the flight's.
     """
-    fatalities = affected = None
+    fatalities: tuple[int, int] | None = None
+    wounded = affected = None
+    affected_kind = None
+    cumulative = additional = False
     seen: set[int] = set()
     queue = list(tokens)
+    hosts = list(tokens)
     for t in tokens:
-        counted = [c for c in t.subtree if c.lower_ in _COUNTED_WORDS and c.i not in seen]
+        # "the attack led to the death of 2 fighters", "the blast claimed four lives"
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX") and t.head.i not in others:
+            hosts.append(t.head)
+    for t in hosts:
+        counted = [
+            c
+            for c in t.subtree
+            if (c.lower_ in _COUNTED_WORDS or c.lower_ in _LIFE_VERBS) and c.i not in seen
+        ]
         conjoined = [c for c in t.children if c.dep_ == "conj" and c.lower_ in _COUNTED_WORDS]
         queue += [c for c in conjoined if c.i not in others]
         queue += [c for c in counted if not (others and _told_by_another(c, t, others))]
+    queue = [t for t in queue if t.i not in others]
     for t in queue:
         if t.i in seen:
             continue
         seen.add(t.i)
         word = t.lower_
-        if word not in _KILL_WORDS and word not in _HURT_WORDS:
+        lives = _lives(t)
+        if lives is not None:
+            if fatalities is None:
+                fatalities = (lives, lives)
             continue
-        n = None
-        for c in t.children:
-            if c.dep_ in ("nsubjpass", "dobj", "nsubj") and (c.pos_ != "PRON" or _nobody(c)):
-                n = _count_of(c)
-                if n is not None:
-                    break
-        if n is None and t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp"):
-            # "two minors dead and four injured", "24 others wounded"
-            h = t.head
-            # "left three people dead": the people counted are the object of "left"
-            objects = [g for g in h.children if g.dep_ == "dobj"] if t.dep_ == "oprd" else []
-            for c in [*t.children, *objects, h]:
-                if c.like_num or c.dep_ in ("nsubj", "nsubjpass", "dobj") or c is h:
-                    n = _count_of(c) if c.pos_ in ("NOUN", "NUM", "PROPN") else None
-                    if n is not None:
-                        break
+        if word not in _COUNTED_WORDS:
+            continue
+        noun = _counted_noun(t)
+        n = _victims(noun) if noun is not None else None
         if n is None:
             prev = t.nbor(-1) if t.i > t.doc[0].i else None
             if prev is not None and prev.like_num:
-                n = _number_token(prev)
+                n = _range_of(prev)
         if n is None:
             continue
-        if word in _KILL_WORDS and fatalities is None:
-            fatalities = n
-        elif word in _HURT_WORDS and affected is None:
-            affected = n
-    return fatalities, affected
+        if word in _KILL_WORDS:
+            if fatalities is None:
+                fatalities = n
+                cumulative = _cumulative(t)
+                additional = noun is not None and any(c.lower_ in _MORE for c in noun.subtree if c.i < noun.i)
+        elif _AFFECT_KINDS[word] == "wounded":
+            wounded = n[0] if wounded is None else wounded
+        elif affected is None:
+            affected, affected_kind = n[0], _AFFECT_KINDS[word]
+    if affected is None and wounded is not None:
+        affected, affected_kind = wounded, "wounded"  # the field's older meaning: the hurt, first
+    return Counts(
+        fatalities=fatalities[0] if fatalities else None,
+        fatalities_range=fatalities if fatalities and fatalities[0] != fatalities[1] else None,
+        wounded=wounded,
+        affected=affected,
+        affected_kind=affected_kind,
+        cumulative=cumulative,
+        additional=additional,
+    )

@@ -41,15 +41,41 @@ from geomap.incidents.refine_type import refine_kind
 from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text
+from geomap.resolution.containment import inside
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 def _trigger_spans(ev: Event) -> tuple[tuple[int, int], ...]:
     """Offsets of the event's trigger words: the main trigger first, then the folded ones in text order."""
     rest = sorted({t.i: t for t in ev.tokens[1:] if t.i != ev.trigger.i}.values(), key=lambda t: t.i)
     return tuple((t.idx, t.idx + len(t.text)) for t in (ev.trigger, *rest))
+
+
+def _conj_root(tok: Token) -> Token:
+    """The first of a coordination ``tok`` is in: "Bobo-Dioulasso" in "Ouagadougou and Bobo-Dioulasso"."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def coordinated_places(chosen: tuple[Mention, Span], cands: Sequence[tuple[Mention, Span]]) -> list[Mention]:
+    """The known places coordinated with the chosen one ("in A, B and C"), neither inside the other."""
+    mention, span = chosen
+    if mention.place is None:
+        return []
+    first = _conj_root(span.root)
+    out = []
+    for m, sp in cands:
+        if m is mention or m.place is None or m.place.id == mention.place.id or sp.root.i == span.root.i:
+            continue
+        if _conj_root(sp.root).i != first.i:
+            continue
+        if inside(m.place, mention.place) or inside(mention.place, m.place):
+            continue
+        out.append(m)
+    return out
 
 
 def extract_incidents(
@@ -88,6 +114,7 @@ def extract_incidents(
         told.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
     # words that tell an event told before: "three crew were killed in the attack"
     back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
+    more: set[tuple[int, int]] = set()
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
@@ -111,9 +138,11 @@ def extract_incidents(
             dates[s_start] = resolve_date(text[max(s_start, story_from) : s_end], article_date)
         modality = event_modality(ev)
         kind = modal_kind(refine_kind(ev), modality)
-        fatalities, affected = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
-        if 0 in (fatalities, affected) and not (fatalities or affected):
+        counts = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
+        if counts.only_nobody:
             back.update(_trigger_spans(ev))  # "nobody was killed": of an event told before
+        if counts.additional and loc is None and kind == "casualties":
+            more.update(_trigger_spans(ev))  # "two more died in hospital": the toll of an event told before
         trig = ev.trigger
         incidents.append(
             Incident(
@@ -132,19 +161,39 @@ def extract_incidents(
                 place=where.place if where else None,
                 precision=where.place.feature_type if where and where.place else "unknown",
                 actors=event_actors(ev),
-                fatalities=fatalities,
-                affected=affected,
+                fatalities=counts.fatalities,
+                affected=counts.affected,
                 date=dates[s_start],
                 confidence=round(confidence, 3),
                 triggers=_trigger_spans(ev),
                 modality=modality,
+                wounded=counts.wounded,
+                affected_kind=counts.affected_kind,
+                fatalities_range=counts.fatalities_range,
+                cumulative=counts.cumulative,
             )
         )
+        if loc is not None and decision.location is not None:
+            # "protesters marched in A and B": an analyst codes one event per place
+            incidents += [
+                replace(
+                    incidents[-1],
+                    location_name=m.text,
+                    location_start=m.start,
+                    location_end=m.end,
+                    place=m.place,
+                    precision=m.place.feature_type if m.place else "unknown",
+                )
+                for m in coordinated_places(decision.location, f.cands)
+            ]
     incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     incidents = merge_article_incidents(
-        incidents, when_unstated, refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans)
+        incidents,
+        when_unstated,
+        refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans),
+        adds_to_toll=lambda inc: not more.isdisjoint(inc.trigger_spans),
     )
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

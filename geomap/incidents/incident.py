@@ -57,6 +57,14 @@ class Incident:
     #: empty means that one trigger only (values built before the field existed).
     triggers: tuple[tuple[int, int], ...] = ()
     modality: str = "asserted"
+    #: The people hurt; ``affected`` is the people held or displaced, else the hurt (its older meaning).
+    wounded: int | None = None
+    #: What ``affected`` counts: "wounded", "arrested", "abducted", "displaced" or "evacuated".
+    affected_kind: str | None = None
+    #: A toll told as a range ("between 20 and 25"): its low and high figures; ``fatalities`` is the low.
+    fatalities_range: tuple[int, int] | None = None
+    #: A running total ("the war has killed 40,000"): no single event's count.
+    cumulative: bool = False
 
     @property
     def trigger_spans(self) -> tuple[tuple[int, int], ...]:
@@ -80,6 +88,10 @@ class Incident:
             "actors": list(self.actors),
             "fatalities": self.fatalities,
             "affected": self.affected,
+            "affected_kind": self.affected_kind,
+            "wounded": self.wounded,
+            "fatalities_range": list(self.fatalities_range) if self.fatalities_range else None,
+            "cumulative": self.cumulative,
             "date": self.date,
             "confidence": round(self.confidence, 3),
             "modality": self.modality,

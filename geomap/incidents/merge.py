@@ -117,6 +117,7 @@ def same_event(
         and _same_date(a, b, max_days)
         and _compatible_counts(a.fatalities, b.fatalities)
         and _compatible_counts(a.affected, b.affected)
+        and a.cumulative == b.cumulative  # a running total is no event's toll
     )
 
 
@@ -143,6 +144,9 @@ def merge_incidents(a: Incident, b: Incident) -> Incident:
         incident_type=kind,
         fatalities=_max_count(a.fatalities, b.fatalities),
         affected=_max_count(a.affected, b.affected),
+        affected_kind=a.affected_kind or b.affected_kind,
+        wounded=_max_count(a.wounded, b.wounded),
+        fatalities_range=a.fatalities_range if a.fatalities is not None else b.fatalities_range,
         actors=tuple(dict.fromkeys((*a.actors, *b.actors))),
         triggers=triggers,
         date=_finer_date(a.date, b.date),
@@ -190,7 +194,7 @@ def _nested(a: Incident, b: Incident) -> bool:
     return _same_place(a, b, DEFAULT_MAX_KM) or inside(a.place, b.place) or inside(b.place, a.place)
 
 
-def _antecedent(kept: Sequence[Incident], inc: Incident) -> int | None:
+def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> int | None:
     """Which earlier incident a definite reference back ("the attack") tells again, if any.
 
     Only the nearest earlier one of its family, by its last trigger, is asked: "the attack"
@@ -207,17 +211,22 @@ def _antecedent(kept: Sequence[Incident], inc: Incident) -> int | None:
     # event in each such case read, and a name the gazetteer does not know may be anywhere.
     placed = inc.location_name is None or _nested(prev, inc)
     fits = (
-        _same_date(prev, inc, 0)
-        and _compatible_counts(prev.fatalities, inc.fatalities)
+        # the wounded who die later die on a later day
+        _same_date(prev, inc, 7 if adds else 0)
+        and (adds or _compatible_counts(prev.fatalities, inc.fatalities))
         and _compatible_counts(prev.affected, inc.affected)
+        and prev.cumulative == inc.cumulative
     )
     return k if placed and fits else None
 
 
-def _told_again(prev: Incident, inc: Incident) -> Incident:
+def _told_again(prev: Incident, inc: Incident, adds: bool = False) -> Incident:
     """``prev`` merged with a reference back to it, at the narrower of their places, on ``prev``'s
-    date: a later sentence's date is seldom the event's ("the blast came a day after … in March 2003")."""
+    date: a later sentence's date is seldom the event's ("the blast came a day after … in March 2003").
+    With ``adds`` its toll adds to ``prev``'s ("two more died in hospital")."""
     merged = replace(merge_incidents(prev, inc), date=prev.date)
+    if adds and inc.fatalities is not None:
+        merged = replace(merged, fatalities=(prev.fatalities or 0) + inc.fatalities, fatalities_range=None)
     a, b = prev.place, inc.place
     if a is not None and b is not None and a.id != b.id and inside(b, a) and not inside(a, b):
         merged = _placed_as(merged, inc)
@@ -228,6 +237,7 @@ def merge_article_incidents(
     incidents: Sequence[Incident],
     article_date: str | None = None,
     refers_back: Callable[[Incident], bool] = lambda _: False,
+    adds_to_toll: Callable[[Incident], bool] = lambda _: False,
 ) -> list[Incident]:
     """An article's incidents with the same event told twice merged into the first.
 
@@ -237,7 +247,8 @@ def merge_article_incidents(
     others were injured in the attack near X"). A place the gazetteer does not know counts
     when both name it at the same words of one sentence. Then an incident for which
     ``refers_back`` is true (its words say "the attack") merges into the event it
-    refers to (:func:`_antecedent`). A sentence that names no day gets the article's date,
+    refers to (:func:`_antecedent`); one for which ``adds_to_toll`` is true ("two more died")
+    adds its toll to that event's. A sentence that names no day gets the article's date,
     which says nothing about the day, so that date counts as missing here.
     """
 
@@ -255,9 +266,10 @@ def merge_article_incidents(
     # then the references back, on whole events: "killed … and injured in the attack" is one
     kept: list[Incident] = []
     for inc in placed:
-        back = _antecedent(kept, inc) if refers_back(inc) else None
+        adds = adds_to_toll(inc)
+        back = _antecedent(kept, inc, adds) if adds or refers_back(inc) else None
         if back is None:
             kept.append(inc)
         else:
-            kept[back] = _told_again(kept[back], inc)
+            kept[back] = _told_again(kept[back], inc, adds)
     return [inc if inc.date is not None else replace(inc, date=article_date) for inc in kept]

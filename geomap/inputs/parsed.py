@@ -106,7 +106,20 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
         confidence=float(d.get("confidence", 0.0)),
         triggers=_spans(d.get("triggers")),
         modality=str(d.get("modality") or "asserted"),
+        wounded=_opt_int(d.get("wounded")),
+        affected_kind=_opt_str(d.get("affected_kind")),
+        fatalities_range=_range(d.get("fatalities_range")),
+        cumulative=d.get("cumulative") is True,
     )
+
+
+def _range(value: Any) -> tuple[int, int] | None:
+    """A ``[low, high]`` pair, or None for anything else (files written before the field)."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        low, high = _opt_int(value[0]), _opt_int(value[1])
+        if low is not None and high is not None:
+            return low, high
+    return None
 
 
 def incident_from_dict(d: Mapping[str, Any], article_id: str) -> Incident:

@@ -1,0 +1,134 @@
+"""Counts as a conflict coder reads them: lone victims, groups, ranges, nominal tolls, running totals.
+
+Every sentence here is written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.incidents.incident import Incident
+
+
+def incidents(geoparser, text: str) -> list[Incident]:
+    return list(geoparser.parse(text, id="t", date="2024-05-02").incidents)
+
+
+def toll(geoparser, text: str) -> Incident:
+    (event,) = [i for i in incidents(geoparser, text) if i.fatalities is not None]
+    return event
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("A trader was shot dead at his shop in Kano on Monday.", 1),
+        ("Gunmen killed a village chief in Zamfara overnight.", 1),
+        ("A soldier died when his vehicle hit a mine near Gao.", 1),
+        ("A man and his two sons were killed in an attack near Kaya.", 3),
+        ("A shopkeeper was stabbed to death in Lagos.", 1),
+        ("He was killed by a sniper in Bakhmut.", 1),
+    ],
+)
+def test_a_lone_victim_counts_one(geoparser, text, fatalities):
+    assert toll(geoparser, text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Three soldiers and two civilians were killed in Kaya on Sunday.", 5),
+        ("Rebels attacked a post near Beni, killing 4 policemen, 2 militiamen and a child.", 7),
+        ("Fifteen people were killed in the market blast in Kabul, including four children.", 15),
+    ],
+)
+def test_groups_joined_by_and_add_up_but_including_does_not(geoparser, text, fatalities):
+    assert toll(geoparser, text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "span"),
+    [
+        ("Between 20 and 25 villagers were killed in Kaya.", 20, (20, 25)),
+        ("Militants killed 6-7 herders near Djibo on Friday.", 6, (6, 7)),
+        ("At least 12 people were killed in Goma.", 12, None),
+    ],
+)
+def test_a_range_gives_its_lower_figure_and_keeps_both(geoparser, text, fatalities, span):
+    event = toll(geoparser, text)
+    assert (event.fatalities, event.fatalities_range) == (fatalities, span)
+    assert event.to_dict()["fatalities_range"] == (list(span) if span else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("The ambush near Tillaberi led to the death of 2 fighters.", 2),
+        ("The raid in Kismayo ended with the killing of one militant.", 1),
+        ("Overnight shelling of Kherson left three people dead.", 3),
+        ("The attack on the Kaya market claimed four lives.", 4),
+    ],
+)
+def test_nominal_tolls_are_read(geoparser, text, fatalities):
+    assert toll(geoparser, text).fatalities == fatalities
+
+
+def test_killed_wounded_and_held_stay_apart(geoparser):
+    text = "Two guards were killed and nine were wounded when gunmen stormed a prison in Kaduna."
+    event = toll(geoparser, text)
+    assert (event.fatalities, event.wounded) == (2, 9)
+    (arrest,) = incidents(geoparser, "Police arrested 30 protesters in Kampala on Monday.")
+    assert (arrest.affected, arrest.affected_kind, arrest.wounded, arrest.fatalities) == (
+        30,
+        "arrested",
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The war has killed more than 40,000 people.",
+        "More than 40,000 people have been killed since the conflict began.",
+        "Some 3,100 civilians have been killed in the region since January.",
+    ],
+)
+def test_a_running_total_is_marked_cumulative(geoparser, text):
+    event = toll(geoparser, text)
+    assert event.cumulative and event.to_dict()["cumulative"] is True
+
+
+def test_a_running_total_never_merges_into_the_days_event(geoparser):
+    text = (
+        "An airstrike killed 9 people in Khan Younis on Tuesday. "
+        "The war has killed more than 30,000 people in Gaza, officials say."
+    )
+    found = incidents(geoparser, text)
+    today = [i for i in found if not i.cumulative]
+    assert [i.fatalities for i in today] == [9]
+    assert [i.fatalities for i in found if i.cumulative] == [30000]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dozens of people were killed in the raid on Kaya.", "Hundreds died in the floods near Derna."],
+)
+def test_vague_amounts_give_no_count(geoparser, text):
+    assert all(i.fatalities is None for i in incidents(geoparser, text))
+
+
+def test_a_later_toll_of_more_dead_adds_to_the_event_told_before(geoparser):
+    text = (
+        "Gunmen attacked a police post in Djibo on Monday, killing three officers. "
+        "Two more officers died in hospital on Tuesday."
+    )
+    (event,) = incidents(geoparser, text)
+    assert (event.incident_type, event.location_name, event.fatalities) == ("armed_attack", "Djibo", 5)
+
+
+def test_without_more_a_later_toll_is_its_own(geoparser):
+    text = (
+        "Gunmen attacked a police post in Djibo on Monday, killing three officers. Two officers died in Kaya."
+    )
+    assert sorted(i.fatalities or 0 for i in incidents(geoparser, text)) == [2, 3]
