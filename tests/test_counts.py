@@ -28,6 +28,10 @@ def toll(geoparser, text: str) -> Incident:
         ("A man and his two sons were killed in an attack near Kaya.", 3),
         ("A shopkeeper was stabbed to death in Lagos.", 1),
         ("He was killed by a sniper in Bakhmut.", 1),
+        ("Police fatally shot four men at a checkpoint in Makhachkala on Friday.", 4),
+        ("Mendoza is dead after being stabbed outside a bar in Lisbon.", 1),
+        ("The soldier who was killed by a buried bomb near Raqqa was named on Sunday.", 1),
+        ("An elderly couple were found dead in their flat in Hanover.", 2),
     ],
 )
 def test_a_lone_victim_counts_one(geoparser, text, fatalities):

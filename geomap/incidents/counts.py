@@ -54,6 +54,10 @@ _NOT_PEOPLE = words(
 #: What a running total is told against: "the war has killed", "killed in the conflict".
 _WAR_NOUNS = words("war conflict fighting violence insurgency offensive campaign pandemic outbreak epidemic")
 _SINCE = words("since")
+#: "fatally shot", "mortally wounded": a verb of hurting that killed.
+_FATALLY = words("fatally mortally")
+#: Nouns that count two people: "an elderly couple was found dead".
+_PAIRS = words("couple pair")
 #: Words that make a victim phrase an addition to a toll told before.
 _MORE = words("more another further additional")
 
@@ -142,7 +146,9 @@ def _one_group(noun: Token) -> tuple[int, int] | None:
             return _range_of(c)
     if noun.lower_ in _ONE_PERSON:
         return 1, 1
-    if noun.pos_ == "PROPN" and noun.ent_type_ == "PERSON":
+    if noun.lower_ in _PAIRS and noun.tag_ == "NN":
+        return 2, 2
+    if noun.pos_ == "PROPN" and noun.ent_type_ in ("PERSON", "") and noun.tag_ == "NNP":
         return 1, 1  # "Ahmed Ali was killed"
     if noun.tag_ == "NN" and noun.lower_ not in _NOT_PEOPLE and noun.pos_ == "NOUN":
         # "a man", "the commander", "a village chief": one person, unless a vague quantity
@@ -163,6 +169,8 @@ def _counted_noun(t: Token) -> Token | None:
     deps = ("nsubjpass", "dobj", "nsubj") if word in _DYING else ("nsubjpass", "dobj")
     for dep in deps:
         for c in t.children:
+            if c.dep_ == dep and c.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
+                return t.head  # "the soldier who was killed"
             if c.dep_ == dep and (c.pos_ != "PRON" or _nobody(c) or c.lower_ in _ONE_PERSON):
                 return c
     if t.pos_ == "NOUN" or word in ("death", "deaths", "killing", "killings"):
@@ -181,11 +189,9 @@ def _counted_noun(t: Token) -> Token | None:
     if t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp", "xcomp"):
         h = t.head
         # "left three people dead": the object of "left"; "was shot dead": the subject of "shot"
-        near = (
-            [g for g in h.children if g.dep_ in ("dobj", "nsubjpass")]
-            if t.dep_ in ("oprd", "acomp", "xcomp")
-            else []
-        )
+        # "X is dead": the subject of the copula
+        near_deps = ("dobj", "nsubjpass", "nsubj") if t.dep_ == "acomp" else ("dobj", "nsubjpass")
+        near = [g for g in h.children if g.dep_ in near_deps] if t.dep_ in ("oprd", "acomp", "xcomp") else []
         for c in [*t.children, *near, h]:
             if c.i == t.i:
                 continue
@@ -239,6 +245,11 @@ def _told_by_another(tok: Token, trigger: Token, others: frozenset[int]) -> bool
     return False
 
 
+def _fatal(t: Token) -> bool:
+    """ "fatally shot", "mortally wounded": a hurting verb that tells a death."""
+    return any(c.dep_ == "advmod" and c.lower_ in _FATALLY for c in t.children)
+
+
 def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -> Counts:
     """The counts of the event whose trigger words are ``tokens`` (triggers plus coordinated verbs).
 
@@ -276,7 +287,8 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
             if fatalities is None:
                 fatalities = (lives, lives)
             continue
-        if word not in _COUNTED_WORDS:
+        fatal = _fatal(t)
+        if word not in _COUNTED_WORDS and not fatal:
             continue
         noun = _counted_noun(t)
         n = _victims(noun) if noun is not None else None
@@ -286,7 +298,7 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
                 n = _range_of(prev)
         if n is None:
             continue
-        if word in _KILL_WORDS:
+        if word in _KILL_WORDS or fatal:
             if fatalities is None:
                 fatalities = n
                 cumulative = _cumulative(t)
