@@ -683,3 +683,37 @@ def test_one_event_told_at_several_places_is_one_incident_per_place(geoparser, t
 def test_a_town_and_its_country_stay_one_incident(geoparser):
     found = incidents(geoparser, "Protesters marched in Kano and elsewhere in Nigeria on Friday.")
     assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "location"),
+    [
+        ("A shopkeeper was stabbed to death in Kano on Monday.", "armed_attack", "Kano"),
+        ("Rioters set buses on fire in Nairobi.", "protest_unrest", "Nairobi"),
+        ("Youths set fire to a police station in Kano.", "protest_unrest", "Kano"),
+        ("Militants set fire to a church in Kaya.", "armed_attack", "Kaya"),
+        ("Gunmen hijacked a truck near Maiduguri.", "armed_attack", "Maiduguri"),
+        ("Pirates boarded and seized a bulk carrier off Eyl.", "maritime_attack", "Eyl"),
+        ("Gunmen abducted 20 students in Kaduna on Friday.", "armed_attack", "Kaduna"),
+        ("Teachers held a sit-in outside parliament in Harare.", "protest_unrest", "Harare"),
+        ("Hundreds gathered to denounce the coup in Niamey.", "protest_unrest", "Niamey"),
+        ("Troops exchanged fire with militants in Mogadishu.", "armed_attack", "Mogadishu"),
+        ("Shelling hit Rafah overnight.", "airstrike_shelling", "Rafah"),
+        ("Rioters torched shops and looted stores in Kampala.", "protest_unrest", "Kampala"),
+        ("Gunmen killed a village chief in Zamfara.", "armed_attack", "Zamfara"),
+    ],
+)
+def test_events_the_lexicon_missed_and_their_types(geoparser, text, kind, location):
+    (event,) = incidents(geoparser, text)
+    assert (event.incident_type, event.location_name) == (kind, location), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air force shot down 9 of 13 drones launched overnight over Kyiv.",
+        "Air defences intercepted a missile over Odesa.",
+    ],
+)
+def test_more_air_defence_is_no_attack_on_the_place(geoparser, text):
+    assert incidents(geoparser, text) == [], text

@@ -105,6 +105,8 @@ NOUN_TYPES: dict[str, str] = {
     "counteroffensive": "ground_operation", "counteroffensives": "ground_operation",
     "summits": "meeting_diplomacy", "meetings": "meeting_diplomacy",
     "rallies": "protest_unrest", "marches": "protest_unrest",
+    # "sit" only as the first word of "sit-in": ``geomap.incidents.triggers.trigger_kind``
+    "sit": "protest_unrest", "walkout": "protest_unrest", "walkouts": "protest_unrest",
     # only with a military modifier or under a plan: ``geomap.incidents.senses.military_operation``
     "operation": "ground_operation", "operations": "ground_operation",
 }  # fmt: skip
@@ -178,6 +180,23 @@ MUNITION_WORDS = words(
 )
 #: Subjects that make "gathered" a protest: "thousands of protesters gathered", not "mourners".
 PROTEST_WORDS = words("protesters protestors demonstrators marchers rioters crowd crowds activists")
+#: Subjects that make violence unrest: "rioters torched shops" is a riot, not an armed attack.
+RIOTER_WORDS = words(
+    "rioters rioter mob mobs protesters protestors demonstrators crowd crowds youths looters"
+)
+#: What a gathering is for when it is a protest: "gathered to denounce the coup".
+PROTEST_PURPOSES = words(
+    "denounce denouncing protest protesting demand demanding condemn condemning oppose opposing "
+    "call calling chant chanting"
+)
+#: Armed perpetrators: "gunmen killed a village chief" is an attack, though no weapon is named.
+ARMED_ACTORS = words(
+    "gunmen gunman militants militant attackers attacker assailants assailant rebels rebel insurgents "
+    "insurgent jihadists jihadist fighters bandits terrorists terrorist militia militias militiamen "
+    "troops soldiers forces police policemen officers army extremists kidnappers pirates"
+)
+#: Strikes from afar named as the subject of "hit": "shelling hit Rafah".
+STRIKE_NOUNS = words("shelling shellings bombardment bombardments airstrike airstrikes strikes barrage")
 PERSON_WORDS = words(
     "man men woman women people person civilians civilian soldier soldiers militant militants "
     "fighters fighter suspect suspects leader commander journalist reporter children child "

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 from geomap.incidents.lexicon import (
     AIR_WORDS,
+    ARMED_ACTORS,
+    RIOTER_WORDS,
+    STRIKE_NOUNS,
     ATTACK_TYPES,
     HAZARD_WORDS,
     PERSON_WORDS,
@@ -41,6 +44,20 @@ def refine_kind(ev: Event) -> str:
             return "airstrike_shelling"
         if weapon & _BOMB_WORDS:
             return "armed_attack"
+    base = VERB_FORM_TO_BASE.get(tok.lower_)
+    if kind == "maritime_attack" and base in ("hijack", "seize") and not words & SHIP_WORDS:
+        return "armed_attack"  # "gunmen hijacked a truck"
+    subjects = set().union(*(subject_words(t) for t in ev.tokens))
+    if kind in ("armed_attack", "casualties") and subjects & RIOTER_WORDS:
+        return "protest_unrest"  # "rioters torched shops": a riot
+    if kind == "casualties" and base in _ACTIVE_KILLING and subjects & ARMED_ACTORS and tok.dep_ != "amod":
+        return "armed_attack"  # "gunmen killed a village chief": a deadly attack, no weapon named
+    if (
+        kind == "armed_attack"
+        and base in ("hit", "strike")
+        and any(c.lower_ in STRIKE_NOUNS for c in tok.children if c.i < tok.i)
+    ):
+        return "airstrike_shelling"  # "shelling hit Rafah", however the parse hangs "shelling"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
@@ -66,6 +83,9 @@ def _air_attack(tok: Token) -> bool:
     air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
     return tok.lower_ in ("attack", "attacks") and any(air)
 
+
+#: Verbs whose subject is a killer: "gunmen killed", "militants massacred".
+_ACTIVE_KILLING = words("kill massacre murder execute")
 
 #: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
 _BOMB_WORDS = words(

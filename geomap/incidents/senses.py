@@ -20,6 +20,7 @@ from geomap.incidents.lexicon import (
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
     PLAN_WORDS,
+    PROTEST_PURPOSES,
     PROTEST_WORDS,
     VERB_FORM_TO_BASE,
 )
@@ -44,13 +45,20 @@ def _munition_landed(tok: Token) -> bool:
 
 
 def _protesters_gathered(tok: Token) -> bool:
-    """ "protesters gathered in the square" is a protest; "mourners gathered", "data gathered" are not."""
-    return bool(subject_words(tok) & PROTEST_WORDS)
+    """ "protesters gathered in the square", "hundreds gathered to denounce the coup" is a protest;
+    "mourners gathered", "data gathered" are not."""
+    if subject_words(tok) & PROTEST_WORDS:
+        return True
+    return any(c.dep_ in ("xcomp", "advcl") and c.lower_ in PROTEST_PURPOSES for c in tok.children)
 
 
 def _objects(tok: Token) -> list[Token]:
-    """What the verb acts on: its object, or the subject of its passive ("34 drones were shot down")."""
-    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    """What the verb acts on: its object, or the subject of its passive ("34 drones were shot down"),
+    and what a count of it counts ("9 of 13 drones")."""
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    return objects + [
+        g for o in objects for c in o.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"
+    ]
 
 
 def _not_air_defence(tok: Token) -> bool:
@@ -60,7 +68,7 @@ def _not_air_defence(tok: Token) -> bool:
     people aboard and stays an attack. "Shot missiles at Haifa" fires them: no "down", an attack.
     """
     downed = VERB_FORM_TO_BASE.get(tok.lower_) != "shoot" or any(
-        c.dep_ == "prt" and c.lower_ == "down" for c in tok.children
+        c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in tok.children
     )
     return not (downed and any(o.lower_ in INTERCEPTED_WORDS for o in _objects(tok)))
 
@@ -108,9 +116,17 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
 )
 
 
+#: Verbs of "fire" that report an attack: "opened fire", "exchanged fire", "set fire to".
+_FIRE_VERBS = frozenset("open opens opened opening exchange exchanged exchanging set sets setting".split())
+
+
 def opened_fire(tok: Token) -> bool:
-    """Whether ``tok`` is the "fire" of "opened fire": the verb then reports the attack."""
-    return tok.dep_ == "dobj" and tok.head.lower_ in ("open", "opens", "opened", "opening")
+    """Whether ``tok`` is the "fire" of "opened fire", "exchanged fire", "set fire to a bus" or
+    "set buses on fire": the words then report an attack."""
+    if tok.dep_ == "dobj" and tok.head.lower_ in _FIRE_VERBS:
+        return True
+    on = tok.head
+    return tok.dep_ == "pobj" and on.lower_ == "on" and on.head.lower_ in ("set", "sets", "setting")
 
 
 def is_figurative(tok: Token) -> bool:

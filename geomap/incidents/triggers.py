@@ -125,6 +125,8 @@ def trigger_kind(tok: Token) -> str | None:
         if word == "fire":
             return "armed_attack" if opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
+        if word == "sit" and not _sit_in(tok):
+            return None
         if word in ("operation", "operations") and not military_operation(tok):
             return None  # "a surgical operation", "business operations"
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
@@ -134,6 +136,12 @@ def trigger_kind(tok: Token) -> str | None:
             return VERB_TYPES[base]
         return kind
     return None
+
+
+def _sit_in(tok: Token) -> bool:
+    """Whether "sit" is the first word of "sit-in", which the tokenizer splits."""
+    doc = tok.doc
+    return tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and doc[tok.i + 2].lower_ in ("in", "ins")
 
 
 def _trigger_word(tok: Token) -> bool:
@@ -230,7 +238,9 @@ def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
         kind = trigger_kind(tok)
         if kind is not None and not is_figurative(tok):
             if tok.lower_ == "fire" and opened_fire(tok):
-                found.append(Event(tok.head, kind, [tok.head, tok]))  # "opened fire on the convoy"
+                # "opened fire on the convoy"; "set buses on fire": the verb reports the attack
+                verb = tok.head if tok.dep_ == "dobj" else tok.head.head
+                found.append(Event(verb, kind, [verb, tok]))
             else:
                 found.append(Event(tok, kind, [tok]))
     by_index = {e.trigger.i: e for e in found}
