@@ -239,8 +239,8 @@ def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
         if kind is not None and not is_figurative(tok):
             if tok.lower_ == "fire" and opened_fire(tok):
                 # "opened fire on the convoy"; "set buses on fire": the verb reports the attack
-                verb = tok.head if tok.dep_ == "dobj" else tok.head.head
-                found.append(Event(verb, kind, [verb, tok]))
+                firing = tok.head if tok.dep_ == "dobj" else tok.head.head
+                found.append(Event(firing, kind, [firing, tok]))
             else:
                 found.append(Event(tok, kind, [tok]))
     by_index = {e.trigger.i: e for e in found}
