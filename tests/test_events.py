@@ -629,7 +629,8 @@ def test_real_attacks_with_those_verbs_still_count(geoparser, text, trigger, kin
         ("Israel approved the plan for an operation in Rafah.", "military_plan", "planned", "Rafah"),
         ("The cabinet approved the plan for an operation in Rafah.", "military_plan", "planned", "Rafah"),
         ("Aid groups fear a possible ground assault on Rafah.", "military_plan", "possible", None),
-        ("The group said attacks would expand to Eilat.", "military_plan", "planned", None),
+        # an attack announced is a threat, at the place it names (the Cape of Good Hope)
+        ("The group said attacks would expand to Eilat.", "statement_threat", "threatened", "Eilat"),
         ("The Houthis threatened to strike Tel Aviv.", "statement_threat", "threatened", "Tel Aviv"),
         ("Hezbollah vowed to retaliate against Haifa.", "statement_threat", "threatened", None),
         ("The army is preparing an offensive on Kharkiv.", "military_plan", "planned", "Kharkiv"),
@@ -717,3 +718,56 @@ def test_events_the_lexicon_missed_and_their_types(geoparser, text, kind, locati
 )
 def test_more_air_defence_is_no_attack_on_the_place(geoparser, text):
     assert incidents(geoparser, text) == [], text
+
+
+def test_the_toll_told_after_an_attack_is_that_attacks(geoparser):
+    text = "Militants attacked a police post in Kaya on Monday. Two soldiers and three civilians were killed."
+    (event,) = incidents(geoparser, text)
+    assert (event.incident_type, event.location_name, event.fatalities) == ("armed_attack", "Kaya", 5)
+
+
+def test_a_toll_told_as_another_event_stays_apart(geoparser):
+    text = (
+        "Militants attacked a police post in Kaya on Monday. "
+        "Separately, two farmers were killed by herders in Dori."
+    )
+    found = incidents(geoparser, text)
+    assert [(i.location_name, i.fatalities) for i in found] == [("Kaya", None), ("Dori", 2)]
+
+
+def test_talks_told_in_several_sentences_are_one_meeting(geoparser):
+    text = (
+        "The talks resumed in Doha on Monday. Negotiators met again on Tuesday. "
+        "The meeting ended without a deal."
+    )
+    (meeting,) = incidents(geoparser, text, "2024-03-14")
+    assert (meeting.incident_type, meeting.location_name, len(meeting.triggers)) == (
+        "meeting_diplomacy",
+        "Doha",
+        3,
+    )
+
+
+def test_an_attack_announced_for_the_future_is_a_threat_at_the_place_it_names(geoparser):
+    text = "The Houthis said their attacks would expand to ships sailing past the Cape of Good Hope."
+    (threat,) = incidents(geoparser, text)
+    assert (threat.incident_type, threat.modality, threat.location_name) == (
+        "statement_threat",
+        "threatened",
+        "Cape of Good Hope",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("A tanker owned by a firm in Athens was attacked on Tuesday.", None),
+        ("A tanker bound for Rotterdam was seized in the Strait of Hormuz.", "Strait of Hormuz"),
+        ("Thousands rallied in Paris in solidarity with Palestinians in Gaza.", "Paris"),
+        ("The Uganda Law Society said 30 lawyers were arrested on Monday.", None),
+        ("Iran-backed militias attacked a US base on Sunday.", None),
+    ],
+)
+def test_owners_destinations_causes_and_actors_do_not_place_the_event(geoparser, text, location):
+    (event,) = incidents(geoparser, text)
+    assert event.location_name == location, text

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geomap.incidents.actors import event_actors
-from geomap.incidents.counts import casualty_counts
+from geomap.incidents.counts import Counts, casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
+from geomap.incidents.lexicon import ATTACK_TYPES, SPREAD_VERBS
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
@@ -40,7 +41,7 @@ from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
 from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
-from geomap.nlp.docs import doc_text
+from geomap.nlp.docs import doc_text, sentences
 from geomap.resolution.containment import inside
 
 if TYPE_CHECKING:
@@ -51,6 +52,34 @@ def _trigger_spans(ev: Event) -> tuple[tuple[int, int], ...]:
     """Offsets of the event's trigger words: the main trigger first, then the folded ones in text order."""
     rest = sorted({t.i: t for t in ev.tokens[1:] if t.i != ev.trigger.i}.values(), key=lambda t: t.i)
     return tuple((t.idx, t.idx + len(t.text)) for t in (ev.trigger, *rest))
+
+
+def _aimed_at(ev: Event, cands: Sequence[tuple[Mention, Span]]) -> Mention | None:
+    """The place a threatened or planned event spreads to: "attacks would expand to Eilat"."""
+    verbs = {t.i for t in (*ev.tokens, *ev.support) if t.lower_ in SPREAD_VERBS}
+    for m, sp in cands:
+        prep = sp.root.head
+        if sp.root.dep_ == "pobj" and prep.lower_ in ("to", "into", "towards") and prep.head.i in verbs:
+            return m
+    return None
+
+
+#: Openings of a sentence that tell another event: "Separately, two farmers were killed".
+_ANOTHER_EVENT = frozenset("separately elsewhere meanwhile also earlier later previously".split())
+
+
+def _toll_of_attack_before(
+    kind: str, loc: Mention | None, counts: Counts, sent: Span, at: int, attacked: set[int]
+) -> bool:
+    """Whether a toll with no attack word and no place of its own tells the attack of its own or
+    the previous sentence: "Militants attacked a post in X. Two soldiers were killed." """
+    if kind != "casualties" or loc is not None or counts.cumulative or counts.fatalities is None:
+        return False
+    if at not in attacked and at - 1 not in attacked:
+        return False
+    return not any(t.lower_ in _ANOTHER_EVENT for t in sent[:3]) and not any(
+        t.lower_ in ("another", "other", "separate") for t in sent
+    )
 
 
 def _conj_root(tok: Token) -> Token:
@@ -115,6 +144,9 @@ def extract_incidents(
     # words that tell an event told before: "three crew were killed in the attack"
     back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
     more: set[tuple[int, int]] = set()
+    # sentences by position, and those that told an attack: the toll told next is that attack's
+    sent_index = {sp.start: k for k, sp in enumerate(sentences(doc) if sents is None else sents)}
+    attacked: set[int] = set()
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
@@ -129,6 +161,10 @@ def extract_incidents(
             if filed:
                 loc = f.cands[filed[0]][0]
                 confidence = linker.candidate_confidence(float(probs[at - len(f.rows) + filed[0]]))
+        modality = event_modality(ev)
+        if loc is None and modality != "asserted":
+            # "attacks would expand to Eilat": a threat keeps the place it is aimed at
+            loc = _aimed_at(ev, f.cands)
         where = loc
         if loc is not None and loc.place is None:
             where = container(loc, ev, f.cands) or loc
@@ -136,13 +172,18 @@ def extract_incidents(
         sentence = text[s_start:s_end]
         if s_start not in dates:
             dates[s_start] = resolve_date(text[max(s_start, story_from) : s_end], article_date)
-        modality = event_modality(ev)
         kind = modal_kind(refine_kind(ev), modality)
         counts = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
         if counts.only_nobody:
             back.update(_trigger_spans(ev))  # "nobody was killed": of an event told before
         if counts.additional and loc is None and kind == "casualties":
             more.update(_trigger_spans(ev))  # "two more died in hospital": the toll of an event told before
+        at_sentence = sent_index.get(f.sent.start, -2)
+        if kind in ATTACK_TYPES and modality == "asserted":
+            attacked.add(at_sentence)
+        elif _toll_of_attack_before(kind, loc, counts, f.sent, at_sentence, attacked):
+            # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed."
+            back.update(_trigger_spans(ev))
         trig = ev.trigger
         incidents.append(
             Incident(

@@ -41,6 +41,7 @@ from geomap.incidents.lexicon import (
 from geomap.incidents.location_rules import (
     DIRECTION_WORDS,
     REPORTER_NOUNS,
+    beside_the_scene,
     dateline_end,
     first_edge_cost,
     names_an_origin,
@@ -188,7 +189,8 @@ class SentenceFeatures:
         roots = [sp.root for _, sp in self.cands]  # Span.root walks the span: read once
         self.roots = np.array([root.i for root in roots], dtype="int64")
         self.owners: list[int] = []
-        #: The candidates whose name is the object of a "from", with its root: perhaps only an origin.
+        #: The candidates whose name is the object of a preposition, with its root: perhaps only an
+        #: origin ("from"), a destination or an owner ("bound for", "owned by a firm in").
         self._from: list[tuple[int, Token]] = []
         self.ups = [arrays.climb(root.i) for root in roots]
         doc = sent.doc
@@ -209,7 +211,7 @@ class SentenceFeatures:
             prep = head.lower_ if root.dep_ == "pobj" else ""
             owner = head.head if root.dep_ == "pobj" else head
             self.owners.append(owner.i)
-            if prep == "from":
+            if prep:
                 self._from.append((k, root))
             place = m.place
             values.append(
@@ -242,7 +244,11 @@ class SentenceFeatures:
         keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
         if self._from:
             # "a driver from Abidjan was shot": the training labels place an event at an origin 4 times in 180
-            origins = {k for k, root in self._from if names_an_origin(root, triggers)}
+            origins = {
+                k
+                for k, root in self._from
+                if names_an_origin(root, triggers) or beside_the_scene(root, triggers)
+            }
             keep = [k for k in keep if k not in origins]
         if not keep:
             return [], np.zeros((0, self.width))

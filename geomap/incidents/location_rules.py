@@ -180,6 +180,31 @@ def names_an_origin(root: Token, triggers: set[int]) -> bool:
     return owner.pos_ not in ("VERB", "AUX")
 
 
+#: Words whose phrase says who owns, where it goes or whom it backs, never where it happened:
+#: "bound for Jeddah", "owned by a firm in Athens", "in solidarity with Gaza", "in support of Kyiv".
+_BESIDE_THE_SCENE = frozenset(
+    "bound headed heading destined owned operated managed chartered registered flagged based "
+    "solidarity support".split()
+)
+
+
+def beside_the_scene(root: Token, triggers: set[int]) -> bool:
+    """Whether a name in a prepositional phrase only says where something is bound, who owns it
+    or whom the event supports: "a tanker bound for Rotterdam", "owned by a firm in Athens",
+    "marched in solidarity with Palestinians in Gaza". Looked for up to four heads above it,
+    never past a trigger."""
+    tok = root
+    for _ in range(4):
+        if tok.dep_ not in ("pobj", "prep", "agent", "acl", "amod") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.i in triggers:
+            return False
+        if tok.lower_ in _BESIDE_THE_SCENE:
+            return True
+    return False
+
+
 def _is_departure(tok: Token) -> bool:
     """Verbs of leaving a place: their "from X" names where the event happened, not an origin."""
     return VERB_FORM_TO_BASE.get(tok.lower_) in ("withdraw", "flee", "evacuate", "displace")

@@ -194,6 +194,10 @@ def _nested(a: Incident, b: Incident) -> bool:
     return _same_place(a, b, DEFAULT_MAX_KM) or inside(a.place, b.place) or inside(b.place, a.place)
 
 
+#: Talks told again may be on a later day of the same round: "the talks resumed on Tuesday".
+_TALKS_DAYS = 3
+
+
 def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> int | None:
     """Which earlier incident a definite reference back ("the attack") tells again, if any.
 
@@ -212,7 +216,7 @@ def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> 
     placed = inc.location_name is None or _nested(prev, inc)
     fits = (
         # the wounded who die later die on a later day
-        _same_date(prev, inc, 7 if adds else 0)
+        _same_date(prev, inc, 7 if adds else (_TALKS_DAYS if inc.incident_type == "meeting_diplomacy" else 0))
         and (adds or _compatible_counts(prev.fatalities, inc.fatalities))
         and _compatible_counts(prev.affected, inc.affected)
         and prev.cumulative == inc.cumulative

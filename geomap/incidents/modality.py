@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from geomap.incidents.lexicon import (
     ATTACK_TYPES,
     PLAN_WORDS,
@@ -13,9 +15,25 @@ from geomap.incidents.lexicon import (
 )
 from geomap.incidents.triggers import PLAN_PREPS, Event
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 #: Links by which a word governs the event it plans or threatens: "plans to attack" (xcomp),
 #: "approved the plan for an operation" (dobj, prep, pobj), "warned of an attack".
 _GOVERNED_BY = frozenset({"xcomp", "dobj", "pobj", "prep", "nsubjpass", "acl", "pcomp"})
+
+
+#: Attacks that, announced for the future, threaten: not a deployment or an advance.
+_STRIKES = frozenset({"armed_attack", "airstrike_shelling", "maritime_attack"})
+#: Verbs that announce what their clause tells: "said", "warned", "vowed".
+_ANNOUNCING = frozenset(
+    "said says say warned warns vowed vows declared announced stated added insisted".split()
+)
+
+
+def _announced(verb: Token) -> bool:
+    """Whether ``verb`` heads a clause that someone says: "X said [their attacks would expand]"."""
+    return verb.dep_ in ("ccomp", "parataxis") and verb.head.lower_ in _ANNOUNCING
 
 
 def event_modality(ev: Event) -> str:
@@ -39,7 +57,8 @@ def event_modality(ev: Event) -> str:
     verb = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj") else tok
     for c in verb.children:
         if c.dep_ == "aux" and c.lower_ in PLANNED_MODALS:
-            return "planned"
+            # "the Houthis said their attacks would expand to …": an attack announced is a threat
+            return "threatened" if ev.kind in _STRIKES and _announced(verb) else "planned"
         if c.dep_ == "aux" and c.lower_ in POSSIBLE_MODALS:
             return "possible"
     cur = tok

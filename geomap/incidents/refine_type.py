@@ -47,7 +47,7 @@ def refine_kind(ev: Event) -> str:
     base = VERB_FORM_TO_BASE.get(tok.lower_)
     if kind == "maritime_attack" and base in ("hijack", "seize") and not words & SHIP_WORDS:
         return "armed_attack"  # "gunmen hijacked a truck"
-    subjects = set().union(*(subject_words(t) for t in ev.tokens))
+    subjects = set().union(*(_doers(t) for t in ev.tokens))
     if kind in ("armed_attack", "casualties") and subjects & RIOTER_WORDS:
         return "protest_unrest"  # "rioters torched shops": a riot
     if kind == "casualties" and base in _ACTIVE_KILLING and subjects & ARMED_ACTORS and tok.dep_ != "amod":
@@ -76,6 +76,13 @@ def refine_kind(ev: Event) -> str:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
+
+
+def _doers(tok: Token) -> set[str]:
+    """The words of who did it: the active subject, or the agent of a passive ("killed by gunmen")."""
+    doers = [c for c in tok.children if c.dep_ == "nsubj"]
+    doers += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return {w.lower_ for d in doers for w in d.subtree}
 
 
 def _air_attack(tok: Token) -> bool:

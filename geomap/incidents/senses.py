@@ -112,6 +112,8 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
         "shoot": _not_air_defence,
         "destroy": _not_air_defence,
         "target": lambda tok: not _aimed_at_buyers(tok),
+        # "ships sailing past the cape" describes the ships; "the ship sailed to Jeddah" reports
+        "sail": lambda tok: tok.dep_ not in ("acl", "amod"),
     }
 )
 

@@ -67,17 +67,30 @@ def _names_another(tok: Token) -> bool:
     return False
 
 
+#: Event nouns with no singular in news: "the talks" is one event told again.
+_PLURAL_ONLY = frozenset({"talks", "negotiations"})
+
+
 def references_back(ev: Event) -> list[Token]:
     """The event's words that name it as an event already told: a singular event noun with a
-    definite determiner ("killed in the attack", "the strike"), not "an attack", "attacks",
-    or a noun whose own words tell which event ("the shooting of a journalist")."""
-    return [
-        tok
-        for tok in ev.tokens
-        if tok.tag_ == "NN"
+    definite determiner ("killed in the attack", "the strike", "the talks"), or a verb said
+    "again" ("negotiators met again"); not "an attack", "attacks", or a noun whose own words
+    tell which event ("the shooting of a journalist")."""
+    return [tok for tok in ev.tokens if _definite_event(tok) or _told_again(tok)]
+
+
+def _definite_event(tok: Token) -> bool:
+    """ "the attack", "the talks": a definite event noun that does not say which event it is."""
+    return (
+        (tok.tag_ == "NN" or tok.lower_ in _PLURAL_ONLY)
         and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
         and not _names_another(tok)
-    ]
+    )
+
+
+def _told_again(tok: Token) -> bool:
+    """ "negotiators met again": the event word says it happens once more."""
+    return any(c.dep_ == "advmod" and c.lower_ == "again" for c in tok.children)
 
 
 #: Entity labels that make a word a name, not an event: "Shell", "Fire Department", "Operation Cast Lead".
