@@ -136,3 +136,21 @@ def test_without_more_a_later_toll_is_its_own(geoparser):
         "Gunmen attacked a police post in Djibo on Monday, killing three officers. Two officers died in Kaya."
     )
     assert sorted(i.fatalities or 0 for i in incidents(geoparser, text)) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("A bomb exploded in Kaya on Monday, killing five. The death toll rose to 60 on Tuesday.", 60),
+        ("Officials raised the death toll from the blasts in Kabul to 63.", 63),
+        ("The blast in Kabul caused 12 fatalities.", 12),
+        ("An elderly husband and wife were found dead in Hanover.", 2),
+    ],
+)
+def test_a_death_toll_updates_and_nouns_that_count_the_dead(geoparser, text, fatalities):
+    (event,) = [i for i in incidents(geoparser, text) if i.fatalities is not None]
+    assert event.fatalities == fatalities
+
+
+def test_a_toll_road_is_no_death_toll(geoparser):
+    assert incidents(geoparser, "Drivers paid the toll on the road to Kisumu.") == []

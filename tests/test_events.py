@@ -771,3 +771,31 @@ def test_an_attack_announced_for_the_future_is_a_threat_at_the_place_it_names(ge
 def test_owners_destinations_causes_and_actors_do_not_place_the_event(geoparser, text, location):
     (event,) = incidents(geoparser, text)
     assert event.location_name == location, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A man robbed a bank in Evansville on Monday.", "armed_attack"),
+        ("A court in Manila sentenced five men to life in prison.", "arrest_detention"),
+        ("President Macron visited Kyiv on Friday.", "meeting_diplomacy"),
+        ("Blinken spoke with Lavrov by phone on Sunday.", "meeting_diplomacy"),
+        ("More than 270 schoolgirls were freed by their captors in Zamfara on Tuesday.", "other"),
+        ("The rebels lifted their siege of Kfraya.", "ground_operation"),
+    ],
+)
+def test_robberies_sentences_visits_calls_and_releases_are_events(geoparser, text, kind):
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == kind, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tourists visited the museum in Paris.",
+        "He spoke to reporters in Washington.",
+        "The ministry released a statement in Kabul.",
+    ],
+)
+def test_visits_talk_and_releases_in_other_senses_are_no_events(geoparser, text):
+    assert incidents(geoparser, text) == [], text

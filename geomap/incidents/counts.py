@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _KILL_WORDS = words(
     "killed kill killing kills dead died die dies death deaths massacred murdered executed "
-    "assassinated slain beheaded lynched perished"
+    "assassinated slain beheaded lynched perished fatalities toll"
 )
 #: Words that count the hurt and the held, with the kind of count each gives.
 _AFFECT_KINDS: dict[str, str] = {
@@ -127,8 +127,11 @@ def _victims(noun: Token) -> tuple[int, int] | None:
     Conjoined groups add up ("a man and his two sons" is 3); an "including" phrase does not.
     """
     total = [0, 0]
+    first = _one_group(noun)
     for part in (noun, *[c for c in noun.conjuncts if c.i > noun.i]):
-        n = _one_group(part)
+        n = first if part is noun else _one_group(part)
+        if n is None and first == (1, 1) and part.tag_ == "NN" and part.pos_ == "NOUN":
+            n = (1, 1)  # "a husband and wife": the determiner counts both
         if n is None:
             return None
         total[0] += n[0]
@@ -173,6 +176,10 @@ def _counted_noun(t: Token) -> Token | None:
                 return t.head  # "the soldier who was killed"
             if c.dep_ == dep and (c.pos_ != "PRON" or _nobody(c) or c.lower_ in _ONE_PERSON):
                 return c
+    if word == "toll":
+        return _toll_figure(t)
+    if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):
+        return t  # "144 deaths", "12 fatalities"
     if t.pos_ == "NOUN" or word in ("death", "deaths", "killing", "killings"):
         # "the death of 2 fighters", "the killing of a journalist"
         for c in t.children:
@@ -183,9 +190,10 @@ def _counted_noun(t: Token) -> Token | None:
     if word in ("death",) and t.dep_ == "pobj" and t.head.lower_ in _TO_DEATH:
         # "a man was stabbed to death": the victims of the verb the phrase hangs on
         verb = t.head.head
-        for c in verb.children:
-            if c.dep_ in ("nsubjpass", "dobj"):
-                return c
+        for dep in ("nsubjpass", "dobj", "nsubj"):  # "bled to death": the subject bled
+            for c in verb.children:
+                if c.dep_ == dep:
+                    return c
     if t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp", "xcomp"):
         h = t.head
         # "left three people dead": the object of "left"; "was shot dead": the subject of "shot"
@@ -200,6 +208,20 @@ def _counted_noun(t: Token) -> Token | None:
                     return c
                 if c.pos_ in ("NOUN", "NUM", "PROPN") and c is h and _one_group(c) is not None and c.like_num:
                     return c
+    return None
+
+
+def _toll_figure(toll: Token) -> Token | None:
+    """The number a death toll is given as: "the death toll rose to 9", "raised the toll to 60",
+    "a death toll of 12", "the toll stood at 30"."""
+    if not any(c.lower_ in ("death", "casualty") for c in toll.children):
+        return None
+    for holder in (toll, toll.head):
+        for c in holder.children:
+            if c.dep_ == "prep" and c.lower_ in ("to", "at", "of"):
+                nums = [g for g in c.children if g.dep_ == "pobj" and g.like_num]
+                if nums:
+                    return nums[0]
     return None
 
 

@@ -39,6 +39,9 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "riot": ("rioted", "rioting"),
     "withdraw": ("withdrew", "withdrawn"),
     "retake": ("retook", "retaken"),
+    "rob": ("robbed", "robbing"),
+    "speak": ("spoke", "spoken"),
+    "free": ("freed", "freeing"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -72,6 +75,9 @@ VERB_TYPES: dict[str, str] = {
     "blow": "armed_attack", "land": "airstrike_shelling", "gather": "protest_unrest",
     "infiltrate": "ground_operation", "disperse": "protest_unrest",
     "retaliate": "armed_attack",
+    "rob": "armed_attack", "sentence": "arrest_detention",
+    # only in the senses ``geomap.incidents.senses`` checks: an official's visit or call, people freed
+    "visit": "meeting_diplomacy", "speak": "meeting_diplomacy", "free": "other", "release": "other",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -109,6 +115,10 @@ NOUN_TYPES: dict[str, str] = {
     "sit": "protest_unrest", "walkout": "protest_unrest", "walkouts": "protest_unrest",
     # only with a military modifier or under a plan: ``geomap.incidents.senses.military_operation``
     "operation": "ground_operation", "operations": "ground_operation",
+    "robbery": "armed_attack", "robberies": "armed_attack", "siege": "ground_operation",
+    "drills": "military_plan",
+    # "toll" only as a death toll: ``geomap.incidents.triggers.trigger_kind``
+    "toll": "casualties", "fatalities": "casualties",
 }  # fmt: skip
 
 
@@ -180,6 +190,17 @@ MUNITION_WORDS = words(
 )
 #: Subjects that make "gathered" a protest: "thousands of protesters gathered", not "mourners".
 PROTEST_WORDS = words("protesters protestors demonstrators marchers rioters crowd crowds activists")
+#: Who makes a visit or a call a diplomatic event: "the president visited Kyiv", "envoys spoke".
+OFFICIAL_WORDS = words(
+    "president minister envoy envoys secretary delegation delegations leader leaders chancellor king "
+    "queen pope premier ambassador diplomats diplomat officials official counterpart foreign chief "
+    "commander negotiators mediators"
+)
+#: People who are freed: "the hostages were freed", "freed 270 schoolgirls".
+CAPTIVE_WORDS = words(
+    "hostage hostages prisoner prisoners detainee detainees captive captives schoolgirls students "
+    "journalist journalists activist activists crew sailors"
+)
 #: Subjects that make violence unrest: "rioters torched shops" is a riot, not an armed attack.
 RIOTER_WORDS = words(
     "rioters rioter mob mobs protesters protestors demonstrators crowd crowds youths looters"

@@ -214,10 +214,13 @@ def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> 
     # nested: "the fighting … in the North Caucasus" after a shooting placed nowhere was another
     # event in each such case read, and a name the gazetteer does not know may be anywhere.
     placed = inc.location_name is None or _nested(prev, inc)
+    # a later toll ("two more died", "the death toll rose to 60") may come days later and need fit
+    # no count told before; talks told again may be on a later day of the same round
+    later_toll = adds or inc.trigger.lower() == "toll"
+    days = 7 if later_toll else (_TALKS_DAYS if inc.incident_type == "meeting_diplomacy" else 0)
     fits = (
-        # the wounded who die later die on a later day
-        _same_date(prev, inc, 7 if adds else (_TALKS_DAYS if inc.incident_type == "meeting_diplomacy" else 0))
-        and (adds or _compatible_counts(prev.fatalities, inc.fatalities))
+        _same_date(prev, inc, days)
+        and (later_toll or _compatible_counts(prev.fatalities, inc.fatalities))
         and _compatible_counts(prev.affected, inc.affected)
         and prev.cumulative == inc.cumulative
     )

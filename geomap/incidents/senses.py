@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 from geomap.incidents.lexicon import (
     AIR_WORDS,
+    CAPTIVE_WORDS,
     INTERCEPTED_WORDS,
     LOC_PREPS,
     MARKET_WORDS,
@@ -19,6 +20,7 @@ from geomap.incidents.lexicon import (
     MUNITION_WORDS,
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
+    OFFICIAL_WORDS,
     PLAN_WORDS,
     PROTEST_PURPOSES,
     PROTEST_WORDS,
@@ -103,6 +105,35 @@ def military_operation(tok: Token) -> bool:
     return head.i != tok.i and head.lower_ in PLAN_WORDS
 
 
+def _official(words: set[str], tok: Token) -> bool:
+    """Whether an official or a named person or body does it: "the president", "Blinken"."""
+    people = [c for c in tok.children if c.dep_ in ("nsubj", "agent")]
+    named = any(c.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") for c in people)
+    return named or bool(words & OFFICIAL_WORDS)
+
+
+def _official_visit(tok: Token) -> bool:
+    """ "the president visited Kyiv" is a diplomatic event; "tourists visited the museum" is not."""
+    return tok.pos_ == "VERB" and _official(subject_words(tok), tok) and bool(_objects(tok))
+
+
+def _official_call(tok: Token) -> bool:
+    """ "Blinken spoke with Lavrov by phone" is a meeting; "he spoke to reporters" is not."""
+    partners = [
+        g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("with", "to") for g in c.children
+    ]
+    called = any(w.lower_ in ("phone", "telephone", "video", "videoconference") for w in tok.subtree)
+    named = any(p.ent_type_ == "PERSON" or p.lower_ in OFFICIAL_WORDS for p in partners)
+    reporters = any(p.lower_ in ("reporters", "journalists", "media", "press") for p in partners)
+    return _official(subject_words(tok), tok) and (called or named) and not reporters
+
+
+def _captives_freed(tok: Token) -> bool:
+    """ "the hostages were freed", "released 20 prisoners"; not "released a statement"."""
+    freed = [w for o in _objects(tok) for w in o.subtree]
+    return any(w.lower_ in CAPTIVE_WORDS or w.ent_type_ == "PERSON" for w in freed)
+
+
 #: Trigger verbs that report an incident only in one sense, and the test of that sense.
 SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
     {
@@ -114,6 +145,10 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
         "target": lambda tok: not _aimed_at_buyers(tok),
         # "ships sailing past the cape" describes the ships; "the ship sailed to Jeddah" reports
         "sail": lambda tok: tok.dep_ not in ("acl", "amod"),
+        "visit": _official_visit,
+        "speak": _official_call,
+        "free": _captives_freed,
+        "release": _captives_freed,
     }
 )
 

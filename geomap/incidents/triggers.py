@@ -140,6 +140,8 @@ def trigger_kind(tok: Token) -> str | None:
         kind = NOUN_TYPES.get(word)
         if word == "sit" and not _sit_in(tok):
             return None
+        if word == "toll" and not any(c.lower_ in ("death", "casualty") for c in tok.children):
+            return None  # "a toll road", "took a toll on"
         if word in ("operation", "operations") and not military_operation(tok):
             return None  # "a surgical operation", "business operations"
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
