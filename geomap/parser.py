@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from geomap.incidents.extraction import extract_incidents
+from geomap.incidents.judge import EventJudge
 from geomap.incidents.linker import EventLinker
 from geomap.inputs.article import Article
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
@@ -30,10 +31,14 @@ class Geoparser:
         *,
         model: str | None = None,
         linker: EventLinker | None = None,
+        judge: EventJudge | bool = True,
     ) -> None:
+        """``judge``: the event judge, True for the shipped one, False for none (the incidents
+        as the rules give them, which is what the judge is trained on)."""
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
         self.nlp = pipeline.load(model or pipeline.MODEL, self.gazetteer)
         self.linker = linker if linker is not None else EventLinker.load()
+        self.judge: EventJudge | None = EventJudge.load() if judge is True else (judge or None)
 
     def parse(
         self,
@@ -49,7 +54,7 @@ class Geoparser:
 
     def parse_article(self, article: Article) -> ParsedArticle:
         """Parse one :class:`Article` (what ``read_articles`` yields)."""
-        return self._build(article, self.nlp(self._doc(article.text)))
+        return self.build(article, self.nlp(self.make_doc(article.text)))
 
     def pipe(
         self, articles: Iterable[Article], batch_size: int = 16, n_process: int = 1
@@ -66,25 +71,32 @@ class Geoparser:
         if n_process == 0 or n_process < -1:
             raise ValueError(f"n_process must be a positive number of processes or -1, not {n_process}")
         # Worker processes tokenize for themselves; here the doc can be made with its text kept.
-        stream = ((a.text if n_process != 1 else self._doc(a.text), a) for a in articles)
+        stream = ((a.text if n_process != 1 else self.make_doc(a.text), a) for a in articles)
         docs = self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process)
         for doc, article in docs:
-            yield self._build(article, doc)
+            yield self.build(article, doc)
 
-    def _doc(self, text: str) -> Doc:
+    def make_doc(self, text: str) -> Doc:
         """The tokenized doc, carrying the text it was made from: spaCy's ``doc.text`` rebuilds it."""
         doc = self.nlp.make_doc(text)
         keep_text(doc, text)
         return doc
 
-    def _build(self, article: Article, doc: Doc) -> ParsedArticle:
+    def build(self, article: Article, doc: Doc, *, judge: bool = True) -> ParsedArticle:
+        """The parsed article from its processed doc; ``judge=False`` leaves the event judge out."""
         sents = sentences(doc)
         text = doc_text(doc)  # Span.text would walk every token of the doc again
         sentence_texts = [text[s.start_char : s.end_char].strip() for s in sents]
         spans = list(doc.spans[SPANS_KEY])
         mentions = doc_mentions(doc, sents)
         incidents = extract_incidents(
-            doc, mentions, article_id=article.id, linker=self.linker, article_date=article.date, sents=sents
+            doc,
+            mentions,
+            article_id=article.id,
+            linker=self.linker,
+            article_date=article.date,
+            sents=sents,
+            judge=self.judge if judge else None,
         )
         incidents_at: dict[str, list[str]] = {}
         for incident in incidents:

@@ -351,6 +351,35 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train_judge(args: argparse.Namespace) -> int:
+    """``geomap train-judge``: fit the event judge on the tune stories; print its cross-validated figures."""
+    import time
+
+    from geomap.incidents.judge import MODEL_PATH
+    from geomap.incidents.judge_training import collect, cross_validated, train, tune_stories, write_model
+    from geomap.parser import Geoparser
+
+    out = Path(args.output) if args.output else Path(__file__).resolve().parents[1] / MODEL_PATH
+    started = time.perf_counter()
+    stories = tune_stories()
+
+    def progress(msg: str) -> None:
+        print(f"train-judge: {msg}", file=sys.stderr)
+
+    data = collect(Geoparser(judge=False), stories, progress)
+    ((threshold, figures),) = cross_validated(data, progress=progress).items()
+    spec = train(data)
+    write_model(spec, out, force=args.force)
+    names = ("recall", "precision", "type_acc", "toll_exact", "per_event")
+    shown = ", ".join(f"{k} {figures[k]}" for k in names)
+    print(
+        f"train-judge: {spec['training']['incidents']} incidents of {len(stories)} tune stories; "
+        f"out-of-fold at threshold {threshold}: {shown}; {time.perf_counter() - started:.0f} s -> {out}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from geomap.batch.runner import FAILURES_NAME, run_batch
 

@@ -21,6 +21,7 @@ from geomap.cli.commands import (
     cmd_map,
     cmd_parse,
     cmd_train,
+    cmd_train_judge,
 )
 from geomap.cli.exit_codes import (
     EXIT_EMPTY,
@@ -127,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("-o", "--output", metavar="OUT", help="model file (default: the one geomap ships)")
     tr.add_argument("--force", action="store_true", help="replace OUT even if it is not a linker model")
     tr.set_defaults(func=cmd_train)
+
+    tj = commands.add_parser(
+        "train-judge", help="train the event judge on the tune part of the incident labels (labels/incidents)"
+    )
+    tj.add_argument("-o", "--output", metavar="OUT", help="model file (default: the one geomap ships)")
+    tj.add_argument("--force", action="store_true", help="replace OUT even if it is not a judge model")
+    tj.set_defaults(func=cmd_train_judge)
 
     batch = commands.add_parser("batch", help="parse a corpus into a folder, resumably, optionally on Dask")
     batch.add_argument(

@@ -33,6 +33,7 @@ from geomap.incidents.counts import Counts, casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
+from geomap.incidents.judge import EventJudge
 from geomap.incidents.lexicon import ATTACK_TYPES, SPREAD_VERBS
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
@@ -115,6 +116,7 @@ def extract_incidents(
     linker: EventLinker,
     article_date: str | None = None,
     sents: Sequence[Span] | None = None,
+    judge: EventJudge | None = None,
 ) -> list[Incident]:
     """The incidents of a parsed article, in text order, each with the one place it happened at.
 
@@ -237,4 +239,6 @@ def extract_incidents(
         refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans),
         adds_to_toll=lambda inc: not more.isdisjoint(inc.trigger_spans),
     )
+    if judge is not None:
+        incidents = judge.apply(doc, incidents, article_date)  # what an analyst would code
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

@@ -82,7 +82,8 @@ _KINDS = (
     "protest_unrest", "arrest_detention", "other",
 )  # fmt: skip
 #: The lexicon's event words, verbs by their base form: "killed", "kills" and "killing" are "kill".
-_TRIGGER_WORDS = tuple(sorted(set(VERB_FORM_TO_BASE.values()) | set(NOUN_TYPES)))
+#: A model is trained on the codes of one such list, so it keeps the list and refuses another.
+TRIGGER_WORDS = tuple(sorted(set(VERB_FORM_TO_BASE.values()) | set(NOUN_TYPES)))
 _HEAD_CLASSES = (PLACE_NOUNS, PERSON_WORDS, ACTOR_NOUNS, REPORTER_NOUNS, EVENT_CONTEXT, DIRECTION_WORDS)
 
 #: Feature names, in column order. Categorical ones are coded 1..n by the vocabularies above.
@@ -297,6 +298,6 @@ class SentenceFeatures:
         out[:, _COL["events"]] = events
         out[:, _COL["event_index"]] = index
         out[:, _COL["merged_triggers"]] = len(ev.tokens)
-        out[:, _COL["trigger_word"]] = _code(VERB_FORM_TO_BASE.get(trig.lower_, trig.lower_), _TRIGGER_WORDS)
+        out[:, _COL["trigger_word"]] = _code(VERB_FORM_TO_BASE.get(trig.lower_, trig.lower_), TRIGGER_WORDS)
         out[:, self.trigger_column :] = self.arrays.tensor[t]
         return usable, out

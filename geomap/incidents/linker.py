@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from geomap.errors import InputError
-from geomap.incidents.features import CATEGORICAL, FEATURES
+from geomap.incidents.features import CATEGORICAL, FEATURES, TRIGGER_WORDS
 from geomap.incidents.vectors import VECTOR_FEATURES, PairProjection
 
 if TYPE_CHECKING:
@@ -92,6 +92,11 @@ class EventLinker:
             raise InputError(f"not a geomap event-linker model (format {fmt!r})")
         if tuple(spec.get("features") or ()) != MODEL_FEATURES:
             raise InputError("the event-linker model was trained on other features: run `geomap train`")
+        if tuple(spec.get("trigger_words") or ()) != TRIGGER_WORDS:
+            # the trigger word is coded by its place in the lexicon: a word added shifts the codes
+            raise InputError(
+                "the event-linker model was trained on another event lexicon: run `geomap train`"
+            )
         self.spec = spec
         try:
             self.projection = PairProjection.from_json(spec["projection"])

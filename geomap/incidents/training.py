@@ -27,6 +27,7 @@ import numpy as np
 
 from geomap.errors import InputError
 from geomap.evaluate import gold_location_spans, overlaps, score
+from geomap.incidents.features import TRIGGER_WORDS
 from geomap.incidents.finding import find_events
 from geomap.incidents.linker import (
     CATEGORICAL,
@@ -346,6 +347,7 @@ def fit_linker(
     spec = {
         "format": MODEL_FORMAT,
         "features": list(MODEL_FEATURES),
+        "trigger_words": list(TRIGGER_WORDS),
         "categorical": list(CATEGORICAL),
         "decision_features": list(DECISION_FEATURES),
         "projection": data.projection.to_json(),

@@ -142,6 +142,8 @@ def trigger_kind(tok: Token) -> str | None:
             return None
         if word == "toll" and not any(c.lower_ in ("death", "casualty") for c in tok.children):
             return None  # "a toll road", "took a toll on"
+        if tok.tag_ == "NNS" and _trend(tok):
+            return None  # "attacks have surged across the Sahel": a trend, no event
         if word in ("operation", "operations") and not military_operation(tok):
             return None  # "a surgical operation", "business operations"
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
@@ -151,6 +153,19 @@ def trigger_kind(tok: Token) -> str | None:
             return VERB_TYPES[base]
         return kind
     return None
+
+
+#: Verbs that tell a trend of many events: "attacks have surged", "protests grew".
+_TREND_VERBS = frozenset(
+    "surged surge surges soared increased increase increases rose risen rise rises grew grown grow "
+    "intensified escalated declined decreased dropped fallen fell doubled tripled mounted spiked "
+    "multiplied slowed".split()
+)
+
+
+def _trend(tok: Token) -> bool:
+    """Whether a plural event noun is the subject of a trend: "attacks on shipping have surged"."""
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lower_ in _TREND_VERBS
 
 
 def _sit_in(tok: Token) -> bool:
