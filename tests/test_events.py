@@ -799,3 +799,13 @@ def test_robberies_sentences_visits_calls_and_releases_are_events(geoparser, tex
 )
 def test_visits_talk_and_releases_in_other_senses_are_no_events(geoparser, text):
     assert incidents(geoparser, text) == [], text
+
+
+def test_a_headline_is_the_body_event_and_takes_the_bodys_day(geoparser):
+    text = (
+        "Strike on Kharkiv market kills 12\n\n"
+        "KYIV - A missile struck a crowded market in Kharkiv on Monday, killing 12 people, officials said."
+    )
+    (strike,) = incidents(geoparser, text, "2024-03-14")
+    assert (strike.location_name, strike.fatalities, strike.date) == ("Kharkiv", 12, "2024-03-11")
+    assert strike.sentence.startswith("KYIV") and text[strike.trigger_start : strike.trigger_end] == "struck"

@@ -55,6 +55,15 @@ def _trigger_spans(ev: Event) -> tuple[tuple[int, int], ...]:
     return tuple((t.idx, t.idx + len(t.text)) for t in (ev.trigger, *rest))
 
 
+def headline_end(text: str) -> int:
+    """Where a headline ends: a first line with no full stop, set apart by a blank line; else 0."""
+    first, sep, _ = text.lstrip().partition("\n\n")
+    first = first.strip()
+    if not sep or "\n" in first or len(first) > 200 or first[-1:] in ".!?\"”":
+        return 0
+    return text.index(first) + len(first)
+
+
 def _aimed_at(ev: Event, cands: Sequence[tuple[Mention, Span]]) -> Mention | None:
     """The place a threatened or planned event spreads to: "attacks would expand to Eilat"."""
     verbs = {t.i for t in (*ev.tokens, *ev.support) if t.lower_ in SPREAD_VERBS}
@@ -229,7 +238,10 @@ def extract_incidents(
                 )
                 for m in coordinated_places(decision.location, f.cands)
             ]
-    incidents.sort(key=lambda i: (i.trigger_start, i.trigger_end))
+    # a headline ("Strike on X market kills 12") tells the event of the story's body: it goes
+    # after the body, so that the body's report is the one it merges into, with the body's day
+    head_end = headline_end(text)
+    incidents.sort(key=lambda i: (i.trigger_start < head_end, i.trigger_start, i.trigger_end))
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
@@ -239,6 +251,7 @@ def extract_incidents(
         refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans),
         adds_to_toll=lambda inc: not more.isdisjoint(inc.trigger_spans),
     )
+    incidents.sort(key=lambda i: min(i.trigger_spans))
     if judge is not None:
         incidents = judge.apply(doc, incidents, article_date)  # what an analyst would code
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]
