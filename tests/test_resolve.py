@@ -120,7 +120,9 @@ def test_a_list_of_countries_is_not_containment(geoparser):
 
 
 def test_a_local_story_does_not_turn_the_capital_into_its_namesake_town(geoparser):
-    parsed = geoparser.parse("Farmers near Ottumwa, Oskaloosa and Iowa City asked Washington for help.")
+    parsed = geoparser.parse(
+        "Farmers near Ottumwa, Oskaloosa and Iowa City asked Washington for help."
+    )
     assert place_of(parsed, "Washington").admin1 == "DC"
 
 
