@@ -18,9 +18,7 @@ runs no code.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +29,7 @@ from geomap.incidents.features import TRIGGER_WORDS
 from geomap.incidents.incident import INCIDENT_TYPES, MODALITIES, Incident
 from geomap.incidents.lexicon import VERB_FORM_TO_BASE
 from geomap.incidents.merge import same_family
+from geomap.incidents.model_files import read_spec
 from geomap.nlp.docs import doc_text, sentences
 
 if TYPE_CHECKING:
@@ -170,15 +169,7 @@ class EventJudge:
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventJudge:
         """The shipped model, or the one at ``path`` (written by ``geomap train-judge``)."""
-        try:
-            if path is None:
-                text = resources.files("geomap").joinpath(MODEL_PATH).read_text(encoding="utf-8")
-            else:
-                text = Path(path).read_text(encoding="utf-8")
-            spec = json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the event-judge model: {exc}") from exc
-        return cls(spec)
+        return cls(read_spec(path, MODEL_PATH, "event-judge"))
 
     def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self._keep.predict(rows, num_threads=1), dtype=float)

@@ -12,7 +12,6 @@ LightGBM runs on one thread with fixed seeds, so the same labels give the same m
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,10 +30,10 @@ from geomap.incidents.judge import (
     incident_rows,
     judge_article,
 )
+from geomap.incidents.model_files import write_spec
 from geomap.inputs.article import Article
 from geomap.model import ParsedArticle
 from geomap.nlp.docs import sentences
-from geomap.outputs.files import atomic_writer
 
 if TYPE_CHECKING:
     from geomap.parser import Geoparser
@@ -163,17 +162,6 @@ def tune_stories() -> list[Story]:
     return load_stories("tune")
 
 
-def is_model_file(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8") as f:
-            fmt = json.load(f).get("format")
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
-        return False
-    return isinstance(fmt, str) and fmt.startswith(MODEL_FAMILY)
-
-
 def write_model(spec: dict[str, Any], out: Path, *, force: bool = False) -> Path:
-    """Write the model JSON atomically, keys sorted, so the same training gives the same bytes."""
-    with atomic_writer(out, force=force or is_model_file(out)) as f:
-        f.write(json.dumps(spec, sort_keys=True, indent=0) + "\n")
-    return out
+    """Write the judge model: an existing file is replaced only when it is one, or with ``force``."""
+    return write_spec(spec, out, MODEL_FAMILY, force=force)

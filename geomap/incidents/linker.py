@@ -23,10 +23,8 @@ newswire events.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +32,7 @@ import numpy as np
 
 from geomap.errors import InputError
 from geomap.incidents.features import CATEGORICAL, FEATURES, TRIGGER_WORDS
+from geomap.incidents.model_files import read_spec
 from geomap.incidents.vectors import VECTOR_FEATURES, PairProjection
 
 if TYPE_CHECKING:
@@ -119,15 +118,7 @@ class EventLinker:
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventLinker:
         """The shipped model, or the one at ``path`` (a JSON file written by ``geomap train``)."""
-        try:
-            if path is None:
-                text = resources.files("geomap").joinpath(MODEL_PATH).read_text(encoding="utf-8")
-            else:
-                text = Path(path).read_text(encoding="utf-8")
-            spec = json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the event-linker model: {exc}") from exc
-        return cls(spec)
+        return cls(read_spec(path, MODEL_PATH, "event-linker"))
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The model's probability, per row, that the candidate is where its event happened."""

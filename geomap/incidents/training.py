@@ -27,6 +27,7 @@ import numpy as np
 
 from geomap.errors import InputError
 from geomap.evaluate import gold_location_spans, overlaps, score
+from geomap.incidents import model_files
 from geomap.incidents.features import TRIGGER_WORDS
 from geomap.incidents.finding import find_events
 from geomap.incidents.linker import (
@@ -45,7 +46,6 @@ from geomap.incidents.vectors import AXES, PairProjection, Projection
 from geomap.inputs.article import Article
 from geomap.nlp import pipeline
 from geomap.nlp.docs import keep_text
-from geomap.outputs.files import atomic_writer
 from geomap.parser import doc_mentions
 from geomap.resolution.gazetteer import Gazetteer
 
@@ -402,22 +402,12 @@ def train(data: Dataset, progress: Callable[[str], None] = lambda _: None) -> Fi
 
 def is_model_file(path: Path) -> bool:
     """Whether ``path`` holds an event-linker model (which ``geomap train`` may replace)."""
-    try:
-        with path.open(encoding="utf-8") as f:
-            fmt = json.load(f).get("format")
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
-        return False
-    return isinstance(fmt, str) and fmt.startswith(MODEL_FAMILY)
+    return model_files.is_model_file(path, MODEL_FAMILY)
 
 
 def write_model(spec: dict[str, Any], out: Path, *, force: bool = False) -> Path:
-    """Write the model JSON atomically, keys sorted, so the same training gives the same bytes.
-
-    An existing file is replaced only when it is a model already, or with ``force``.
-    """
-    with atomic_writer(out, force=force or is_model_file(out)) as f:
-        f.write(json.dumps(spec, sort_keys=True, indent=0) + "\n")
-    return out
+    """Write the linker model: an existing file is replaced only when it is one, or with ``force``."""
+    return model_files.write_spec(spec, out, MODEL_FAMILY, force=force)
 
 
 def cross_validated(
