@@ -133,6 +133,7 @@ def extract_incidents(
     the whole article in one call; "at an undisclosed location" gives none. Relative dates
     ("on Tuesday") count from ``article_date``, or from the day the dateline states.
     """
+    sents = sentences(doc) if sents is None else sents
     found = find_events(doc, mentions, sents)
     if not found:
         return []
@@ -156,7 +157,7 @@ def extract_incidents(
     back = {(t.idx, t.idx + len(t.text)) for f in found for t in references_back(f.ev)}
     more: set[tuple[int, int]] = set()
     # sentences by position, and those that told an attack: the toll told next is that attack's
-    sent_index = {sp.start: k for k, sp in enumerate(sentences(doc) if sents is None else sents)}
+    sent_index = {sp.start: k for k, sp in enumerate(sents)}
     attacked: set[int] = set()
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
@@ -253,5 +254,5 @@ def extract_incidents(
     )
     incidents.sort(key=lambda i: min(i.trigger_spans))
     if judge is not None:
-        incidents = judge.apply(doc, incidents, article_date)  # what an analyst would code
+        incidents = judge.apply(doc, incidents, article_date, sents)  # what an analyst would code
     return [replace(inc, id=f"{article_id}-e{n}") for n, inc in enumerate(incidents, 1)]

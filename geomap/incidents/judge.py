@@ -18,6 +18,7 @@ runs no code.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,10 +31,10 @@ from geomap.incidents.incident import INCIDENT_TYPES, MODALITIES, Incident
 from geomap.incidents.lexicon import VERB_FORM_TO_BASE
 from geomap.incidents.merge import same_family
 from geomap.incidents.model_files import read_spec
-from geomap.nlp.docs import doc_text, sentences
+from geomap.nlp.docs import doc_text
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 MODEL_FAMILY = "geomap-event-judge/"
 MODEL_FORMAT = MODEL_FAMILY + "1"
@@ -85,15 +86,18 @@ def _quoted(text: str, inc: Incident) -> bool:
     return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1
 
 
-def incident_rows(doc: Doc, incidents: Sequence[Incident], article_date: str | None) -> np.ndarray:
-    """The ``keep`` model's row for each incident of one article (INCIDENT_FEATURES)."""
+def incident_rows(
+    doc: Doc, incidents: Sequence[Incident], article_date: str | None, sents: Sequence[Span]
+) -> np.ndarray:
+    """The ``keep`` model's row for each incident of one article (INCIDENT_FEATURES); ``sents``
+    are the doc's sentences, as the parser read them."""
     text = doc_text(doc)
-    starts = [s.start_char for s in sentences(doc)] or [0]
+    starts = [s.start_char for s in sents] or [0]
     n = len(incidents)
     rows = np.zeros((n, len(INCIDENT_FEATURES)), dtype=float)
     for k, inc in enumerate(incidents):
         tok = _trigger_token(doc, inc)
-        sentence = sum(1 for s in starts if s <= inc.sentence_start) - 1
+        sentence = bisect.bisect_right(starts, inc.sentence_start) - 1
         family = sum(1 for other in incidents if same_family(other.incident_type, inc.incident_type))
         base = VERB_FORM_TO_BASE.get(inc.trigger.lower(), inc.trigger.lower())
         rows[k] = (
@@ -174,12 +178,11 @@ class EventJudge:
     def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self._keep.predict(rows, num_threads=1), dtype=float)
 
-    def apply(self, doc: Doc, incidents: Sequence[Incident], article_date: str | None) -> list[Incident]:
+    def apply(
+        self, doc: Doc, incidents: Sequence[Incident], article_date: str | None, sents: Sequence[Span]
+    ) -> list[Incident]:
         """The article's incidents as an analyst codes them: the doubtful dropped."""
-        if not incidents:
-            return []
-        count = len(sentences(doc))
-        if count < MIN_SENTENCES:
+        if len(sents) < MIN_SENTENCES or not incidents:
             return list(incidents)
-        rows = incident_rows(doc, incidents, article_date)
-        return judge_article(incidents, rows, self.keep_probabilities, self.threshold, count)
+        rows = incident_rows(doc, incidents, article_date, sents)
+        return judge_article(incidents, rows, self.keep_probabilities, self.threshold, len(sents))

@@ -84,10 +84,11 @@ def collect(
         parsed = parser.build(Article(text=story.text, id=story.id, date=story.date), doc, judge=False)
         dated = dateline_date(story.text)
         article_date = story.date if story.date is not None else (dated[0] if dated else None)
-        rows = incident_rows(doc, parsed.incidents, article_date)
+        sents = sentences(doc)
+        rows = incident_rows(doc, parsed.incidents, article_date, sents)
         owners = assign(parsed.incidents, story.events)
         labelled = np.asarray([o is not None for o in owners], dtype=float)
-        out.append(StoryData(story, parsed, rows, labelled, len(sentences(doc))))
+        out.append(StoryData(story, parsed, rows, labelled, len(sents)))
     return out
 
 
