@@ -192,7 +192,7 @@ class SentenceFeatures:
         self.owners: list[int] = []
         #: The candidates whose name is the object of a preposition, with its root: perhaps only an
         #: origin ("from"), a destination or an owner ("bound for", "owned by a firm in").
-        self._from: list[tuple[int, Token]] = []
+        self._in_phrase: list[tuple[int, Token]] = []
         self.ups = [arrays.climb(root.i) for root in roots]
         doc = sent.doc
         tensor = arrays.tensor
@@ -213,7 +213,7 @@ class SentenceFeatures:
             owner = head.head if root.dep_ == "pobj" else head
             self.owners.append(owner.i)
             if prep:
-                self._from.append((k, root))
+                self._in_phrase.append((k, root))
             place = m.place
             values.append(
                 (
@@ -243,11 +243,11 @@ class SentenceFeatures:
         """The candidates this event can be placed at, and their rows (FEATURES, then the two vectors)."""
         triggers = {t.i for t in (*ev.tokens, *ev.support)}
         keep = [k for k, root in enumerate(self.roots.tolist()) if self.named[k] and root not in triggers]
-        if self._from:
+        if self._in_phrase:
             # "a driver from Abidjan was shot": the training labels place an event at an origin 4 times in 180
             origins = {
                 k
-                for k, root in self._from
+                for k, root in self._in_phrase
                 if names_an_origin(root, triggers) or beside_the_scene(root, triggers)
             }
             keep = [k for k in keep if k not in origins]
