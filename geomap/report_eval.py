@@ -61,7 +61,9 @@ def load_reports(part: str = "all", path: Path | None = None) -> list[Report]:
             r = json.loads(line)
             if part != "all" and part_of(r["id"]) != part:
                 continue
-            out.append(Report(r["id"], r["text"], r.get("date"), r["type"], r.get("killed"), r.get("location")))
+            out.append(
+                Report(r["id"], r["text"], r.get("date"), r["type"], r.get("killed"), r.get("location"))
+            )
     return out
 
 

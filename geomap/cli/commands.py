@@ -236,7 +236,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from geomap.evaluate import CORPORA, TRAINING_CORPUS, cross_validate, evaluate, summary_row
     from geomap.parser import Geoparser
 
-    if args.incidents:
+    if args.incidents or args.reports:
         return _evaluate_incidents(args)
     corpora = tuple(args.corpus) if args.corpus else (*CORPORA, TRAINING_CORPUS)
     parser = Geoparser()
@@ -295,25 +295,41 @@ _INCIDENT_COLUMNS = (
 )  # fmt: skip
 
 
+_REPORT_COLUMNS = (
+    "reports", "incidents", "recall", "type_acc", "lethal", "toll_exact", "per_event", "place_acc",
+    "date_acc",
+)  # fmt: skip
+
+
 def _evaluate_incidents(args: argparse.Namespace) -> int:
-    """``geomap evaluate --incidents``: the analyst's figures, a row per part."""
-    from geomap.incident_eval import evaluate_incidents
+    """``geomap evaluate --incidents`` or ``--reports``: the analyst's figures, a row per part."""
     from geomap.outputs.files import write_text_atomic
     from geomap.parser import Geoparser
 
     parser = Geoparser()
     parts = ("tune", "check") if args.part == "both" else (args.part,)
-    print(f"{'part':<6} " + " ".join(f"{c:>12}" for c in _INCIDENT_COLUMNS))
+    columns = _REPORT_COLUMNS if args.reports else _INCIDENT_COLUMNS
+    print(f"{'part':<6} " + " ".join(f"{c:>12}" for c in columns))
     rows, details = [], []
+
+    def progress(msg: str) -> None:
+        print(f"  … {msg}", file=sys.stderr)
+
     for part in parts:
-        summary, scored = evaluate_incidents(
-            lambda s: parser.parse(s.text, id=s.id, date=s.date),
-            part,
-            progress=lambda msg: print(f"  … {msg}", file=sys.stderr),
-        )
+        if args.reports:
+            from geomap.report_eval import evaluate_reports
+
+            # a note is read as it comes, without a filing date: its own words date it
+            summary, scored = evaluate_reports(lambda r: parser.parse(r.text, id=r.id), part, progress)
+        else:
+            from geomap.incident_eval import evaluate_incidents
+
+            summary, scored = evaluate_incidents(
+                lambda s: parser.parse(s.text, id=s.id, date=s.date), part, progress
+            )
         rows.append({"part": part, **summary})
         details += [{"part": part, **s} for s in scored]
-        cells = ("-" if summary[c] is None else str(summary[c]) for c in _INCIDENT_COLUMNS)
+        cells = ("-" if summary[c] is None else str(summary[c]) for c in columns)
         print(f"{part:<6} " + " ".join(f"{c:>12}" for c in cells), flush=True)
     if args.json:
         write_text_atomic(args.json, json.dumps(rows, indent=1), force=True)

@@ -111,12 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="which part of each dev half (default: both, reported separately)",
     )
     ev.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
-    ev.add_argument(
+    scope = ev.add_mutually_exclusive_group()
+    scope.add_argument(
         "--incidents",
         action="store_true",
         help="score incidents against the analyst's labels in labels/incidents instead",
     )
-    ev.add_argument("--details", metavar="OUT", help="with --incidents: write each story's outcomes as JSONL")
+    scope.add_argument(
+        "--reports",
+        action="store_true",
+        help="score incidents on the coder-style event reports in labels/reports instead",
+    )
+    ev.add_argument(
+        "--details", metavar="OUT", help="with --incidents or --reports: write each item's outcomes as JSONL"
+    )
     ev.set_defaults(func=cmd_evaluate)
 
     tr = commands.add_parser("train", help="train the event–location linker on labelled newswire events")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _KILL_WORDS = words(
     "killed kill killing kills dead died die dies death deaths massacred murdered executed "
-    "assassinated slain beheaded lynched perished fatalities toll"
+    "assassinated slain beheaded lynched perished fatalities toll neutralised neutralized body bodies"
 )
 #: Words that count the hurt and the held, with the kind of count each gives.
 _AFFECT_KINDS: dict[str, str] = {
@@ -74,6 +74,8 @@ class Counts:
     cumulative: bool = False
     #: The toll adds to an event told before: "two more died in hospital", "another soldier died".
     additional: bool = False
+    #: The noun that names the dead ("soldiers" in "killing 6 soldiers"), lower case, if one does.
+    victims: str | None = None
 
     @property
     def only_nobody(self) -> bool:
@@ -132,6 +134,9 @@ def _victims(noun: Token) -> tuple[int, int] | None:
         n = first if part is noun else _one_group(part)
         if n is None and first == (1, 1) and part.tag_ == "NN" and part.pos_ == "NOUN":
             n = (1, 1)  # "a husband and wife": the determiner counts both
+        bare = not any(c.dep_ == "det" for c in part.children)
+        if n is None and part is not noun and part.tag_ == "NNS" and bare:
+            n = (0, 0)  # "12 children and teenagers": the number counts both groups
         if n is None:
             return None
         total[0] += n[0]
@@ -176,8 +181,22 @@ def _counted_noun(t: Token) -> Token | None:
                 return t.head  # "the soldier who was killed"
             if c.dep_ == dep and (c.pos_ != "PRON" or _nobody(c) or c.lower_ in _ONE_PERSON):
                 return c
-    if word == "toll":
-        return _toll_figure(t)
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ == "between" and t.pos_ == "VERB":
+            # "killing between 6 and 9 people": the range parsed as a phrase of the verb
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    if t.dep_ == "acl" and t.head.dep_ == "conj" and t.head.pos_ == "NOUN":
+        # "1 soldier and 7 militants killed": the clause hangs on the last of the conjoined groups
+        first = t.head
+        while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN"):
+            first = first.head
+        return first
+    if word in ("toll", "fatalities") and toll_figure(t) is not None:
+        return toll_figure(t)
+    if word in ("body", "bodies") and not any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
+        return t  # "4 bodies were found", "a body was recovered"
     if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):
         return t  # "144 deaths", "12 fatalities"
     if t.pos_ == "NOUN" or word in ("death", "deaths", "killing", "killings"):
@@ -194,12 +213,16 @@ def _counted_noun(t: Token) -> Token | None:
             for c in verb.children:
                 if c.dep_ == dep:
                     return c
-    if t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp", "xcomp"):
+    shot_dead = word == "dead" and t.dep_ == "advmod"  # "gunmen shot dead a village chief"
+    if t.dep_ in ("amod", "acomp", "oprd", "conj", "advcl", "acl", "ccomp", "xcomp") or shot_dead:
         h = t.head
         # "left three people dead": the object of "left"; "was shot dead": the subject of "shot"
         # "X is dead": the subject of the copula
         near_deps = ("dobj", "nsubjpass", "nsubj") if t.dep_ == "acomp" else ("dobj", "nsubjpass")
-        near = [g for g in h.children if g.dep_ in near_deps] if t.dep_ in ("oprd", "acomp", "xcomp") else []
+        beside = t.dep_ in ("oprd", "acomp", "xcomp") or shot_dead
+        near = [g for g in h.children if g.dep_ in near_deps] if beside else []
+        # "gunmen shot dead a teacher": the object is the dead, before the subject who shot
+        near.sort(key=lambda g: near_deps.index(g.dep_))
         for c in [*t.children, *near, h]:
             if c.i == t.i:
                 continue
@@ -211,14 +234,14 @@ def _counted_noun(t: Token) -> Token | None:
     return None
 
 
-def _toll_figure(toll: Token) -> Token | None:
+def toll_figure(toll: Token) -> Token | None:
     """The number a death toll is given as: "the death toll rose to 9", "raised the toll to 60",
-    "a death toll of 12", "the toll stood at 30"."""
-    if not any(c.lower_ in ("death", "casualty") for c in toll.children):
+    "a death toll of 12", "the toll stood at 30", as coders write it "fatalities coded as 13"."""
+    if toll.lower_ == "toll" and not any(c.lower_ in ("death", "casualty") for c in toll.children):
         return None
     for holder in (toll, toll.head):
         for c in holder.children:
-            if c.dep_ == "prep" and c.lower_ in ("to", "at", "of"):
+            if c.dep_ == "prep" and c.lower_ in ("to", "at", "of", "as"):
                 nums = [g for g in c.children if g.dep_ == "pobj" and g.like_num]
                 if nums:
                     return nums[0]
@@ -282,6 +305,7 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
     wounded = affected = None
     affected_kind = None
     cumulative = additional = False
+    victims = None
     seen: set[int] = set()
     queue = list(tokens)
     hosts = list(tokens)
@@ -325,6 +349,8 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
                 fatalities = n
                 cumulative = _cumulative(t)
                 additional = noun is not None and any(c.lower_ in _MORE for c in noun.subtree if c.i < noun.i)
+                if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
+                    victims = noun.lower_
         elif _AFFECT_KINDS[word] == "wounded":
             wounded = n[0] if wounded is None else wounded
         elif affected is None:
@@ -339,4 +365,5 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
         affected_kind=affected_kind,
         cumulative=cumulative,
         additional=additional,
+        victims=victims,
     )

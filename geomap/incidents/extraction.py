@@ -29,17 +29,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geomap.incidents.actors import event_actors
-from geomap.incidents.counts import Counts, casualty_counts
+from geomap.incidents.counts import casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
+from geomap.incidents.follow_on import Scene
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import EventJudge
-from geomap.incidents.lexicon import ATTACK_TYPES, SPREAD_VERBS
+from geomap.incidents.lexicon import SPREAD_VERBS
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
+from geomap.incidents.senses import subject_words
 from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text, sentences
@@ -72,24 +74,6 @@ def _aimed_at(ev: Event, cands: Sequence[tuple[Mention, Span]]) -> Mention | Non
         if sp.root.dep_ == "pobj" and prep.lower_ in ("to", "into", "towards") and prep.head.i in verbs:
             return m
     return None
-
-
-#: Openings of a sentence that tell another event: "Separately, two farmers were killed".
-_ANOTHER_EVENT = frozenset("separately elsewhere meanwhile also earlier later previously".split())
-
-
-def _toll_of_attack_before(
-    kind: str, loc: Mention | None, counts: Counts, sent: Span, at: int, attacked: set[int]
-) -> bool:
-    """Whether a toll with no attack word and no place of its own tells the attack of its own or
-    the previous sentence: "Militants attacked a post in X. Two soldiers were killed." """
-    if kind != "casualties" or loc is not None or counts.cumulative or counts.fatalities is None:
-        return False
-    if at not in attacked and at - 1 not in attacked:
-        return False
-    return not any(t.lower_ in _ANOTHER_EVENT for t in sent[:3]) and not any(
-        t.lower_ in ("another", "other", "separate") for t in sent
-    )
 
 
 def _conj_root(tok: Token) -> Token:
@@ -158,7 +142,8 @@ def extract_incidents(
     more: set[tuple[int, int]] = set()
     # sentences by position, and those that told an attack: the toll told next is that attack's
     sent_index = {sp.start: k for k, sp in enumerate(sents)}
-    attacked: set[int] = set()
+    scene = Scene()
+    when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
@@ -191,11 +176,26 @@ def extract_incidents(
         if counts.additional and loc is None and kind == "casualties":
             more.update(_trigger_spans(ev))  # "two more died in hospital": the toll of an event told before
         at_sentence = sent_index.get(f.sent.start, -2)
-        if kind in ATTACK_TYPES and modality == "asserted":
-            attacked.add(at_sentence)
-        elif _toll_of_attack_before(kind, loc, counts, f.sent, at_sentence, attacked):
-            # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed."
-            back.update(_trigger_spans(ev))
+        if modality == "asserted":
+            # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed.",
+            # "… The troops returned fire, killing 15 bandits.": one event, its dead added up
+            own_date = dates[s_start] != when_unstated or any(t.ent_type_ == "DATE" for t in f.sent)
+            subjects = set().union(*(subject_words(t) for t in ev.tokens))
+            # a place the linker took from an earlier sentence is the earlier event's, not one of its own
+            own_place = loc is not None and s_start <= loc.start < s_end
+            # "a man who was killed in a shooting": an event noun with "a" is told as a new one, and
+            # "reported attacks" tells many
+            fresh = any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children
+            ) or (ev.trigger.tag_ == "NNS" and not any(c.dep_ == "det" for c in ev.trigger.children))
+            go_on = scene.follow_on(kind, own_place or fresh, own_date, counts, f.sent, at_sentence, subjects)
+            if go_on is not None:
+                kind = go_on.kind
+                back.update(_trigger_spans(ev))
+                if go_on.adds:
+                    more.update(_trigger_spans(ev))
+            else:
+                scene.note(kind, modality, at_sentence, counts)
         trig = ev.trigger
         incidents.append(
             Incident(
@@ -245,7 +245,6 @@ def extract_incidents(
     incidents.sort(key=lambda i: (i.trigger_start < head_end, i.trigger_start, i.trigger_end))
     # one event told in several sentences ("an airstrike on Dnipro killed 7" … "the strike on Dnipro"):
     # one incident, numbered after merging
-    when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     incidents = merge_article_incidents(
         incidents,
         when_unstated,

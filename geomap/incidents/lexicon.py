@@ -42,6 +42,9 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "rob": ("robbed", "robbing"),
     "speak": ("spoke", "spoken"),
     "free": ("freed", "freeing"),
+    "beat": ("beaten", "beating"),
+    "hack": ("hacked", "hacking"),
+    "throw": ("threw", "thrown"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -78,6 +81,15 @@ VERB_TYPES: dict[str, str] = {
     "rob": "armed_attack", "sentence": "arrest_detention",
     # only in the senses ``geomap.incidents.senses`` checks: an official's visit or call, people freed
     "visit": "meeting_diplomacy", "speak": "meeting_diplomacy", "free": "other", "release": "other",
+    # killings told by how: "beheaded 3 civilians"; "hacked" and "beat" only "to death"; a mob's
+    # lynching is unrest, as coders code mob violence; "neutralised" only of people (militaries' word)
+    "behead": "armed_attack", "hack": "armed_attack", "beat": "armed_attack",
+    "lynch": "protest_unrest", "neutralise": "casualties", "neutralize": "casualties",
+    # by what is done: "vandalised the party office", "blocked the highway" (only roads and the like),
+    # "hurled a grenade", "threw stones", "launched missiles" (only weapons: ``geomap.incidents.senses``)
+    "vandalise": "protest_unrest", "vandalize": "protest_unrest", "ransack": "protest_unrest",
+    "block": "protest_unrest", "hurl": "armed_attack", "throw": "armed_attack",
+    "launch": "airstrike_shelling",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -119,6 +131,8 @@ NOUN_TYPES: dict[str, str] = {
     "drills": "military_plan",
     # "toll" only as a death toll: ``geomap.incidents.triggers.trigger_kind``
     "toll": "casualties", "fatalities": "casualties",
+    # only the dead found: "the bodies of 4 men were found" (``geomap.incidents.senses.bodies_found``)
+    "body": "casualties", "bodies": "casualties",
 }  # fmt: skip
 
 
@@ -203,7 +217,25 @@ CAPTIVE_WORDS = words(
 )
 #: Subjects that make violence unrest: "rioters torched shops" is a riot, not an armed attack.
 RIOTER_WORDS = words(
-    "rioters rioter mob mobs protesters protestors demonstrators crowd crowds youths looters"
+    "rioters rioter mob mobs protesters protestors demonstrators crowd crowds youths looters residents "
+    "villagers supporters"
+)
+#: What road blockades block: "protesters blocked the highway" is a protest.
+BLOCKED_WORDS = words(
+    "road roads highway highways bridge bridges street streets traffic junction intersection railway "
+    "entrance entrances access motorway"
+)
+#: What is thrown in unrest, not in an armed attack: "threw stones at police".
+THROWN_IN_UNREST = words("stone stones rock rocks brick bricks bottles bottle eggs")
+#: Weapons set off on the spot: "struck an IED", "hurled a grenade", "a car bomb went off".
+BOMB_WORDS = words(
+    "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine mines device "
+    "devices cocktail cocktails"
+)
+#: Labour strikes, not air strikes: "a national strike", "a hunger strike", "called a strike".
+LABOUR_STRIKE_WORDS = words(
+    "national general nationwide hunger labour labor indefinite workers teachers doctors transport "
+    "unions union strikers day-long week-long"
 )
 #: What a gathering is for when it is a protest: "gathered to denounce the coup".
 PROTEST_PURPOSES = words(

@@ -228,10 +228,14 @@ def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> 
 
 
 def _told_again(prev: Incident, inc: Incident, adds: bool = False) -> Incident:
-    """``prev`` merged with a reference back to it, at the narrower of their places, on ``prev``'s
-    date: a later sentence's date is seldom the event's ("the blast came a day after … in March 2003").
+    """``prev`` merged with a reference back to it, of ``prev``'s type unless that says only
+    ``casualties``, at the narrower of their places, on ``prev``'s date: a later sentence's date is
+    seldom the event's ("the blast came a day after … in March 2003").
     With ``adds`` its toll adds to ``prev``'s ("two more died in hospital")."""
     merged = replace(merge_incidents(prev, inc), date=prev.date)
+    if prev.incident_type != "casualties":
+        # "militants attacked the post … the army responded with airstrikes": the event is the attack
+        merged = replace(merged, incident_type=prev.incident_type)
     if adds and inc.fatalities is not None:
         merged = replace(merged, fatalities=(prev.fatalities or 0) + inc.fatalities, fatalities_range=None)
     a, b = prev.place, inc.place
@@ -264,6 +268,9 @@ def merge_article_incidents(
 
     placed: list[Incident] = []
     for inc in map(undated, incidents):
+        if adds_to_toll(inc):
+            placed.append(inc)  # more dead of an event told before: added to it below, not the larger kept
+            continue
         for k, prev in enumerate(placed):
             if _both_placed(prev, inc) and same_event(prev, inc, max_days=0):
                 placed[k] = merge_incidents(prev, inc)

@@ -8,11 +8,13 @@ from geomap.incidents.lexicon import (
     AIR_WORDS,
     ARMED_ACTORS,
     ATTACK_TYPES,
+    BOMB_WORDS,
     HAZARD_WORDS,
     PERSON_WORDS,
     RIOTER_WORDS,
     SHIP_WORDS,
     STRIKE_NOUNS,
+    THROWN_IN_UNREST,
     VEHICLE_WORDS,
     VERB_FORM_TO_BASE,
     words,
@@ -34,6 +36,12 @@ def refine_kind(ev: Event) -> str:
     words: set[str] = set()
     for a in args:
         words.update(t.lower_ for t in a.subtree)
+    base = VERB_FORM_TO_BASE.get(tok.lower_)
+    objects = {w.lower_ for t in ev.tokens for c in t.children if c.dep_ == "dobj" for w in c.subtree}
+    if base in ("hit", "strike") and objects & BOMB_WORDS:
+        return "armed_attack"  # "a military vehicle struck an IED": a bomb, not a strike from the air
+    if base in ("throw", "hurl") and objects & THROWN_IN_UNREST:
+        return "protest_unrest"  # "threw stones at police": unrest
     if kind in ATTACK_TYPES and _hazard_subject(ev):
         # "a storm hit the coast, killing three"
         return "casualties" if any(casualty_word(t) for t in ev.tokens) else "other"
@@ -42,16 +50,18 @@ def refine_kind(ev: Event) -> str:
         weapon = subject_words(tok.head)
         if weapon & AIR_WORDS:
             return "airstrike_shelling"
-        if weapon & _BOMB_WORDS:
-            return "armed_attack"
-    base = VERB_FORM_TO_BASE.get(tok.lower_)
+        if weapon & BOMB_WORDS or weapon & (ARMED_ACTORS | {"armed"}):
+            return "armed_attack"  # "gunmen opened fire on a team, killing a worker"
     if kind == "maritime_attack" and base in ("hijack", "seize") and not words & SHIP_WORDS:
         return "armed_attack"  # "gunmen hijacked a truck"
     subjects = set().union(*(_doers(t) for t in ev.tokens))
     if kind in ("armed_attack", "casualties") and subjects & RIOTER_WORDS:
         return "protest_unrest"  # "rioters torched shops": a riot
-    if kind == "casualties" and base in _ACTIVE_KILLING and subjects & ARMED_ACTORS and tok.dep_ != "amod":
+    armed = subjects & (ARMED_ACTORS | {"armed"})
+    if kind == "casualties" and base in _ACTIVE_KILLING and armed and tok.dep_ != "amod":
         return "armed_attack"  # "gunmen killed a village chief": a deadly attack, no weapon named
+    if kind == "casualties" and tok.lower_ == "dead" and VERB_FORM_TO_BASE.get(tok.head.lower_) == "shoot":
+        return "armed_attack"  # "gunmen shot dead a driver", parsed with "dead" as the event word
     if (
         kind == "armed_attack"
         and base in ("hit", "strike")
@@ -94,10 +104,6 @@ def _air_attack(tok: Token) -> bool:
 #: Verbs whose subject is a killer: "gunmen killed", "militants massacred".
 _ACTIVE_KILLING = words("kill massacre murder execute")
 
-#: Weapons set off on the spot: the subject of "went off", "exploded" in "…, killing seven".
-_BOMB_WORDS = words(
-    "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine device"
-)
 
 
 def _hazard_subject(ev: Event) -> bool:

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Final
 
 from geomap.incidents.lexicon import (
     AIR_WORDS,
+    ARMED_ACTORS,
+    BLOCKED_WORDS,
+    BOMB_WORDS,
     CAPTIVE_WORDS,
     INTERCEPTED_WORDS,
+    LABOUR_STRIKE_WORDS,
     LOC_PREPS,
     MARKET_WORDS,
     MILITARY_WORDS,
@@ -21,9 +25,11 @@ from geomap.incidents.lexicon import (
     NON_EVENT_MODIFIERS,
     NON_EVENT_OBJECTS,
     OFFICIAL_WORDS,
+    PERSON_WORDS,
     PLAN_WORDS,
     PROTEST_PURPOSES,
     PROTEST_WORDS,
+    THROWN_IN_UNREST,
     VERB_FORM_TO_BASE,
 )
 
@@ -134,6 +140,67 @@ def _captives_freed(tok: Token) -> bool:
     return any(w.lower_ in CAPTIVE_WORDS or w.ent_type_ == "PERSON" for w in freed)
 
 
+def _to_death(tok: Token) -> bool:
+    """ "hacked to death", "beaten to death"; not "hacked the server", "beat the champions"."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children)
+        for c in tok.children
+    )
+
+
+def _people_neutralised(tok: Token) -> bool:
+    """ "20 assailants were neutralised" kills people; "neutralised a bomb" does not."""
+    targets = {w.lower_ for o in _objects(tok) for w in o.subtree}
+    return bool(targets & (ARMED_ACTORS | PERSON_WORDS))
+
+
+#: Verbs by which the dead are found: "the bodies of 4 men were found", "police recovered a body".
+_FOUND_VERBS = frozenset(
+    "found find finds discovered discover recovered recover dumped retrieved pulled exhumed".split()
+)
+
+
+def bodies_found(tok: Token) -> bool:
+    """Whether "body" or "bodies" tells the dead found ("the bodies of 4 men were found", "police
+    recovered two bodies"), not a governing body or a body of water."""
+    head = tok.head
+    if tok.dep_ in ("nsubjpass", "dobj", "nsubj") and head.lower_ in _FOUND_VERBS:
+        return True
+    # "found the body of a man": the verb governs the "of" phrase's head
+    return tok.dep_ == "conj" and head.lower_ in ("body", "bodies") and bodies_found(head)
+
+
+def _roads_blocked(tok: Token) -> bool:
+    """ "protesters blocked the highway" is a protest; "blocked the bill", "armed men blocked the road"
+    (an attack's first step, told by its own verbs) are not."""
+    if subject_words(tok) & (ARMED_ACTORS | {"armed"}):
+        return False
+    return any(o.lower_ in BLOCKED_WORDS for o in _objects(tok))
+
+
+def _weapon_thrown(tok: Token) -> bool:
+    """ "hurled a grenade", "threw stones at police"; not "threw a party", "threw his support"."""
+    return any(w.lower_ in (BOMB_WORDS | THROWN_IN_UNREST) for o in _objects(tok) for w in o.subtree)
+
+
+def _munition_launched(tok: Token) -> bool:
+    """ "launched 2 missiles at a vessel", "launched drones"; not "launched an offensive" (the noun
+    tells that event) or "launched a campaign"."""
+    fired = MUNITION_WORDS | {"drone", "drones", "uav", "uavs"}
+    return any(o.lower_ in fired for o in _objects(tok))
+
+
+def labour_strike(tok: Token) -> bool:
+    """Whether "strike" is a strike by workers: "a national strike", "went on strike", "called a strike"."""
+    if any(c.lower_ in LABOUR_STRIKE_WORDS for c in tok.children if c.dep_ in ("amod", "compound", "poss")):
+        return True
+    head = tok.head
+    on_strike = head.lower_ == "on" and head.head.lower_ in ("went", "go", "goes", "are", "were")
+    if tok.dep_ == "pobj" and on_strike:
+        return True  # "workers went on strike"
+    return tok.dep_ == "dobj" and head.lower_ in ("called", "call", "calls", "declared", "announced", "began")
+
+
 #: Trigger verbs that report an incident only in one sense, and the test of that sense.
 SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
     {
@@ -149,6 +216,14 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
         "speak": _official_call,
         "free": _captives_freed,
         "release": _captives_freed,
+        "hack": _to_death,
+        "beat": _to_death,
+        "neutralise": _people_neutralised,
+        "neutralize": _people_neutralised,
+        "block": _roads_blocked,
+        "hurl": _weapon_thrown,
+        "throw": _weapon_thrown,
+        "launch": _munition_launched,
     }
 )
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from geomap.incidents.counts import toll_figure
 from geomap.incidents.lexicon import (
     ATTACK_TYPES,
     COME_FORMS,
@@ -27,7 +28,9 @@ from geomap.incidents.lexicon import (
 from geomap.incidents.merge import more_specific_type
 from geomap.incidents.senses import (
     SENSE_CHECKS,
+    bodies_found,
     is_figurative,
+    labour_strike,
     military_operation,
     opened_fire,
     subject_words,
@@ -146,6 +149,14 @@ def trigger_kind(tok: Token) -> str | None:
             return None  # "attacks have surged across the Sahel": a trend, no event
         if word in ("operation", "operations") and not military_operation(tok):
             return None  # "a surgical operation", "business operations"
+        if word in ("strike", "strikes") and labour_strike(tok):
+            return "protest_unrest"  # "the national strike called by the unions"
+        if word in ("body", "bodies") and not bodies_found(tok):
+            return None  # "a governing body", "the body of the text"
+        if word == "fatalities" and not _figure_given(tok):
+            return None  # "Fatalities unknown.": no event, no figure
+        if word in ("patrol", "patrols") and _attacked(tok):
+            return None  # "a military patrol was ambushed": the attack's target, not an operation
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
             base = VERB_FORM_TO_BASE[word]
             if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
@@ -161,6 +172,21 @@ _TREND_VERBS = frozenset(
     "intensified escalated declined decreased dropped fallen fell doubled tripled mounted spiked "
     "multiplied slowed".split()
 )
+
+
+def _figure_given(tok: Token) -> bool:
+    """Whether "fatalities" is given a figure ("12 fatalities", "fatalities coded as 13") or tells
+    the toll of an event ("resulted in 3 fatalities")."""
+    return any(c.like_num for c in tok.children) or toll_figure(tok) is not None
+
+
+def _attacked(tok: Token) -> bool:
+    """Whether a patrol is what an attack hit: "ambushed a patrol", "a patrol was attacked"."""
+    head = tok.head
+    base = VERB_FORM_TO_BASE.get(head.lower_)
+    hit = tok.dep_ in ("dobj", "nsubjpass") and base is not None and VERB_TYPES[base] in VIOLENCE_TYPES
+    on = tok.dep_ == "pobj" and head.lower_ in ("on", "against") and head.head.lower_ in NOUN_TYPES
+    return hit or on
 
 
 def _trend(tok: Token) -> bool:
