@@ -32,6 +32,9 @@ def toll(geoparser, text: str) -> Incident:
         ("Mendoza is dead after being stabbed outside a bar in Lisbon.", 1),
         ("The soldier who was killed by a buried bomb near Raqqa was named on Sunday.", 1),
         ("An elderly couple were found dead in their flat in Hanover.", 2),
+        ("Unidentified gunmen shot dead a village chief in Gusau.", 1),
+        ("Assailants hacked to death a local councillor in Sonaimuri.", 1),
+        ("Villagers beat a suspected thief to death in Ghotki.", 1),
     ],
 )
 def test_a_lone_victim_counts_one(geoparser, text, fatalities):
@@ -44,6 +47,8 @@ def test_a_lone_victim_counts_one(geoparser, text, fatalities):
         ("Three soldiers and two civilians were killed in Kaya on Sunday.", 5),
         ("Rebels attacked a post near Beni, killing 4 policemen, 2 militiamen and a child.", 7),
         ("Fifteen people were killed in the market blast in Kabul, including four children.", 15),
+        ("Initial reports mentioned 1 soldier and 7 militants killed near Tillia.", 8),
+        ("A rocket struck a football pitch in Majdal Shams, killing 12 children and teenagers.", 12),
     ],
 )
 def test_groups_joined_by_and_add_up_but_including_does_not(geoparser, text, fatalities):
@@ -56,6 +61,7 @@ def test_groups_joined_by_and_add_up_but_including_does_not(geoparser, text, fat
         ("Between 20 and 25 villagers were killed in Kaya.", 20, (20, 25)),
         ("Militants killed 6-7 herders near Djibo on Friday.", 6, (6, 7)),
         ("At least 12 people were killed in Goma.", 12, None),
+        ("Herders attacked a village near Makurdi, killing between 6 and 9 people.", 6, (6, 9)),
     ],
 )
 def test_a_range_gives_its_lower_figure_and_keeps_both(geoparser, text, fatalities, span):
@@ -71,6 +77,9 @@ def test_a_range_gives_its_lower_figure_and_keeps_both(geoparser, text, fataliti
         ("The raid in Kismayo ended with the killing of one militant.", 1),
         ("Overnight shelling of Kherson left three people dead.", 3),
         ("The attack on the Kaya market claimed four lives.", 4),
+        ("The bodies of 4 men were found dumped in a bush near Orlu.", 4),
+        ("Militants beheaded 3 civilians in Mocimboa da Praia.", 3),
+        ("A mob lynched two men accused of theft in Mumias.", 2),
     ],
 )
 def test_nominal_tolls_are_read(geoparser, text, fatalities):

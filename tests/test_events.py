@@ -809,3 +809,36 @@ def test_a_headline_is_the_body_event_and_takes_the_bodys_day(geoparser):
     (strike,) = incidents(geoparser, text, "2024-03-14")
     assert (strike.location_name, strike.fatalities, strike.date) == ("Kharkiv", 12, "2024-03-11")
     assert strike.sentence.startswith("KYIV") and text[strike.trigger_start : strike.trigger_end] == "struck"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Protesters blocked the main highway in Gazipur on Tuesday.", "protest_unrest"),
+        ("Men on a motorcycle hurled a grenade at a shop in Pishin.", "armed_attack"),
+        ("Youths threw stones at police in Nepalgunj.", "protest_unrest"),
+        ("Houthi forces launched 2 missiles at a merchant vessel off Hodeidah.", "maritime_attack"),
+        ("A military vehicle struck an IED near Seytenga, killing 3 soldiers.", "armed_attack"),
+        ("Truck drivers staged a national strike in Bogota.", "protest_unrest"),
+        ("Rioters vandalised the party office in Valjevo.", "protest_unrest"),
+        ("The bodies of 3 men were found near Heet.", "casualties"),
+    ],
+)
+def test_events_told_by_what_was_done(geoparser, text, kind):
+    assert kind in {i.incident_type for i in incidents(geoparser, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lawmakers blocked the bill in Nairobi on Tuesday.",
+        "The band threw a party in Lagos.",
+        "The ministry launched a campaign in Accra.",
+        "The governing body met in Geneva.",
+        "Hackers hacked the server of a bank in Kyiv.",
+        "The embassy lodged a protest with the ministry in Dhaka.",
+    ],
+)
+def test_the_same_words_in_other_senses_are_no_events(geoparser, text):
+    kinds = {i.incident_type for i in incidents(geoparser, text)}
+    assert not kinds & {"protest_unrest", "armed_attack", "airstrike_shelling", "casualties"}

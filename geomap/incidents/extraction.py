@@ -32,7 +32,7 @@ from geomap.incidents.actors import event_actors
 from geomap.incidents.counts import casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
-from geomap.incidents.follow_on import Scene
+from geomap.incidents.follow_on import RAID_WORDS, Scene, coder_tag, protest_cause
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import EventJudge
 from geomap.incidents.lexicon import SPREAD_VERBS
@@ -41,7 +41,7 @@ from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
-from geomap.incidents.senses import subject_words
+from geomap.incidents.senses import shared_subject, subject_words
 from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text, sentences
@@ -61,7 +61,7 @@ def headline_end(text: str) -> int:
     """Where a headline ends: a first line with no full stop, set apart by a blank line; else 0."""
     first, sep, _ = text.lstrip().partition("\n\n")
     first = first.strip()
-    if not sep or "\n" in first or len(first) > 200 or first[-1:] in ".!?\"”":
+    if not sep or "\n" in first or len(first) > 200 or first[-1:] in '.!?"”':
         return 0
     return text.index(first) + len(first)
 
@@ -144,9 +144,20 @@ def extract_incidents(
     sent_index = {sp.start: k for k, sp in enumerate(sents)}
     scene = Scene()
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
+    # each sentence's protest words: what a protest is about is no event of the report
+    protests: dict[int, set[int]] = {}
+    for f in found:
+        if f.ev.kind == "protest_unrest":
+            protests.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
+            # and the verbs that govern a protest noun: "took part in a march, demanding justice for …"
+            protests[f.span[0]].update(t.head.i for t in f.ev.tokens if t.pos_ == "NOUN")
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
+        if ev.kind != "protest_unrest" and protest_cause(ev.trigger, protests.get(f.span[0], set())):
+            continue  # "moto-taxi drivers protested after a colleague was killed"
+        if coder_tag(text, ev.trigger.idx):
+            continue  # "[women targeted: girls]": a coder's tag, not the report's words
         loc = None if f.unknown or decision.location is None else decision.location[0]
         confidence = decision.confidence
         if loc is None and not f.unknown:
@@ -180,22 +191,23 @@ def extract_incidents(
             # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed.",
             # "… The troops returned fire, killing 15 bandits.": one event, its dead added up
             own_date = dates[s_start] != when_unstated or any(t.ent_type_ == "DATE" for t in f.sent)
-            subjects = set().union(*(subject_words(t) for t in ev.tokens))
+            subjects = set().union(*(subject_words(shared_subject(t)) for t in ev.tokens))
             # a place the linker took from an earlier sentence is the earlier event's, not one of its own
             own_place = loc is not None and s_start <= loc.start < s_end
-            # "a man who was killed in a shooting": an event noun with "a" is told as a new one, and
-            # "reported attacks" tells many
-            fresh = any(
-                c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children
-            ) or (ev.trigger.tag_ == "NNS" and not any(c.dep_ == "det" for c in ev.trigger.children))
+            # "a man who was killed in a shooting": an event noun with "a" is told as a new one
+            fresh = any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children)
             go_on = scene.follow_on(kind, own_place or fresh, own_date, counts, f.sent, at_sentence, subjects)
             if go_on is not None:
                 kind = go_on.kind
+                if go_on.raid is not None:
+                    # "raided a hideout in X. 3 militants were killed in the exchange of fire": an attack
+                    incidents[go_on.raid] = replace(incidents[go_on.raid], incident_type="armed_attack")
                 back.update(_trigger_spans(ev))
                 if go_on.adds:
                     more.update(_trigger_spans(ev))
             else:
-                scene.note(kind, modality, at_sentence, counts)
+                raid = ev.trigger.lower_ in RAID_WORDS
+                scene.note(kind, modality, at_sentence, counts, len(incidents) if raid else None)
         trig = ev.trigger
         incidents.append(
             Incident(

@@ -15,13 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from geomap.incidents.lexicon import ATTACK_TYPES, PROTEST_WORDS, RIOTER_WORDS, VIOLENCE_TYPES, words
+from geomap.incidents.lexicon import (
+    ATTACK_TYPES,
+    PROTEST_PURPOSES,
+    PROTEST_WORDS,
+    RIOTER_WORDS,
+    VIOLENCE_TYPES,
+    words,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
     from geomap.incidents.counts import Counts
 
+#: Operations that are attacks when a toll follows: "raided a hideout … 3 militants were killed".
+RAID_WORDS = words("raid raided raids raiding stormed storm storming")
 #: Openings of a sentence that tell another event: "Separately, two farmers were killed".
 ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previously")
 #: Words anywhere in the sentence that say the event is another one.
@@ -38,6 +47,8 @@ class FollowOn:
 
     kind: str
     adds: bool
+    #: The index of the raid's incident it makes an attack ("raided a hideout … 3 were killed"), if any.
+    raid: int | None = None
 
 
 @dataclass(slots=True)
@@ -46,14 +57,19 @@ class Scene:
 
     attacks: dict[int, str | None] = field(default_factory=dict)
     protests: set[int] = field(default_factory=set)
+    #: Raids told by sentence, as the index of their incident: a toll told next makes them attacks.
+    raids: dict[int, int] = field(default_factory=dict)
 
-    def note(self, kind: str, modality: str, at: int, counts: Counts) -> None:
-        """Remember an asserted attack or protest told in sentence ``at`` that continues none before it."""
+    def note(self, kind: str, modality: str, at: int, counts: Counts, raid: int | None = None) -> None:
+        """Remember an asserted attack, toll or protest told in sentence ``at`` that continues none
+        before it; ``raid`` is the index of the incident of a raid ("raided a hideout")."""
         if modality != "asserted":
             return
-        if kind in ATTACK_TYPES:
+        if kind in ATTACK_TYPES or kind in VIOLENCE_TYPES:
             if counts.fatalities or at not in self.attacks:
                 self.attacks[at] = counts.victims if counts.fatalities else None
+            if raid is not None and kind == "ground_operation":
+                self.raids[at] = raid
         elif kind == "protest_unrest":
             self.protests.add(at)
 
@@ -64,13 +80,22 @@ class Scene:
         the one before: it names no place and no day of its own, and no word says it is another event."""
         if placed or own_date or counts.cumulative or _another(sent):
             return None
-        if kind not in VIOLENCE_TYPES and kind != "protest_unrest":
+        if kind not in VIOLENCE_TYPES and kind not in ("protest_unrest", "arrest_detention"):
             return None
         near = (at, at - 1)
         if any(k in self.protests for k in near):
-            victims = {counts.victims} & PROTEST_WORDS
-            if kind == "protest_unrest" or subjects & (_RESPONDERS | RIOTER_WORDS) or victims:
-                return FollowOn("protest_unrest", adds=False)  # "police fired tear gas, killing 2"
+            # "police fired tear gas; 1 worker was killed": a toll with no killer named is the protest's
+            victims = ({counts.victims} & PROTEST_WORDS) or (kind == "casualties" and not subjects)
+            policed = subjects & _RESPONDERS
+            if kind == "arrest_detention" and not policed:
+                return None
+            rioters = subjects & RIOTER_WORDS
+            if kind in ("protest_unrest", "arrest_detention") or policed or rioters or victims:
+                # "police fired tear gas, killing 2", "police dispersed the gathering and detained
+                # several": a protest met by force, as coders code it
+                return FollowOn("protest_unrest", adds=False, raid=None)
+        if kind == "arrest_detention":
+            return None
         told = [k for k in near if k in self.attacks]
         if not told or kind == "protest_unrest":
             return None
@@ -78,7 +103,8 @@ class Scene:
         adds = counts.fatalities is not None and _other_victims(before, counts.victims)
         # the event goes on in this sentence: a toll told next continues it, with the dead counted so far
         self.attacks.setdefault(at, before)
-        return FollowOn(kind, adds)
+        raid = self.raids.get(max(told)) if kind in VIOLENCE_TYPES else None
+        return FollowOn(kind, adds, raid)
 
 
 def _another(sent: Span) -> bool:
@@ -96,3 +122,27 @@ def _other_victims(before: str | None, now: str | None) -> bool:
 
 def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+#: Words that tie a protest to what it is about: "protested after a driver was killed", "rallied
+#: against the strikes", "demonstrated over the killing of".
+_CAUSE_WORDS = words("after following since against over condemn condemning denounce denouncing")
+
+
+def protest_cause(tok: Token, protests: set[int]) -> bool:
+    """Whether ``tok`` tells what a protest of its sentence is about, not an event of the report:
+    "drivers protested after a colleague was killed", "rallied to condemn the strikes on Yemen"."""
+    passed = False
+    while tok.head.i != tok.i:
+        passed = passed or tok.lower_ in (_CAUSE_WORDS | PROTEST_PURPOSES)
+        passed = passed or any(c.dep_ == "mark" and c.lower_ in _CAUSE_WORDS for c in tok.children)
+        tok = tok.head
+        if tok.i in protests:
+            return passed
+    return False
+
+
+def coder_tag(text: str, at: int) -> bool:
+    """Whether offset ``at`` lies in a coder's bracketed tag: "[women targeted: girls]"."""
+    opened = text.rfind("[", 0, at)
+    return opened >= 0 and text.find("]", opened, at) < 0 and "\n" not in text[opened:at]

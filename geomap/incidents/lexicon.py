@@ -85,9 +85,10 @@ VERB_TYPES: dict[str, str] = {
     # lynching is unrest, as coders code mob violence; "neutralised" only of people (militaries' word)
     "behead": "armed_attack", "hack": "armed_attack", "beat": "armed_attack",
     "lynch": "protest_unrest", "neutralise": "casualties", "neutralize": "casualties",
-    # by what is done: "vandalised the party office", "blocked the highway" (only roads and the like),
+    # by what is done: "vandalised the party office" (property destroyed; unrest when rioters do it:
+    # ``geomap.incidents.refine_type``), "blocked the highway" (only roads and the like),
     # "hurled a grenade", "threw stones", "launched missiles" (only weapons: ``geomap.incidents.senses``)
-    "vandalise": "protest_unrest", "vandalize": "protest_unrest", "ransack": "protest_unrest",
+    "vandalise": "other", "vandalize": "other", "ransack": "other",
     "block": "protest_unrest", "hurl": "armed_attack", "throw": "armed_attack",
     "launch": "airstrike_shelling",
 }  # fmt: skip

@@ -187,6 +187,12 @@ def _both_placed(a: Incident, b: Incident) -> bool:
     return same_words and _same_sentence(a, b)
 
 
+def _one_sentence_unplaced(a: Incident, b: Incident) -> bool:
+    """Whether two incidents of one sentence are told with at most one place: "students protesting
+    against the quota clashed with police in Jatrabari", "police used tear gas to disperse a rally"."""
+    return _same_sentence(a, b) and (a.location_name is None or b.location_name is None)
+
+
 def _nested(a: Incident, b: Incident) -> bool:
     """Whether one place lies in the other or is it: a strait in its sea, a town in its country."""
     if a.place is None or b.place is None:
@@ -216,7 +222,7 @@ def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> 
     placed = inc.location_name is None or _nested(prev, inc)
     # a later toll ("two more died", "the death toll rose to 60") may come days later and need fit
     # no count told before; talks told again may be on a later day of the same round
-    later_toll = adds or inc.trigger.lower() == "toll"
+    later_toll = adds or _updates_toll(inc)
     days = 7 if later_toll else (_TALKS_DAYS if inc.incident_type == "meeting_diplomacy" else 0)
     fits = (
         _same_date(prev, inc, days)
@@ -225,6 +231,15 @@ def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> 
         and prev.cumulative == inc.cumulative
     )
     return k if placed and fits else None
+
+
+#: Words of a toll told as the event's whole, replacing the figures before: "the death toll rose to
+#: 9", as coders write it "fatalities coded as 13".
+_TOLL_WORDS = frozenset({"toll", "fatalities"})
+
+
+def _updates_toll(inc: Incident) -> bool:
+    return inc.trigger.lower() in _TOLL_WORDS
 
 
 def _told_again(prev: Incident, inc: Incident, adds: bool = False) -> Incident:
@@ -238,6 +253,9 @@ def _told_again(prev: Incident, inc: Incident, adds: bool = False) -> Incident:
         merged = replace(merged, incident_type=prev.incident_type)
     if adds and inc.fatalities is not None:
         merged = replace(merged, fatalities=(prev.fatalities or 0) + inc.fatalities, fatalities_range=None)
+    elif _updates_toll(inc) and inc.fatalities is not None:
+        # "the toll rose to 9", "fatalities coded as 2" (after claims of 7): the latest word on the dead
+        merged = replace(merged, fatalities=inc.fatalities, fatalities_range=inc.fatalities_range)
     a, b = prev.place, inc.place
     if a is not None and b is not None and a.id != b.id and inside(b, a) and not inside(a, b):
         merged = _placed_as(merged, inc)
@@ -272,7 +290,9 @@ def merge_article_incidents(
             placed.append(inc)  # more dead of an event told before: added to it below, not the larger kept
             continue
         for k, prev in enumerate(placed):
-            if _both_placed(prev, inc) and same_event(prev, inc, max_days=0):
+            if (_both_placed(prev, inc) or _one_sentence_unplaced(prev, inc)) and same_event(
+                prev, inc, max_days=0
+            ):
                 placed[k] = merge_incidents(prev, inc)
                 break
         else:

@@ -19,7 +19,7 @@ from geomap.incidents.lexicon import (
     VERB_FORM_TO_BASE,
     words,
 )
-from geomap.incidents.senses import subject_words
+from geomap.incidents.senses import shared_subject, subject_words
 from geomap.incidents.triggers import Event, casualty_word
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def refine_kind(ev: Event) -> str:
         words.update(t.lower_ for t in a.subtree)
     base = VERB_FORM_TO_BASE.get(tok.lower_)
     objects = {w.lower_ for t in ev.tokens for c in t.children if c.dep_ == "dobj" for w in c.subtree}
-    if base in ("hit", "strike") and objects & BOMB_WORDS:
+    bomb = objects | set().union(*(subject_words(t) for t in ev.tokens))
+    if base in ("hit", "strike") and bomb & BOMB_WORDS:
         return "armed_attack"  # "a military vehicle struck an IED": a bomb, not a strike from the air
     if base in ("throw", "hurl") and objects & THROWN_IN_UNREST:
         return "protest_unrest"  # "threw stones at police": unrest
@@ -50,12 +51,13 @@ def refine_kind(ev: Event) -> str:
         weapon = subject_words(tok.head)
         if weapon & AIR_WORDS:
             return "airstrike_shelling"
-        if weapon & BOMB_WORDS or weapon & (ARMED_ACTORS | {"armed"}):
+        if weapon & (BOMB_WORDS | ARMED_ACTORS | {"armed", "bomber", "bombers"}):
             return "armed_attack"  # "gunmen opened fire on a team, killing a worker"
     if kind == "maritime_attack" and base in ("hijack", "seize") and not words & SHIP_WORDS:
         return "armed_attack"  # "gunmen hijacked a truck"
     subjects = set().union(*(_doers(t) for t in ev.tokens))
-    if kind in ("armed_attack", "casualties") and subjects & RIOTER_WORDS:
+    unrest = kind in ("armed_attack", "casualties") or base in _DAMAGE
+    if unrest and subjects & (RIOTER_WORDS | _PROTESTING):
         return "protest_unrest"  # "rioters torched shops": a riot
     armed = subjects & (ARMED_ACTORS | {"armed"})
     if kind == "casualties" and base in _ACTIVE_KILLING and armed and tok.dep_ != "amod":
@@ -89,7 +91,9 @@ def refine_kind(ev: Event) -> str:
 
 
 def _doers(tok: Token) -> set[str]:
-    """The words of who did it: the active subject, or the agent of a passive ("killed by gunmen")."""
+    """The words of who did it: the active subject, or the agent of a passive ("killed by gunmen"),
+    or those of the verb whose subject it shares ("protesters erected barricades and burned tyres")."""
+    tok = shared_subject(tok)
     doers = [c for c in tok.children if c.dep_ == "nsubj"]
     doers += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     return {w.lower_ for d in doers for w in d.subtree}
@@ -100,6 +104,12 @@ def _air_attack(tok: Token) -> bool:
     air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
     return tok.lower_ in ("attack", "attacks") and any(air)
 
+
+#: Participles that make a subject protesters: "students protesting against the quota clashed with police".
+_PROTESTING = words("protesting demonstrating rioting marching")
+
+#: Verbs of damage to property: unrest when protesters or a mob do it, else property destroyed.
+_DAMAGE = words("vandalise vandalize ransack")
 
 #: Verbs whose subject is a killer: "gunmen killed", "militants massacred".
 _ACTIVE_KILLING = words("kill massacre murder execute")

@@ -47,6 +47,19 @@ def subject_words(tok: Token) -> set[str]:
     return {w.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree}
 
 
+def shared_subject(tok: Token) -> Token:
+    """The verb whose subject ``tok`` shares when it has none of its own: "erected barricades and
+    burned tyres" (a conjoined verb), "rioted in X, looting shops" (a participle clause)."""
+    while (
+        tok.dep_ in ("conj", "advcl", "xcomp")
+        and tok.head.i != tok.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        and (tok.dep_ != "advcl" or tok.tag_ == "VBG")
+    ):
+        tok = tok.head
+    return tok
+
+
 def _munition_landed(tok: Token) -> bool:
     """ "a rocket landed in X" is a strike; "the plane landed in X" is not."""
     return bool(subject_words(tok) & MUNITION_WORDS)

@@ -155,8 +155,12 @@ def trigger_kind(tok: Token) -> str | None:
             return None  # "a governing body", "the body of the text"
         if word == "fatalities" and not _figure_given(tok):
             return None  # "Fatalities unknown.": no event, no figure
-        if word in ("patrol", "patrols") and _attacked(tok):
-            return None  # "a military patrol was ambushed": the attack's target, not an operation
+        if word in ("patrol", "patrols") and (
+            _attacked(tok) or (tok.dep_ == "pobj" and tok.head.lower_ == "on")
+        ):
+            return None  # "a military patrol was ambushed", "a vehicle on patrol": no operation told
+        if word == "protest" and tok.dep_ == "dobj" and tok.head.lower_ in _LODGED:
+            return None  # "the BGB lodged a protest with the BSF": a diplomatic complaint
         if kind is None and word in VERB_FORM_TO_BASE and tok.tag_ in ("VBD", "VBN", "VBG"):
             base = VERB_FORM_TO_BASE[word]
             if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
@@ -172,6 +176,10 @@ _TREND_VERBS = frozenset(
     "intensified escalated declined decreased dropped fallen fell doubled tripled mounted spiked "
     "multiplied slowed".split()
 )
+
+
+#: Verbs of a formal complaint: "lodged a protest with the embassy".
+_LODGED = frozenset("lodged lodge lodges filed file files registered register submitted".split())
 
 
 def _figure_given(tok: Token) -> bool:
@@ -227,6 +235,11 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
         unmarked = not any(c.dep_ in ("mark", "advmod") for c in tok.children)
         if tok.dep_ == "advcl" and not own_subject and unmarked and _same_family(host.kind, kind):
             return host  # "a bomb exploded in X, killing five": the participle tells the same event's toll
+        participle = tok.dep_ == "advcl" and not own_subject and unmarked and tok.tag_ == "VBG"
+        if participle and host.kind == "protest_unrest" and kind in VIOLENCE_TYPES:
+            return host  # "rioted in Mombasa, looting shops": what the rioters did is the riot
+        if participle and host.kind == "ground_operation" and kind in VIOLENCE_TYPES:
+            return host  # "raided the village, killing 3": the raid's toll
     verb = _toll_verb(tok)
     if verb is not None:
         cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
@@ -318,7 +331,9 @@ def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
             kept.append(ev)
             continue
         root.tokens.append(ev.trigger)
-        if root.kind == "casualties" and ev.kind in ATTACK_TYPES:
+        if root.kind == "ground_operation" and ev.kind in VIOLENCE_TYPES:
+            root.kind = "armed_attack"  # "raided the village, killing 3 villagers": a raid that kills attacks
+        elif root.kind == "casualties" and ev.kind in ATTACK_TYPES:
             root.kind = ev.kind
         elif {root.kind, ev.kind} <= VIOLENCE_TYPES:
             root.kind = more_specific_type(root.kind, ev.kind)  # "hit by a strike": the strike says more

@@ -1,0 +1,104 @@
+"""One event told over several sentences, as a coder codes it: its response, its toll, the police
+answer to a protest. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.incidents.follow_on import coder_tag
+from geomap.incidents.incident import Incident
+
+
+def incidents(geoparser, text: str) -> list[Incident]:
+    return list(geoparser.parse(text, id="t").incidents)
+
+
+def test_the_response_and_its_dead_are_the_same_event(geoparser):
+    text = (
+        "On 14 February 2024, militants attacked a gendarmerie post in Djibo, killing 6 gendarmes. "
+        "The army responded with airstrikes, killing 11 militants."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "armed_attack"  # the attack, not the airstrikes that answered it
+    assert event.location_name == "Djibo" and event.date == "2024-02-14"
+    assert event.fatalities == 17  # gendarmes and militants: other dead, added up
+
+
+def test_the_same_dead_told_again_do_not_add(geoparser):
+    text = "On 3 May 2023, gunmen attacked a market in Kaya, killing 9 people. 9 people were killed."
+    (event,) = incidents(geoparser, text)
+    assert event.fatalities == 9
+
+
+def test_a_sentence_that_says_it_is_another_event_stays_apart(geoparser):
+    text = (
+        "On 3 May 2023, gunmen attacked a market in Kaya, killing 9 traders. "
+        "Separately, a soldier was killed in an ambush."
+    )
+    found = incidents(geoparser, text)
+    assert len(found) == 2
+    assert sorted(i.fatalities or 0 for i in found) == [1, 9]
+
+
+def test_a_protest_met_by_force_is_one_protest_with_its_toll(geoparser):
+    text = (
+        "On 2 July 2024, hundreds of protesters rioted in Mombasa, looting shops and burning tyres. "
+        "Police fired tear gas and live rounds, killing 1 person and injuring 5."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest"
+    assert (event.fatalities, event.wounded) == (1, 5)
+    assert event.location_name == "Mombasa"
+
+
+def test_arrests_by_the_police_at_a_protest_are_the_protest(geoparser):
+    text = (
+        "On 8 March 2019, around 150 women protested in Omdurman. "
+        "Police dispersed the gathering and detained several participants."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest"
+
+
+def test_what_a_protest_is_about_is_no_event_of_its_own(geoparser):
+    text = (
+        "On 19 October 2023, hundreds of drivers protested in Butembo after a colleague was killed by "
+        "gunmen the previous night."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest" and event.fatalities is None
+
+
+def test_a_toll_coded_later_replaces_the_first_figures(geoparser):
+    text = (
+        "On 22 September 2020, two armed groups clashed in Alindao. Initial reports mentioned 2 dead; "
+        "fatalities coded as 4 following updated reports."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.fatalities == 4
+
+
+def test_a_raid_with_a_toll_is_an_attack(geoparser):
+    text = (
+        "On 30 December 2023, police raided a hideout near Mianwali. "
+        "3 militants were killed in the exchange of fire."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "armed_attack" and event.fatalities == 3
+
+
+def test_fatalities_unknown_is_no_event(geoparser):
+    (event,) = incidents(geoparser, "On 4 May 2024, troops clashed with rebels in Goma. Fatalities unknown.")
+    assert event.incident_type == "armed_attack" and event.fatalities is None
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "inside"),
+    [
+        ("Gunmen abducted a girl. [women targeted: girls]", "targeted", True),
+        ("Protesters marched in Nairobi. [size=no report]", "report", True),
+        ("Gunmen [suspected bandits] killed two.", "killed", False),
+    ],
+)
+def test_a_coders_bracketed_tag_is_not_the_report(text, at, inside):
+    assert coder_tag(text, text.index(at)) is inside
