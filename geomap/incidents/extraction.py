@@ -32,16 +32,16 @@ from geomap.incidents.actors import event_actors
 from geomap.incidents.counts import casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
-from geomap.incidents.follow_on import RAID_WORDS, Scene, coder_tag, protest_cause
+from geomap.incidents.follow_on import RAID_WORDS, Scene, coder_tag, protest_cause, recalls_before
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
-from geomap.incidents.judge import EventJudge
+from geomap.incidents.judge import MIN_SENTENCES, EventJudge
 from geomap.incidents.lexicon import SPREAD_VERBS
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
-from geomap.incidents.senses import shared_subject, subject_words
+from geomap.incidents.senses import doer_words
 from geomap.incidents.triggers import Event, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text, sentences
@@ -97,8 +97,17 @@ def coordinated_places(chosen: tuple[Mention, Span], cands: Sequence[tuple[Menti
             continue
         if inside(m.place, mention.place) or inside(mention.place, m.place):
             continue
+        if _bracketed(sp) or _bracketed(span):
+            continue  # "near Bhata Dhurian (Poonch, Jammu and Kashmir)": the chain of units it lies in
         out.append(m)
     return out
+
+
+def _bracketed(span: Span) -> bool:
+    """Whether a name stands in brackets after another: the units a place lies in, as coders write them."""
+    doc = span.doc
+    opened = next((t for t in reversed(doc[span.sent.start : span.start]) if t.text in "()"), None)
+    return opened is not None and opened.text == "("
 
 
 def extract_incidents(
@@ -142,7 +151,7 @@ def extract_incidents(
     more: set[tuple[int, int]] = set()
     # sentences by position, and those that told an attack: the toll told next is that attack's
     sent_index = {sp.start: k for k, sp in enumerate(sents)}
-    scene = Scene()
+    scene = Scene(short=len(sents) < MIN_SENTENCES)
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     # each sentence's protest words: what a protest is about is no event of the report
     protests: dict[int, set[int]] = {}
@@ -156,8 +165,8 @@ def extract_incidents(
         at += len(f.rows)
         if ev.kind != "protest_unrest" and protest_cause(ev.trigger, protests.get(f.span[0], set())):
             continue  # "moto-taxi drivers protested after a colleague was killed"
-        if coder_tag(text, ev.trigger.idx):
-            continue  # "[women targeted: girls]": a coder's tag, not the report's words
+        if coder_tag(text, ev.trigger.idx) or recalls_before(f.sent):
+            continue  # "[women targeted: girls]", "This follows repeated shelling": no event of the report
         loc = None if f.unknown or decision.location is None else decision.location[0]
         confidence = decision.confidence
         if loc is None and not f.unknown:
@@ -190,13 +199,13 @@ def extract_incidents(
         if modality == "asserted":
             # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed.",
             # "… The troops returned fire, killing 15 bandits.": one event, its dead added up
-            own_date = dates[s_start] != when_unstated or any(t.ent_type_ == "DATE" for t in f.sent)
-            subjects = set().union(*(subject_words(shared_subject(t)) for t in ev.tokens))
+            own_date = dates[s_start] != when_unstated
+            doers = set().union(*(doer_words(t) for t in ev.tokens))
             # a place the linker took from an earlier sentence is the earlier event's, not one of its own
             own_place = loc is not None and s_start <= loc.start < s_end
             # "a man who was killed in a shooting": an event noun with "a" is told as a new one
             fresh = any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children)
-            go_on = scene.follow_on(kind, own_place or fresh, own_date, counts, f.sent, at_sentence, subjects)
+            go_on = scene.follow_on(kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers)
             if go_on is not None:
                 kind = go_on.kind
                 if go_on.raid is not None:

@@ -37,6 +37,18 @@ ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previou
 _OTHER = words("another other separate elsewhere")
 #: Who answers a protest: "police fired tear gas", "security forces dispersed them".
 _RESPONDERS = words("police policemen officers forces troops soldiers army security gendarmes gendarmerie")
+#: What follows an event and is coded with it in a short report: arrests, seizures, deployments,
+#: flight, statements.
+_AFTERMATH = frozenset(
+    {
+        "arrest_detention",
+        "ground_operation",
+        "military_plan",
+        "displacement_humanitarian",
+        "statement_threat",
+        "other",
+    }
+)
 #: Victims that name no group, so they may be the same dead told again: "12 people were killed".
 _ANYONE = words("people persons person individuals victims others one")
 
@@ -55,8 +67,12 @@ class FollowOn:
 class Scene:
     """The attacks and protests told so far, by sentence index, with the victims each one counted."""
 
+    #: Whether the text is a short report (a coder's note, a brief): what follows its event is its.
+    short: bool = False
     attacks: dict[int, str | None] = field(default_factory=dict)
     protests: set[int] = field(default_factory=set)
+    #: The type of the last event each sentence told, for what a short report tells after it.
+    kinds: dict[int, str] = field(default_factory=dict)
     #: Raids told by sentence, as the index of their incident: a toll told next makes them attacks.
     raids: dict[int, int] = field(default_factory=dict)
 
@@ -65,6 +81,7 @@ class Scene:
         before it; ``raid`` is the index of the incident of a raid ("raided a hideout")."""
         if modality != "asserted":
             return
+        self.kinds[at] = kind
         if kind in ATTACK_TYPES or kind in VIOLENCE_TYPES:
             if counts.fatalities or at not in self.attacks:
                 self.attacks[at] = counts.victims if counts.fatalities else None
@@ -74,25 +91,33 @@ class Scene:
             self.protests.add(at)
 
     def follow_on(
-        self, kind: str, placed: bool, own_date: bool, counts: Counts, sent: Span, at: int, subjects: set[str]
+        self, kind: str, placed: bool, own_date: bool, counts: Counts, sent: Span, at: int, doers: set[str]
     ) -> FollowOn | None:
         """Whether an incident of sentence ``at`` continues an attack or protest of that sentence or
-        the one before: it names no place and no day of its own, and no word says it is another event."""
+        the one before: it names no place and no day of its own, and no word says it is another event.
+        ``doers`` are the words of who did it (not of whom it befell)."""
         if placed or own_date or counts.cumulative or _another(sent):
             return None
+        near = (at, at - 1)
+        told_before = [k for k in near if k in self.kinds]
+        if self.short and kind in _AFTERMATH and told_before:
+            # "… killing 2 gang members. Soldiers arrested 5 others and seized explosives.": in a
+            # short report, what is done after the event, with no place or day of its own, is its
+            return FollowOn(self.kinds[max(told_before)], adds=False)
         if kind not in VIOLENCE_TYPES and kind not in ("protest_unrest", "arrest_detention"):
             return None
-        near = (at, at - 1)
         if any(k in self.protests for k in near):
-            # "police fired tear gas; 1 worker was killed": a toll with no killer named is the protest's
-            victims = ({counts.victims} & PROTEST_WORDS) or (kind == "casualties" and not subjects)
-            policed = subjects & _RESPONDERS
+            # "police fired tear gas; 1 worker was killed", "a bus was set on fire": what no one is said
+            # to have done is the protest's
+            victims = ({counts.victims} & PROTEST_WORDS) or not doers
+            policed = doers & _RESPONDERS
             if kind == "arrest_detention" and not policed:
                 return None
-            rioters = subjects & RIOTER_WORDS
+            rioters = doers & RIOTER_WORDS
             if kind in ("protest_unrest", "arrest_detention") or policed or rioters or victims:
                 # "police fired tear gas, killing 2", "police dispersed the gathering and detained
                 # several": a protest met by force, as coders code it
+                self.protests.add(at)
                 return FollowOn("protest_unrest", adds=False, raid=None)
         if kind == "arrest_detention":
             return None
@@ -101,15 +126,36 @@ class Scene:
             return None
         before = self.attacks[max(told)]
         adds = counts.fatalities is not None and _other_victims(before, counts.victims)
-        # the event goes on in this sentence: a toll told next continues it, with the dead counted so far
-        self.attacks.setdefault(at, before)
+        # the event goes on in this sentence: a toll told next continues it, with the dead counted so
+        # far ("… killing 17 militants; 2 soldiers were also killed")
+        named = before is None and counts.fatalities
+        self.attacks[at] = counts.victims if named else self.attacks.get(at, before)
         raid = self.raids.get(max(told)) if kind in VIOLENCE_TYPES else None
+        # "militants attacked the post … the army responded with airstrikes": the answer is part of
+        # the attack, which keeps its type (a bare toll before says less: the later words say how)
+        first = self.kinds.get(max(told)) or self.kinds.get(min(told))
+        if first in VIOLENCE_TYPES and first != "casualties" and kind in VIOLENCE_TYPES:
+            kind = first
+        self.kinds.setdefault(at, kind)
         return FollowOn(kind, adds, raid)
 
 
 def _another(sent: Span) -> bool:
     """ "Separately, …", "in another attack": the sentence tells another event."""
     return any(t.lower_ in ANOTHER_EVENT for t in sent[:3]) or any(t.lower_ in _OTHER for t in sent)
+
+
+#: Openings by which coders and reporters recall what came before: "This follows …", "It comes after …".
+_RECALLING = frozenset(
+    {("this", "follows"), ("this", "comes"), ("this", "came"), ("it", "follows"), ("it", "comes")}
+)
+
+
+def recalls_before(sent: Span) -> bool:
+    """Whether the sentence recalls earlier events as context ("This follows repeated shelling of the
+    camp since December"): none of its events is the report's."""
+    words = [t.lower_ for t in sent[:2]]
+    return len(words) == 2 and (words[0], words[1]) in _RECALLING
 
 
 def _other_victims(before: str | None, now: str | None) -> bool:

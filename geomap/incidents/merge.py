@@ -243,13 +243,13 @@ def _updates_toll(inc: Incident) -> bool:
 
 
 def _told_again(prev: Incident, inc: Incident, adds: bool = False) -> Incident:
-    """``prev`` merged with a reference back to it, of ``prev``'s type unless that says only
-    ``casualties``, at the narrower of their places, on ``prev``'s date: a later sentence's date is
-    seldom the event's ("the blast came a day after … in March 2003").
+    """``prev`` merged with a reference back to it, at the narrower of their places, on ``prev``'s
+    date: a later sentence's date is seldom the event's ("the blast came a day after … in March 2003").
     With ``adds`` its toll adds to ``prev``'s ("two more died in hospital")."""
     merged = replace(merge_incidents(prev, inc), date=prev.date)
-    if prev.incident_type != "casualties":
-        # "militants attacked the post … the army responded with airstrikes": the event is the attack
+    if adds and prev.incident_type != "casualties":
+        # "militants attacked the post, killing 6 … the army responded with airstrikes, killing 11
+        # militants": the other side's answer is part of the attack, which stays the event's type
         merged = replace(merged, incident_type=prev.incident_type)
     if adds and inc.fatalities is not None:
         merged = replace(merged, fatalities=(prev.fatalities or 0) + inc.fatalities, fatalities_range=None)

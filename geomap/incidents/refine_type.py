@@ -19,7 +19,7 @@ from geomap.incidents.lexicon import (
     VERB_FORM_TO_BASE,
     words,
 )
-from geomap.incidents.senses import shared_subject, subject_words
+from geomap.incidents.senses import doer_words, subject_words
 from geomap.incidents.triggers import Event, casualty_word
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def refine_kind(ev: Event) -> str:
             return "armed_attack"  # "gunmen opened fire on a team, killing a worker"
     if kind == "maritime_attack" and base in ("hijack", "seize") and not words & SHIP_WORDS:
         return "armed_attack"  # "gunmen hijacked a truck"
-    subjects = set().union(*(_doers(t) for t in ev.tokens))
+    subjects = set().union(*(doer_words(t) for t in ev.tokens))
     unrest = kind in ("armed_attack", "casualties") or base in _DAMAGE
     if unrest and subjects & (RIOTER_WORDS | _PROTESTING):
         return "protest_unrest"  # "rioters torched shops": a riot
@@ -88,15 +88,6 @@ def refine_kind(ev: Event) -> str:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 return "arrest_detention"
     return kind
-
-
-def _doers(tok: Token) -> set[str]:
-    """The words of who did it: the active subject, or the agent of a passive ("killed by gunmen"),
-    or those of the verb whose subject it shares ("protesters erected barricades and burned tyres")."""
-    tok = shared_subject(tok)
-    doers = [c for c in tok.children if c.dep_ == "nsubj"]
-    doers += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return {w.lower_ for d in doers for w in d.subtree}
 
 
 def _air_attack(tok: Token) -> bool:

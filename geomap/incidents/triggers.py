@@ -240,6 +240,8 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
             return host  # "rioted in Mombasa, looting shops": what the rioters did is the riot
         if participle and host.kind == "ground_operation" and kind in VIOLENCE_TYPES:
             return host  # "raided the village, killing 3": the raid's toll
+        if participle and host.kind in ATTACK_TYPES and kind == "displacement_humanitarian":
+            return host  # "attacked the village, killing 6 and displacing residents": what the attack did
     verb = _toll_verb(tok)
     if verb is not None:
         cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
