@@ -102,3 +102,48 @@ def test_fatalities_unknown_is_no_event(geoparser):
 )
 def test_a_coders_bracketed_tag_is_not_the_report(text, at, inside):
     assert coder_tag(text, text.index(at)) is inside
+
+
+def test_in_a_short_report_what_follows_the_event_is_its(geoparser):
+    text = (
+        "On 15 January 2024, soldiers clashed with gang members in Duran, killing 2 gang members. "
+        "Soldiers arrested 5 others and seized explosives."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "armed_attack" and event.fatalities == 2
+
+
+def test_a_sentence_that_recalls_what_came_before_is_no_event(geoparser):
+    text = (
+        "On 15 September 2024, gunmen exchanged fire in Culiacan, killing 3. "
+        "This follows the outbreak of fighting between the two factions on 9 September."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "armed_attack" and event.fatalities == 3
+
+
+def test_harm_no_one_is_said_to_have_done_after_a_protest_is_the_protests(geoparser):
+    text = (
+        "On 19 January 2023, thousands of demonstrators marched in Lima. "
+        "Some threw stones at police, who used tear gas. Several people were injured."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest" and event.location_name == "Lima"
+
+
+def test_a_place_chain_in_brackets_is_one_place_not_several(geoparser):
+    text = (
+        "On 11 October 2024, militants ambushed an army vehicle near Bhata Dhurian "
+        "(Poonch, Jammu and Kashmir), killing 2 soldiers."
+    )
+    found = incidents(geoparser, text)
+    assert len(found) == 1 and found[0].fatalities == 2
+
+
+def test_an_age_is_not_a_date_of_its_own(geoparser):
+    text = (
+        "On 14 February 2024, Russian forces shelled Nikopol with artillery. "
+        "A 67-year-old woman was killed and 2 men were injured."
+    )
+    (event,) = incidents(geoparser, text)
+    assert (event.incident_type, event.fatalities, event.wounded) == ("airstrike_shelling", 1, 2)
