@@ -7,7 +7,9 @@ and no day of its own: it says nothing that makes it another event, and it follo
 :class:`Scene` remembers, sentence by sentence, which attacks and protests were told and whose
 deaths they counted, and says of each later incident whether it continues one of them, as what
 type, and whether its toll is more dead (other victims: "11 militants" after "6 gendarmes") or the
-same dead told again.
+same dead told again. The same reading of a report's context says which words tell no event of it:
+what a protest is about ("protested after a colleague was killed"), a sentence that recalls what came
+before ("This follows …"), and a coder's bracketed tag ("[women targeted: girls]").
 """
 
 from __future__ import annotations

@@ -274,7 +274,9 @@ def merge_article_incidents(
     Dnipro killed 7 on Monday" and "the strike on Dnipro" in a later sentence, or, within
     one sentence, words the parse did not fold together ("three crew were killed and four
     others were injured in the attack near X"). A place the gazetteer does not know counts
-    when both name it at the same words of one sentence. Then an incident for which
+    when both name it at the same words of one sentence, and in one sentence an incident that
+    names no place joins one of its family that does ("students protesting … clashed with police
+    in Jatrabari"). Then an incident for which
     ``refers_back`` is true (its words say "the attack") merges into the event it
     refers to (:func:`_antecedent`); one for which ``adds_to_toll`` is true ("two more died")
     adds its toll to that event's. A sentence that names no day gets the article's date,
