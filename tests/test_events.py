@@ -591,16 +591,29 @@ def test_what_is_not_a_reference_back(geoparser, later):
 @pytest.mark.parametrize(
     "text",
     [
-        "The air force shot down 34 drones over Kyiv overnight.",
-        "Twelve missiles were shot down over Lviv.",
-        "Air defences destroyed 20 drones over Kyiv.",
         "The company targets the Asian market with its new phone.",
         "The campaign is targeting young voters in Ohio.",
         "The new store targets customers in Nairobi.",
     ],
 )
-def test_air_defence_and_commerce_are_no_incidents(geoparser, text):
+def test_commerce_is_no_incident(geoparser, text):
     assert incidents(geoparser, text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air force shot down 34 drones over Kyiv overnight.",
+        "Twelve missiles were shot down over Lviv.",
+        "Air defences destroyed 20 drones over Kyiv.",
+        "The air force shot down 9 of 13 drones launched overnight over Kyiv.",
+        "Air defences intercepted a missile over Odesa.",
+    ],
+)
+def test_air_defence_is_weapons_stopped_not_an_attack_on_the_place(geoparser, text):
+    # coders code it as weapons use disrupted: an event of its own, never a strike on the city
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "military_plan", text
 
 
 @pytest.mark.parametrize(
@@ -709,17 +722,6 @@ def test_events_the_lexicon_missed_and_their_types(geoparser, text, kind, locati
     assert (event.incident_type, event.location_name) == (kind, location), text
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The air force shot down 9 of 13 drones launched overnight over Kyiv.",
-        "Air defences intercepted a missile over Odesa.",
-    ],
-)
-def test_more_air_defence_is_no_attack_on_the_place(geoparser, text):
-    assert incidents(geoparser, text) == [], text
-
-
 def test_the_toll_told_after_an_attack_is_that_attacks(geoparser):
     text = "Militants attacked a police post in Kaya on Monday. Two soldiers and three civilians were killed."
     (event,) = incidents(geoparser, text)
@@ -822,6 +824,10 @@ def test_a_headline_is_the_body_event_and_takes_the_bodys_day(geoparser):
         ("Truck drivers staged a national strike in Bogota.", "protest_unrest"),
         ("Rioters vandalised the party office in Valjevo.", "protest_unrest"),
         ("The bodies of 3 men were found near Heet.", "casualties"),
+        ("Air defences intercepted and downed two drones over Kosti.", "military_plan"),
+        ("Soldiers seized a motorbike loaded with explosives near Karimama.", "military_plan"),
+        ("Clan leaders signed a peace deal in Danmusa on Friday.", "meeting_diplomacy"),
+        ("The warring parties agreed to a two-month truce in Sanaa.", "meeting_diplomacy"),
     ],
 )
 def test_events_told_by_what_was_done(geoparser, text, kind):
@@ -831,14 +837,32 @@ def test_events_told_by_what_was_done(geoparser, text, kind):
 @pytest.mark.parametrize(
     "text",
     [
+        "On the night of 2-3 October 2021, armed men on motorcycles, suspected to be IS Sahel militants, "
+        "killed 9 civilians harvesting millet near Anzourou.",
+        "On 22 February 2024, unidentified gunmen on a motorcycle opened fire on a polio vaccination team "
+        "in Mamond, killing a female polio worker.",
+    ],
+)
+def test_armed_men_who_kill_attack_however_the_sentence_is_parsed(geoparser, text):
+    # the small model hangs "killed" / "killing" off the wrong words in both sentences
+    assert [i.incident_type for i in incidents(geoparser, text)] == ["armed_attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Lawmakers blocked the bill in Nairobi on Tuesday.",
         "The band threw a party in Lagos.",
         "The ministry launched a campaign in Accra.",
-        "The governing body met in Geneva.",
+        "The governing body of the league praised the players in Geneva.",
         "Hackers hacked the server of a bank in Kyiv.",
         "The embassy lodged a protest with the ministry in Dhaka.",
+        "The club signed a new striker in Lagos.",
+        "Analysts agreed that prices in Nairobi would rise.",
+        "Police intercepted calls between the suspects in Kano.",
     ],
 )
 def test_the_same_words_in_other_senses_are_no_events(geoparser, text):
     kinds = {i.incident_type for i in incidents(geoparser, text)}
-    assert not kinds & {"protest_unrest", "armed_attack", "airstrike_shelling", "casualties"}
+    events = {"protest_unrest", "armed_attack", "airstrike_shelling", "casualties", "meeting_diplomacy"}
+    assert not kinds & (events | {"military_plan"})

@@ -349,8 +349,8 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
                 fatalities = n
                 cumulative = _cumulative(t)
                 additional = noun is not None and any(c.lower_ in _MORE for c in noun.subtree if c.i < noun.i)
-                if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
-                    victims = noun.lower_
+                if noun is not None and noun.pos_ == "NOUN":
+                    victims = noun.lower_  # a name ("Baer died") may be anyone told before
         elif _AFFECT_KINDS[word] == "wounded":
             wounded = n[0] if wounded is None else wounded
         elif affected is None:

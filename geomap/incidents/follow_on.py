@@ -52,7 +52,7 @@ _AFTERMATH = frozenset(
     }
 )
 #: Victims that name no group, so they may be the same dead told again: "12 people were killed".
-_ANYONE = words("people persons person individuals victims others one")
+_ANYONE = words("people persons person individuals victims others one man men woman women boy girl")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "beat": ("beaten", "beating"),
     "hack": ("hacked", "hacking"),
     "throw": ("threw", "thrown"),
+    "down": ("downed", "downing"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -91,6 +92,10 @@ VERB_TYPES: dict[str, str] = {
     "vandalise": "other", "vandalize": "other", "ransack": "other",
     "block": "protest_unrest", "hurl": "armed_attack", "throw": "armed_attack",
     "launch": "airstrike_shelling",
+    # air defence and weapons stopped ("intercepted two drones", "downed a drone"), agreements
+    # ("signed a peace deal", "agreed to a truce", "brokered a ceasefire"): only in those senses
+    "intercept": "military_plan", "down": "military_plan",
+    "sign": "meeting_diplomacy", "agree": "meeting_diplomacy", "broker": "meeting_diplomacy",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {
@@ -139,7 +144,7 @@ NOUN_TYPES: dict[str, str] = {
 
 #: Forms of the sense-checked verbs that are mostly nouns or other senses ("the land", "a blow to"):
 #: left out so that the sentences holding them are not parsed for nothing.
-UNLISTED_FORMS = words("land landing blow blowed gather")
+UNLISTED_FORMS = words("land landing blow blowed gather down downs")
 
 
 def _verb_lexicon() -> dict[str, str]:
@@ -232,6 +237,16 @@ THROWN_IN_UNREST = words("stone stones rock rocks brick bricks bottles bottle eg
 BOMB_WORDS = words(
     "bomb bombs explosive explosives ied ieds grenade grenades landmine landmines mine mines device "
     "devices cocktail cocktails"
+)
+#: What is agreed or signed: "signed a peace deal", "agreed to a truce".
+AGREEMENT_WORDS = words(
+    "agreement agreements deal deals pact pacts accord accords truce truces ceasefire ceasefires "
+    "cease-fire treaty treaties memorandum settlement armistice"
+)
+#: Weapons stopped before use: "seized a cache of rifles", "intercepted a truck carrying explosives".
+WEAPON_WORDS = words(
+    "weapon weapons arms rifle rifles gun guns pistol pistols ammunition rounds explosive explosives "
+    "ied ieds detonators cache caches grenades mortar mortars launcher launchers"
 )
 #: Labour strikes, not air strikes: "a national strike", "a hunger strike", "called a strike".
 LABOUR_STRIKE_WORDS = words(

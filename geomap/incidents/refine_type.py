@@ -17,6 +17,7 @@ from geomap.incidents.lexicon import (
     THROWN_IN_UNREST,
     VEHICLE_WORDS,
     VERB_FORM_TO_BASE,
+    WEAPON_WORDS,
     words,
 )
 from geomap.incidents.senses import doer_words, subject_words
@@ -41,6 +42,8 @@ def refine_kind(ev: Event) -> str:
     bomb = objects | set().union(*(subject_words(t) for t in ev.tokens))
     if base in ("hit", "strike") and bomb & BOMB_WORDS:
         return "armed_attack"  # "a military vehicle struck an IED": a bomb, not a strike from the air
+    if kind == "ground_operation" and base in ("seize", "capture") and objects & WEAPON_WORDS:
+        return "military_plan"  # "seized a motorbike loaded with explosives": weapons stopped
     if base in ("throw", "hurl") and objects & THROWN_IN_UNREST:
         return "protest_unrest"  # "threw stones at police": unrest
     if kind in ATTACK_TYPES and _hazard_subject(ev):
@@ -62,6 +65,8 @@ def refine_kind(ev: Event) -> str:
     armed = subjects & (ARMED_ACTORS | {"armed"})
     if kind == "casualties" and base in _ACTIVE_KILLING and armed and tok.dep_ != "amod":
         return "armed_attack"  # "gunmen killed a village chief": a deadly attack, no weapon named
+    if kind == "casualties" and _armed_before(tok):
+        return "armed_attack"  # "armed men …, suspected to be militants, killed 9 civilians", however parsed
     if kind == "casualties" and tok.lower_ == "dead" and VERB_FORM_TO_BASE.get(tok.head.lower_) == "shoot":
         return "armed_attack"  # "gunmen shot dead a driver", parsed with "dead" as the event word
     if (
@@ -90,6 +95,19 @@ def refine_kind(ev: Event) -> str:
     return kind
 
 
+def _armed_before(tok: Token) -> bool:
+    """Whether an active kill verb ("killed 9 civilians", "killing a worker") follows armed men in
+    its sentence: the small model's parse often hangs such a verb off the wrong word."""
+    if VERB_FORM_TO_BASE.get(tok.lower_) not in _ACTIVE_KILLING:
+        return False
+    if not any(c.dep_ == "dobj" for c in tok.children):
+        return False
+    before = tok.doc[tok.sent.start : tok.i]
+    return any(t.lower_ in ARMED_ACTORS and t.pos_ == "NOUN" for t in before) or any(
+        t.lower_ == "armed" and t.head.pos_ == "NOUN" for t in before
+    )
+
+
 def _air_attack(tok: Token) -> bool:
     """ "a drone attack", "a missile attack": the attack noun says the blow came from the air."""
     air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
@@ -104,7 +122,6 @@ _DAMAGE = words("vandalise vandalize ransack")
 
 #: Verbs whose subject is a killer: "gunmen killed", "militants massacred".
 _ACTIVE_KILLING = words("kill massacre murder execute")
-
 
 
 def _hazard_subject(ev: Event) -> bool:

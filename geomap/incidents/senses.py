@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 from geomap.incidents.lexicon import (
+    AGREEMENT_WORDS,
     AIR_WORDS,
     ARMED_ACTORS,
     BLOCKED_WORDS,
@@ -31,6 +32,7 @@ from geomap.incidents.lexicon import (
     PROTEST_WORDS,
     THROWN_IN_UNREST,
     VERB_FORM_TO_BASE,
+    WEAPON_WORDS,
 )
 
 if TYPE_CHECKING:
@@ -224,6 +226,25 @@ def labour_strike(tok: Token) -> bool:
     return tok.dep_ == "dobj" and head.lower_ in ("called", "call", "calls", "declared", "announced", "began")
 
 
+def air_defence(tok: Token) -> bool:
+    """ "shot down 34 drones", "destroyed two missiles over Kyiv": drones or munitions brought down."""
+    return not _not_air_defence(tok)
+
+
+def _intercepted(tok: Token) -> bool:
+    """ "intercepted two drones", "intercepted a truck carrying explosives"; not "intercepted calls"."""
+    stopped = {w.lower_ for o in _objects(tok) for w in o.subtree}
+    return bool(stopped & (INTERCEPTED_WORDS | WEAPON_WORDS))
+
+
+def _agreed(tok: Token) -> bool:
+    """ "signed a peace deal", "agreed to a two-month truce", "brokered a ceasefire"; not "signed a
+    contract" or "agreed that prices would rise"."""
+    agreed = [*_objects(tok)]
+    agreed += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "on") for g in c.children]
+    return any(o.lower_ in AGREEMENT_WORDS for o in agreed)
+
+
 #: Trigger verbs that report an incident only in one sense, and the test of that sense.
 SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
     {
@@ -247,6 +268,11 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
         "hurl": _weapon_thrown,
         "throw": _weapon_thrown,
         "launch": _munition_launched,
+        "intercept": _intercepted,
+        "down": lambda tok: any(o.lower_ in INTERCEPTED_WORDS for o in _objects(tok)),
+        "sign": _agreed,
+        "agree": _agreed,
+        "broker": _agreed,
     }
 )
 

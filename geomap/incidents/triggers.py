@@ -28,6 +28,7 @@ from geomap.incidents.lexicon import (
 from geomap.incidents.merge import more_specific_type
 from geomap.incidents.senses import (
     SENSE_CHECKS,
+    air_defence,
     bodies_found,
     is_figurative,
     labour_strike,
@@ -132,6 +133,8 @@ def trigger_kind(tok: Token) -> str | None:
             c.dep_ in ("xcomp", "dobj", "prep") and _trigger_word(c) for c in tok.subtree if c is not tok
         ):
             return None
+        if base in ("shoot", "destroy") and air_defence(tok):
+            return "military_plan"  # "shot down 34 drones": air defence, not an attack on the place
         if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
             return None
         return VERB_TYPES[base]
