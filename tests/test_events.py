@@ -866,3 +866,8 @@ def test_the_same_words_in_other_senses_are_no_events(geoparser, text):
     kinds = {i.incident_type for i in incidents(geoparser, text)}
     events = {"protest_unrest", "armed_attack", "airstrike_shelling", "casualties", "meeting_diplomacy"}
     assert not kinds & (events | {"military_plan"})
+
+
+def test_what_happened_without_fighting_is_no_fight(geoparser):
+    found = incidents(geoparser, "On 12 October 2024, the rebels withdrew from Kidal without fighting.")
+    assert "armed_attack" not in {i.incident_type for i in found}

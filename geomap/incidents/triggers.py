@@ -120,6 +120,8 @@ def trigger_kind(tok: Token) -> str | None:
         return None
     if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
         return None
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ == "without":
+        return None  # "withdrew without fighting": it did not happen
     if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and word in VERB_FORM_TO_BASE):
         base = VERB_FORM_TO_BASE.get(word)
         if base is None or tok.pos_ == "AUX":
