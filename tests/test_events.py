@@ -828,6 +828,11 @@ def test_a_headline_is_the_body_event_and_takes_the_bodys_day(geoparser):
         ("Soldiers seized a motorbike loaded with explosives near Karimama.", "military_plan"),
         ("Clan leaders signed a peace deal in Danmusa on Friday.", "meeting_diplomacy"),
         ("The warring parties agreed to a two-month truce in Sanaa.", "meeting_diplomacy"),
+        ("Lawyers staged a sit-in in front of the court in Buea.", "protest_unrest"),
+        ("Gang members raped 3 women in Tabarre.", "armed_attack"),
+        ("Militants dropped explosives from drones on Senjam Chirang.", "airstrike_shelling"),
+        ("Dissidents attacked the police station in Suarez with drones.", "airstrike_shelling"),
+        ("Soldiers demolished 3 homes in Umm al-Khair.", "other"),
     ],
 )
 def test_events_told_by_what_was_done(geoparser, text, kind):
@@ -860,6 +865,7 @@ def test_armed_men_who_kill_attack_however_the_sentence_is_parsed(geoparser, tex
         "The club signed a new striker in Lagos.",
         "Analysts agreed that prices in Nairobi would rise.",
         "Police intercepted calls between the suspects in Kano.",
+        "Prosecutors dropped the charges against him in Accra.",
     ],
 )
 def test_the_same_words_in_other_senses_are_no_events(geoparser, text):
@@ -871,3 +877,8 @@ def test_the_same_words_in_other_senses_are_no_events(geoparser, text):
 def test_what_happened_without_fighting_is_no_fight(geoparser):
     found = incidents(geoparser, "On 12 October 2024, the rebels withdrew from Kidal without fighting.")
     assert "armed_attack" not in {i.incident_type for i in found}
+
+
+def test_a_gulf_in_a_gangs_name_is_no_sea(geoparser):
+    text = "Soldiers were attacked by gunmen of the Gulf Cartel while patrolling in Reynosa."
+    assert "maritime_attack" not in {i.incident_type for i in incidents(geoparser, text)}

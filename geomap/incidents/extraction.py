@@ -103,6 +103,13 @@ def coordinated_places(chosen: tuple[Mention, Span], cands: Sequence[tuple[Menti
     return out
 
 
+def _governing_verb(tok: Token) -> Token:
+    """The verb a noun phrase hangs on: "staged" for "a sit-in", "took" for "part in a march"."""
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
 def _bracketed(span: Span) -> bool:
     """Whether a name stands in brackets after another: the units a place lies in, as coders write them."""
     doc = span.doc
@@ -158,8 +165,8 @@ def extract_incidents(
     for f in found:
         if f.ev.kind == "protest_unrest":
             protests.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
-            # and the verbs that govern a protest noun: "took part in a march, demanding justice for …"
-            protests[f.span[0]].update(t.head.i for t in f.ev.tokens if t.pos_ == "NOUN")
+            # and the verb that governs a protest noun: "took part in a march, demanding justice for …"
+            protests[f.span[0]].update(_governing_verb(t).i for t in f.ev.tokens)
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)

@@ -46,6 +46,7 @@ VERB_FORMS: dict[str, tuple[str, ...]] = {
     "hack": ("hacked", "hacking"),
     "throw": ("threw", "thrown"),
     "down": ("downed", "downing"),
+    "drop": ("dropped", "dropping"),
 }
 
 VERB_TYPES: dict[str, str] = {
@@ -96,6 +97,9 @@ VERB_TYPES: dict[str, str] = {
     # ("signed a peace deal", "agreed to a truce", "brokered a ceasefire"): only in those senses
     "intercept": "military_plan", "down": "military_plan",
     "sign": "meeting_diplomacy", "agree": "meeting_diplomacy", "broker": "meeting_diplomacy",
+    # sexual violence by armed men; homes demolished (property destroyed); bombs dropped (from drones
+    # or aircraft: only with a bomb or munition as the object)
+    "rape": "armed_attack", "demolish": "other", "drop": "airstrike_shelling",
 }  # fmt: skip
 
 NOUN_TYPES: dict[str, str] = {

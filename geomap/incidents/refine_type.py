@@ -76,12 +76,18 @@ def refine_kind(ev: Event) -> str:
     ):
         return "airstrike_shelling"  # "shelling hit Rafah", however the parse hangs "shelling"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
+    # "the Gulf Cartel" is no gulf: ships and waters are common nouns
+    common = {t.lower_ for a in args for t in a.subtree if t.pos_ != "PROPN"}
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
-        and words & SHIP_WORDS
+        and common & SHIP_WORDS
         and not patrol
     ):
         return "maritime_attack"
+    withs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"]
+    with_words = {w.lower_ for c in withs for w in c.subtree}
+    if kind == "armed_attack" and with_words & AIR_WORDS:
+        return "airstrike_shelling"  # "attacked the police station with explosive-laden drones"
     if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
         return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
     ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target", "shoot")

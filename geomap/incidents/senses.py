@@ -211,8 +211,13 @@ def _weapon_thrown(tok: Token) -> bool:
 def _munition_launched(tok: Token) -> bool:
     """ "launched 2 missiles at a vessel", "launched drones"; not "launched an offensive" (the noun
     tells that event) or "launched a campaign"."""
-    fired = MUNITION_WORDS | {"drone", "drones", "uav", "uavs"}
+    fired = MUNITION_WORDS | BOMB_WORDS | {"drone", "drones", "uav", "uavs"}
     return any(o.lower_ in fired for o in _objects(tok))
+
+
+def _bombs_dropped(tok: Token) -> bool:
+    """ "dropped explosives from drones on X", "dropped bombs on the town"; not "dropped the charges"."""
+    return any(o.lower_ in (MUNITION_WORDS | BOMB_WORDS) for o in _objects(tok))
 
 
 def labour_strike(tok: Token) -> bool:
@@ -270,6 +275,7 @@ SENSE_CHECKS: Final[Mapping[str, Callable[[Token], bool]]] = MappingProxyType(
         "launch": _munition_launched,
         "intercept": _intercepted,
         "down": lambda tok: any(o.lower_ in INTERCEPTED_WORDS for o in _objects(tok)),
+        "drop": _bombs_dropped,
         "sign": _agreed,
         "agree": _agreed,
         "broker": _agreed,

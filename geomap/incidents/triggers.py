@@ -118,6 +118,8 @@ def trigger_kind(tok: Token) -> str | None:
     word = tok.lower_
     if never_a_trigger(tok):
         return None
+    if word == "sit":
+        return "protest_unrest" if _sit_in(tok) else None  # "staged a sit-in", however it is parsed
     if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
         return None
     if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ == "without":
@@ -146,8 +148,6 @@ def trigger_kind(tok: Token) -> str | None:
         if word == "fire":
             return "armed_attack" if opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
-        if word == "sit" and not _sit_in(tok):
-            return None
         if word == "toll" and not any(c.lower_ in ("death", "casualty") for c in tok.children):
             return None  # "a toll road", "took a toll on"
         if tok.tag_ == "NNS" and _trend(tok):
