@@ -148,7 +148,8 @@ def score_story(story: Story, parsed: ParsedArticle) -> dict[str, Any]:
     }
 
 
-def _share(num: int, den: int) -> float | None:
+def share(num: int, den: int) -> float | None:
+    """``num / den`` to three places, or None for an empty denominator: how every figure is given."""
     return round(num / den, 3) if den else None
 
 
@@ -162,13 +163,13 @@ def summarise(scored: list[dict[str, Any]]) -> dict[str, Any]:
         "stories": len(scored),
         "events": len(events),
         "incidents": len(incidents),
-        "recall": _share(len(found), len(events)),
-        "precision": _share(sum(i["event"] is not None for i in incidents), len(incidents)),
-        "type_acc": _share(sum(e["type_right"] for e in events), len(events)),
+        "recall": share(len(found), len(events)),
+        "precision": share(sum(i["event"] is not None for i in incidents), len(incidents)),
+        "type_acc": share(sum(e["type_right"] for e in events), len(events)),
         "lethal": len(lethal),
-        "toll_exact": _share(sum(e["toll_exact"] for e in lethal), len(lethal)),
-        "per_event": round(sum(e["incidents"] for e in found) / len(found), 3) if found else None,
-        "location_acc": _share(sum(e["place_right"] for e in found), len(found)),
+        "toll_exact": share(sum(e["toll_exact"] for e in lethal), len(lethal)),
+        "per_event": share(sum(e["incidents"] for e in found), len(found)),
+        "location_acc": share(sum(e["place_right"] for e in found), len(found)),
     }
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from geomap.errors import InputError
 from geomap.evaluate import part_of
+from geomap.incident_eval import share
 from geomap.model import ParsedArticle
 
 
@@ -100,10 +101,6 @@ def score_report(report: Report, parsed: ParsedArticle) -> dict[str, Any]:
     }
 
 
-def _share(num: int, den: int) -> float | None:
-    return round(num / den, 3) if den else None
-
-
 def summarise_reports(scored: list[dict[str, Any]]) -> dict[str, Any]:
     """The figures over many reports' outcomes."""
     found = [r for r in scored if r["found"]]
@@ -112,13 +109,13 @@ def summarise_reports(scored: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "reports": len(scored),
         "incidents": sum(r["incidents"] for r in scored),
-        "recall": _share(len(found), len(scored)),
-        "type_acc": _share(sum(r["type_right"] for r in scored), len(scored)),
+        "recall": share(len(found), len(scored)),
+        "type_acc": share(sum(r["type_right"] for r in scored), len(scored)),
         "lethal": len(lethal),
-        "toll_exact": _share(sum(r["toll_exact"] for r in lethal), len(lethal)),
-        "per_event": round(sum(r["incidents"] for r in found) / len(found), 3) if found else None,
-        "place_acc": _share(sum(r["place_right"] for r in found), len(found)),
-        "date_acc": _share(sum(r["date_right"] for r in dated), len(dated)),
+        "toll_exact": share(sum(r["toll_exact"] for r in lethal), len(lethal)),
+        "per_event": share(sum(r["incidents"] for r in found), len(found)),
+        "place_acc": share(sum(r["place_right"] for r in found), len(found)),
+        "date_acc": share(sum(r["date_right"] for r in dated), len(dated)),
     }
 
 

@@ -193,8 +193,8 @@ def _counted_noun(t: Token) -> Token | None:
         while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN"):
             first = first.head
         return first
-    if word in ("toll", "fatalities") and toll_figure(t) is not None:
-        return toll_figure(t)
+    if word in ("toll", "fatalities") and (figure := toll_figure(t)) is not None:
+        return figure
     if word in ("body", "bodies") and not any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
         return t  # "4 bodies were found", "a body was recovered"
     if t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: Operations that are attacks when a toll follows: "raided a hideout … 3 militants were killed".
 RAID_WORDS = words("raid raided raids raiding stormed storm storming")
 #: Openings of a sentence that tell another event: "Separately, two farmers were killed".
-ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previously")
+_ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previously")
 #: Words anywhere in the sentence that say the event is another one.
 _OTHER = words("another other separate elsewhere")
 #: Who answers a protest: "police fired tear gas", "security forces dispersed them".
@@ -144,7 +144,7 @@ class Scene:
 
 def _another(sent: Span) -> bool:
     """ "Separately, …", "in another attack": the sentence tells another event."""
-    return any(t.lower_ in ANOTHER_EVENT for t in sent[:3]) or any(t.lower_ in _OTHER for t in sent)
+    return any(t.lower_ in _ANOTHER_EVENT for t in sent[:3]) or any(t.lower_ in _OTHER for t in sent)
 
 
 #: Openings by which coders and reporters recall what came before: "This follows …", "It comes after …".

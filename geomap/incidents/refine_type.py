@@ -35,12 +35,15 @@ def refine_kind(ev: Event) -> str:
         c for t in ev.tokens for c in t.children if c.dep_ in ("dobj", "nsubjpass", "pobj", "prep", "agent")
     ]
     words: set[str] = set()
+    common: set[str] = set()  # "the Gulf Cartel" is no gulf: ships and waters are common nouns
     for a in args:
-        words.update(t.lower_ for t in a.subtree)
+        for t in a.subtree:
+            words.add(t.lower_)
+            if t.pos_ != "PROPN":
+                common.add(t.lower_)
     base = VERB_FORM_TO_BASE.get(tok.lower_)
     objects = {w.lower_ for t in ev.tokens for c in t.children if c.dep_ == "dobj" for w in c.subtree}
-    bomb = objects | set().union(*(subject_words(t) for t in ev.tokens))
-    if base in ("hit", "strike") and bomb & BOMB_WORDS:
+    if base in ("hit", "strike") and (objects | set().union(*map(subject_words, ev.tokens))) & BOMB_WORDS:
         return "armed_attack"  # "a military vehicle struck an IED": a bomb, not a strike from the air
     if kind == "ground_operation" and base in ("seize", "capture") and objects & WEAPON_WORDS:
         return "military_plan"  # "seized a motorbike loaded with explosives": weapons stopped
@@ -76,21 +79,18 @@ def refine_kind(ev: Event) -> str:
     ):
         return "airstrike_shelling"  # "shelling hit Rafah", however the parse hangs "shelling"
     patrol = tok.lower_ in ("patrol", "patrols", "patrolled", "patrolling")
-    # "the Gulf Cartel" is no gulf: ships and waters are common nouns
-    common = {t.lower_ for a in args for t in a.subtree if t.pos_ != "PROPN"}
     if (
         kind in ("armed_attack", "airstrike_shelling", "ground_operation")
         and common & SHIP_WORDS
         and not patrol
     ):
         return "maritime_attack"
-    withs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"]
-    with_words = {w.lower_ for c in withs for w in c.subtree}
-    if kind == "armed_attack" and with_words & AIR_WORDS:
+    withs = (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with")
+    if kind == "armed_attack" and any(w.lower_ in AIR_WORDS for c in withs for w in c.subtree):
         return "airstrike_shelling"  # "attacked the police station with explosive-laden drones"
     if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
         return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
-    ranged = VERB_FORM_TO_BASE.get(tok.lower_) in ("fire", "hit", "target", "shoot")
+    ranged = base in ("fire", "hit", "target", "shoot")
     if kind == "armed_attack" and ranged and (words | subject_words(tok)) & AIR_WORDS:
         return "airstrike_shelling"  # "rockets hit Ashkelon", "Kyiv was hit by missiles": a strike from afar
     if kind == "ground_operation" and VERB_FORM_TO_BASE.get(tok.lower_) in ("capture", "seize"):

@@ -53,13 +53,13 @@ def doer_words(tok: Token) -> set[str]:
     """The words of who did it: the active subject, or the agent of a passive ("killed by gunmen"),
     or those of the verb whose subject it shares ("protesters erected barricades and burned tyres");
     not a passive subject, which is who it befell."""
-    tok = shared_subject(tok)
+    tok = _shared_subject(tok)
     doers = [c for c in tok.children if c.dep_ == "nsubj"]
     doers += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     return {w.lower_ for d in doers for w in d.subtree}
 
 
-def shared_subject(tok: Token) -> Token:
+def _shared_subject(tok: Token) -> Token:
     """The verb whose subject ``tok`` shares when it has none of its own: "erected barricades and
     burned tyres" (a conjoined verb), "rioted in X, looting shops" (a participle clause)."""
     while (
