@@ -147,3 +147,135 @@ def test_an_age_is_not_a_date_of_its_own(geoparser):
     )
     (event,) = incidents(geoparser, text)
     assert (event.incident_type, event.fatalities, event.wounded) == ("airstrike_shelling", 1, 2)
+
+
+# --- what tells an event's circumstances, cause or charge is no event of its own ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a clause of circumstance, even through a verb that is no event word
+        (
+            "On 2 May 2023, militiamen clashed with troops near Kalemie as fighting spread further.",
+            "armed_attack",
+        ),
+        (
+            "On 2 May 2023, rebels clashed with the army in Kalemie as the army pressed its offensive.",
+            "armed_attack",
+        ),
+        (
+            "On 2 May 2023, militants attacked an army post in Kalemie, sparking clashes that lasted hours.",
+            "armed_attack",
+        ),
+        # a noun phrase of circumstance: the host keeps its type
+        (
+            "On 2 May 2023, government forces retook Kalemie after several days of fighting.",
+            "ground_operation",
+        ),
+        (
+            "On 2 May 2023, rebels launched an attack on Kalemie as part of their offensive towards Uvira.",
+            "armed_attack",
+        ),
+        # what an agreement ends, what a protest is against, what people are charged with
+        (
+            "On 2 May 2023, elders signed a peace deal in Kalemie, committing to end years of cattle raids.",
+            "meeting_diplomacy",
+        ),
+        (
+            "On 2 May 2023, traders blocked the main road in Kalemie to protest repeated bandit attacks.",
+            "protest_unrest",
+        ),
+        (
+            "On 2 May 2023, police arrested 12 people in Kalemie on charges of looting and burning shops.",
+            "arrest_detention",
+        ),
+        # a participle that only describes people
+        ("On 2 May 2023, relatives of captured soldiers held a rally in Kalemie.", "protest_unrest"),
+        # protesters' violence is unrest, and what they did next is the same protest
+        (
+            "On 2 May 2023, hundreds of protesters stormed the town hall in Kalemie and set it on fire.",
+            "protest_unrest",
+        ),
+        ("On 2 May 2023, dozens of youths burned tyres and blocked the road in Kalemie.", "protest_unrest"),
+        (
+            "On 2 May 2023, thousands of people took to the streets in Kalemie to demand elections.",
+            "protest_unrest",
+        ),
+    ],
+)
+def test_one_event_with_its_circumstances(geoparser, text, kind):
+    found = incidents(geoparser, text)
+    assert [i.incident_type for i in found] == [kind], [(i.incident_type, i.trigger) for i in found]
+
+
+def test_a_charge_told_with_its_own_place_and_day_is_still_an_event(geoparser):
+    text = "Prosecutors charged a man with robbing the Kalemie branch of Equity Bank on March 5."
+    assert any(i.incident_type == "armed_attack" for i in incidents(geoparser, text))
+
+
+def test_a_suspect_is_no_charge(geoparser):
+    # "suspected to be" says who they were, not what they are accused of
+    text = "On 2 May 2023, gunmen suspected to be militants abducted 7 farmers near Kalemie."
+    (event,) = incidents(geoparser, text)
+    assert event.affected == 7
+
+
+def test_the_police_answer_to_a_protest_is_the_protest(geoparser):
+    text = (
+        "On 2 May 2023, about 200 teachers protested outside the governor's office in Kalemie. "
+        "Police later detained several of the protesters."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest" and event.location_name == "Kalemie"
+    text = (
+        "On 2 May 2023, thousands marched in Kalemie towards the governor's office. Riot police fired tear "
+        "gas at protesters who threw stones near the office, injuring several."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest" and event.location_name == "Kalemie"
+
+
+def test_arrests_elsewhere_are_not_the_protest(geoparser):
+    text = (
+        "On 2 May 2023, about 200 teachers protested in Kalemie. Separately, police arrested 5 protesters "
+        "in Uvira."
+    )
+    assert len(incidents(geoparser, text)) == 2
+
+
+def test_drones_shot_down_and_who_fired_them_are_one_event(geoparser):
+    text = (
+        "On 2 May 2023, the navy shot down 9 drones and 2 missiles fired by Houthi forces over the Red Sea."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "military_plan"
+
+
+def test_the_dead_of_a_protest_met_by_force_are_the_protests(geoparser):
+    # "around 20 injured" is whom it befell, not who did it: the toll is the protest's
+    text = (
+        "On 4 March 2024, thousands of dock workers blocked the port road in Kalemie and vandalised two "
+        "offices. Police fired tear gas; 1 worker was killed and around 20 injured."
+    )
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest"
+    assert (event.fatalities, event.wounded) == (1, 20)
+
+
+def test_youths_clashing_with_police_riot(geoparser):
+    text = "On 4 March 2024, groups of young people clashed with police in Kalemie, throwing stones."
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "protest_unrest"
+
+
+def test_a_death_in_custody_is_not_the_arrest_too(geoparser):
+    text = "On 4 March 2024, a 30-year-old man detained on theft charges died in police custody in Kalemie."
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "casualties" and event.fatalities == 1
+
+
+def test_a_patrol_passing_is_the_bombs_target_not_an_operation(geoparser):
+    text = "On 4 March 2024, a bomb exploded as an army patrol passed near Kalemie, killing a soldier."
+    (event,) = incidents(geoparser, text)
+    assert event.incident_type == "armed_attack" and event.fatalities == 1

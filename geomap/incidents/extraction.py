@@ -32,17 +32,24 @@ from geomap.incidents.actors import event_actors
 from geomap.incidents.counts import casualty_counts
 from geomap.incidents.dates import dateline_date, resolve_date
 from geomap.incidents.finding import find_events
-from geomap.incidents.follow_on import RAID_WORDS, Scene, coder_tag, protest_cause, recalls_before
+from geomap.incidents.follow_on import (
+    RAID_WORDS,
+    Scene,
+    agreement_topic,
+    coder_tag,
+    protest_cause,
+    recalls_before,
+)
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import MIN_SENTENCES, EventJudge
-from geomap.incidents.lexicon import SPREAD_VERBS
+from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.refine_type import refine_kind
 from geomap.incidents.senses import doer_words
-from geomap.incidents.triggers import Event, references_back
+from geomap.incidents.triggers import Event, casualty_word, references_back
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text, sentences
 from geomap.resolution.containment import inside
@@ -73,6 +80,28 @@ def _aimed_at(ev: Event, cands: Sequence[tuple[Mention, Span]]) -> Mention | Non
         prep = sp.root.head
         if sp.root.dep_ == "pobj" and prep.lower_ in ("to", "into", "towards") and prep.head.i in verbs:
             return m
+    return None
+
+
+def _befell(tok: Token) -> bool:
+    """Whether the verb's subject is whom it befell: "died", "20 injured" (a passive told without
+    "were")."""
+    return casualty_word(tok) and (tok.tag_ == "VBN" or VERB_FORM_TO_BASE.get(tok.lower_) == "die")
+
+
+#: Verbs whose "from" names the place they happen at: a withdrawal happens where the troops leave.
+_LEAVING = frozenset({"withdraw", "retreat"})
+
+
+def _left(ev: Event, cands: Sequence[tuple[Mention, Span]]) -> int | None:
+    """Which candidate is the place a withdrawal leaves, which the linker, taught that "from"
+    tells an origin ("a driver from Abidjan"), may pass over: "Russian troops withdrew from Kherson"."""
+    if VERB_FORM_TO_BASE.get(ev.trigger.lower_) not in _LEAVING:
+        return None
+    for k, (_, sp) in enumerate(cands):
+        prep = sp.root.head
+        if sp.root.dep_ == "pobj" and prep.lower_ == "from" and prep.head == ev.trigger:
+            return k
     return None
 
 
@@ -167,11 +196,18 @@ def extract_incidents(
             protests.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
             # and the verb that governs a protest noun: "took part in a march, demanding justice for …"
             protests[f.span[0]].update(_governing_verb(t).i for t in f.ev.tokens)
+    # and its agreements: what an agreement ends is no event either
+    agreements: dict[int, set[int]] = {}
+    for f in found:
+        if f.ev.kind == "meeting_diplomacy":
+            agreements.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
         at += len(f.rows)
         if ev.kind != "protest_unrest" and protest_cause(ev.trigger, protests.get(f.span[0], set())):
             continue  # "moto-taxi drivers protested after a colleague was killed"
+        if ev.kind != "meeting_diplomacy" and agreement_topic(ev.trigger, agreements.get(f.span[0], set())):
+            continue  # "signed a truce, committing to end months of revenge attacks"
         if coder_tag(text, ev.trigger.idx) or recalls_before(f.sent):
             continue  # "[women targeted: girls]", "This follows repeated shelling": no event of the report
         loc = None if f.unknown or decision.location is None else decision.location[0]
@@ -185,6 +221,11 @@ def extract_incidents(
             if filed:
                 loc = f.cands[filed[0]][0]
                 confidence = linker.candidate_confidence(float(probs[at - len(f.rows) + filed[0]]))
+        left = _left(ev, f.cands) if loc is None and not f.unknown else None
+        if left is not None:
+            # "troops withdrew from Kherson": a withdrawal is where it left
+            loc = f.cands[left][0]
+            confidence = linker.candidate_confidence(float(probs[at - len(f.rows) + left]))
         modality = event_modality(ev)
         if loc is None and modality != "asserted":
             # "attacks would expand to Eilat": a threat keeps the place it is aimed at
@@ -207,14 +248,27 @@ def extract_incidents(
             # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed.",
             # "… The troops returned fire, killing 15 bandits.": one event, its dead added up
             own_date = dates[s_start] != when_unstated
-            doers = set().union(*(doer_words(t) for t in ev.tokens))
+            # "1 worker was killed and around 20 injured": the subject of a bare participle is hurt
+            doers = set().union(*(doer_words(t) for t in ev.tokens if not _befell(t)))
             # a place the linker took from an earlier sentence is the earlier event's, not one of its own
             own_place = loc is not None and s_start <= loc.start < s_end
             # "a man who was killed in a shooting": an event noun with "a" is told as a new one
             fresh = any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children)
-            go_on = scene.follow_on(kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers)
+            # and what it was done to: "detained several of the protesters"
+            targets = frozenset(
+                w.lower_
+                for t in ev.tokens
+                for c in t.children
+                if c.dep_ not in ("nsubj", "agent")
+                for w in c.subtree
+            )
+            go_on = scene.follow_on(
+                kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers, targets
+            )
             if go_on is not None:
                 kind = go_on.kind
+                if own_place:
+                    loc = where = None  # "at protesters near Parliament": a spot of the protest it joins
                 if go_on.raid is not None:
                     # "raided a hideout in X. 3 militants were killed in the exchange of fire": an attack
                     incidents[go_on.raid] = replace(incidents[go_on.raid], incident_type="armed_attack")

@@ -93,14 +93,28 @@ class Scene:
             self.protests.add(at)
 
     def follow_on(
-        self, kind: str, placed: bool, own_date: bool, counts: Counts, sent: Span, at: int, doers: set[str]
+        self,
+        kind: str,
+        placed: bool,
+        own_date: bool,
+        counts: Counts,
+        sent: Span,
+        at: int,
+        doers: set[str],
+        targets: frozenset[str] = frozenset(),
     ) -> FollowOn | None:
         """Whether an incident of sentence ``at`` continues an attack or protest of that sentence or
         the one before: it names no place and no day of its own, and no word says it is another event.
-        ``doers`` are the words of who did it (not of whom it befell)."""
+        ``doers`` are the words of who did it (not of whom it befell), ``targets`` those of what it
+        was done to."""
+        near = (at, at - 1)
+        if self._meets_protest(kind, placed, own_date, counts, sent, near, targets):
+            # "Police later detained several of the protesters", "… fired tear gas at protesters who
+            # threw stones near Parliament": the protest met by force is one event, as coders code it
+            self.protests.add(at)
+            return FollowOn("protest_unrest", adds=False)
         if placed or own_date or counts.cumulative or _another(sent):
             return None
-        near = (at, at - 1)
         told_before = [k for k in near if k in self.kinds]
         if self.short and kind in _AFTERMATH and told_before:
             # "… killing 2 gang members. Soldiers arrested 5 others and seized explosives.": in a
@@ -141,6 +155,27 @@ class Scene:
         self.kinds.setdefault(at, kind)
         return FollowOn(kind, adds, raid)
 
+    def _meets_protest(
+        self,
+        kind: str,
+        placed: bool,
+        own_date: bool,
+        counts: Counts,
+        sent: Span,
+        near: tuple[int, int],
+        targets: frozenset[str],
+    ) -> bool:
+        """Whether an event of a sentence at or after a protest is done to the protesters, or is what
+        they did, in a short report (where a place of its own is a spot in the protest's town)."""
+        if own_date or counts.cumulative or not any(k in self.protests for k in near):
+            return False
+        if any(t.lower_ in _OTHER or t.lower_ == "separately" for t in sent):
+            return False
+        if placed and not self.short:
+            return False
+        at_protesters = bool(targets & PROTEST_WORDS) and kind in (*VIOLENCE_TYPES, "arrest_detention")
+        return at_protesters or (self.short and kind == "protest_unrest")
+
 
 def _another(sent: Span) -> bool:
     """ "Separately, …", "in another attack": the sentence tells another event."""
@@ -179,13 +214,39 @@ _CAUSE_WORDS = words("after following since against over condemn condemning deno
 
 def protest_cause(tok: Token, protests: set[int]) -> bool:
     """Whether ``tok`` tells what a protest of its sentence is about, not an event of the report:
-    "drivers protested after a colleague was killed", "rallied to condemn the strikes on Yemen"."""
+    "drivers protested after a colleague was killed", "rallied to condemn the strikes on Yemen",
+    "blocked the road to protest repeated bandit attacks"."""
     passed = False
     while tok.head.i != tok.i:
         passed = passed or tok.lower_ in (_CAUSE_WORDS | PROTEST_PURPOSES)
         passed = passed or any(c.dep_ == "mark" and c.lower_ in _CAUSE_WORDS for c in tok.children)
+        objected = tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lower_ in _PROTEST_VERBS
         tok = tok.head
         if tok.i in protests:
+            return passed or objected  # "protested the killings": what is protested
+    return False
+
+
+#: Protest verbs whose object is what the protest is against: "protested the killings".
+_PROTEST_VERBS = words(
+    "protest protests protested protesting denounce denounced denouncing condemn condemned"
+)
+#: Words by which an agreement tells what it ends or forbids: "a truce including a halt to all
+#: operations", "committing to end months of revenge attacks".
+_AGREED_ENDS = words(
+    "end ends ending halt halting cessation stop stopping cease ceasing ceasefire truce including "
+    "prevent preventing refrain refraining renounce renouncing"
+)
+
+
+def agreement_topic(tok: Token, agreements: set[int]) -> bool:
+    """Whether ``tok`` tells what an agreement of its sentence ends or forbids, not an event of the
+    report: "signed a deal, committing to end months of revenge attacks"."""
+    passed = False
+    while tok.head.i != tok.i:
+        passed = passed or tok.lower_ in _AGREED_ENDS
+        tok = tok.head
+        if tok.i in agreements:
             return passed
     return False
 

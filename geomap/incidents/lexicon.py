@@ -174,7 +174,12 @@ def event_words() -> frozenset[str]:
     The pipeline parses only sentences holding one of these words, so this must
     cover every word ``geomap.incidents.triggers.trigger_kind`` accepts.
     """
-    return frozenset(VERB_FORM_TO_BASE) | frozenset(NOUN_TYPES)
+    return frozenset(VERB_FORM_TO_BASE) | frozenset(NOUN_TYPES) | frozenset(PHRASE_NOUNS)
+
+
+#: Nouns that tell an event only in a fixed phrase ("took to the streets"), which
+#: ``trigger_kind`` checks. Kept apart from :data:`NOUN_TYPES`, whose words the models know.
+PHRASE_NOUNS: dict[str, str] = {"streets": "protest_unrest"}
 
 
 def event_word_ids() -> frozenset[int]:

@@ -11,6 +11,7 @@ from geomap.incidents.lexicon import (
     BOMB_WORDS,
     HAZARD_WORDS,
     PERSON_WORDS,
+    PROTEST_WORDS,
     RIOTER_WORDS,
     SHIP_WORDS,
     STRIKE_NOUNS,
@@ -66,6 +67,8 @@ def refine_kind(ev: Event) -> str:
     if unrest and subjects & (RIOTER_WORDS | _PROTESTING):
         return "protest_unrest"  # "rioters torched shops": a riot
     armed = subjects & (ARMED_ACTORS | {"armed"})
+    if base == "clash" and subjects & _CROWD and not armed:
+        return "protest_unrest"  # "youths clashed with police": a riot, not a battle
     if kind == "casualties" and base in _ACTIVE_KILLING and armed and tok.dep_ != "amod":
         return "armed_attack"  # "gunmen killed a village chief": a deadly attack, no weapon named
     if kind == "casualties" and _armed_before(tok):
@@ -86,7 +89,7 @@ def refine_kind(ev: Event) -> str:
     ):
         return "maritime_attack"
     withs = (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with")
-    if kind == "armed_attack" and any(w.lower_ in AIR_WORDS for c in withs for w in c.subtree):
+    if kind == "armed_attack" and any(_air_word(w) for c in withs for w in c.subtree):
         return "airstrike_shelling"  # "attacked the police station with explosive-laden drones"
     if kind == "armed_attack" and any(_air_attack(t) for t in ev.tokens):
         return "airstrike_shelling"  # "a drone attack", "a missile attack": a strike from the air
@@ -114,6 +117,11 @@ def _armed_before(tok: Token) -> bool:
     )
 
 
+def _air_word(tok: Token) -> bool:
+    """A weapon from the air or from afar; not "anti-tank missiles", fired on the ground."""
+    return tok.lower_ in AIR_WORDS and not any(c.lower_ == "anti" for c in tok.children)
+
+
 def _air_attack(tok: Token) -> bool:
     """ "a drone attack", "a missile attack": the attack noun says the blow came from the air."""
     air = (c.dep_ in ("compound", "amod") and c.lower_ in AIR_WORDS for c in tok.children)
@@ -122,6 +130,9 @@ def _air_attack(tok: Token) -> bool:
 
 #: Participles that make a subject protesters: "students protesting against the quota clashed with police".
 _PROTESTING = words("protesting demonstrating rioting marching")
+
+#: Who clashes in a riot: "groups of young people clashed with police".
+_CROWD = RIOTER_WORDS | PROTEST_WORDS | words("people youths youth students workers young")
 
 #: Verbs of damage to property: unrest when protesters or a mob do it, else property destroyed.
 _DAMAGE = words("vandalise vandalize ransack")

@@ -13,23 +13,28 @@ from typing import TYPE_CHECKING
 
 from geomap.incidents.counts import toll_figure
 from geomap.incidents.lexicon import (
+    ARMED_ACTORS,
     ATTACK_TYPES,
     COME_FORMS,
     HAPPEN_VERBS,
     IMPACT_VERBS,
     LIGHT_VERBS,
     NOUN_TYPES,
+    PERSON_WORDS,
+    PROTEST_WORDS,
     SPREAD_VERBS,
     VERB_FORM_TO_BASE,
     VERB_TYPES,
     VIOLENCE_TYPES,
     event_word_ids,
+    words,
 )
 from geomap.incidents.merge import more_specific_type
 from geomap.incidents.senses import (
     SENSE_CHECKS,
     air_defence,
     bodies_found,
+    doer_words,
     is_figurative,
     labour_strike,
     military_operation,
@@ -141,8 +146,23 @@ def trigger_kind(tok: Token) -> str | None:
             return "military_plan"  # "shot down 34 drones": air defence, not an attack on the place
         if base in SENSE_CHECKS and not SENSE_CHECKS[base](tok):
             return None
-        return VERB_TYPES[base]
+        if alleged(tok):
+            return None  # "a herder suspected of killing a farmer": what someone is accused of
+        if _describes_fighters(tok):
+            return None  # "clashed with advancing troops": a participle that describes them
+        verb_kind = VERB_TYPES[base]
+        if base in ("burn", "torch", "set") and _objects_words(tok) & TYRE_WORDS:
+            return "protest_unrest"  # "burned tyres and blocked the road": a protest's barricade
+        if verb_kind in _FIGHTING and doer_words(tok) & PROTEST_WORDS:
+            return "protest_unrest"  # "protesters stormed the parliament": unrest, not a raid
+        return verb_kind
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if tok.pos_ == "ADJ" and tok.dep_ == "amod" and word != "dead":
+            return None  # "a halt to all offensive operations": a word that describes a noun
+        if word == "streets":
+            return "protest_unrest" if _took_to_streets(tok) else None
+        if alleged(tok):
+            return None  # "arrested on charges of leading riots"
         if word == "dead" and tok.pos_ != "ADJ":
             return None
         if word == "fire":
@@ -185,6 +205,61 @@ _TREND_VERBS = frozenset(
 
 #: Verbs of a formal complaint: "lodged a protest with the embassy".
 _LODGED = frozenset("lodged lodge lodges filed file files registered register submitted".split())
+
+
+#: Words that make an event what someone is accused of: "suspected of killing", "charges of looting".
+_ACCUSED = words(
+    "suspected suspect suspicion accused accusing accuse accuses accusation accusations charged charges "
+    "charge convicted conviction alleged allegedly"
+)
+
+
+#: Entities that make an alleged act an event told with its own place or day.
+_TOLD_ENTS = frozenset({"GPE", "LOC", "FAC", "ORG", "DATE"})
+
+
+def alleged(tok: Token) -> bool:
+    """Whether an event word is what someone is accused of, not an event told: "a herder suspected of
+    killing a farmer", "arrested on charges of leading riots", "accusing them of looting"."""
+    below = tok
+    for anc in list(tok.ancestors)[:4]:
+        if anc.lower_ in _ACCUSED:
+            # "suspected of", "charges of", "charged with", "arrested for"; not "suspected to be militants"
+            accused = below.dep_ == "acl" or (below.dep_ == "prep" and below.lower_ in ("of", "with", "for"))
+            # "charged with robbing the Evansville Credit Union on Dec. 5" still tells the robbery
+            return accused and not any(w.ent_type_ in _TOLD_ENTS for w in tok.subtree)
+        if anc.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children):
+            return False  # a clause of its own: "police said the men killed …"
+        below = anc
+    return False
+
+
+def _describes_fighters(tok: Token) -> bool:
+    """ "clashed with advancing IDF troops", "relatives of captured soldiers", parsed as a participle
+    taking the troops as its object."""
+    if tok.dep_ != "pcomp":
+        return False
+    active = tok.tag_ == "VBG" and tok.head.lower_ in ("with", "against")
+    passive = tok.tag_ == "VBN" and tok.head.lower_ in ("of", "with", "for")  # a passive takes no object
+    return (active or passive) and any(
+        c.dep_ == "dobj" and c.lower_ in (ARMED_ACTORS | PERSON_WORDS) for c in tok.children
+    )
+
+
+#: What protesters burn on the road: "burned tyres".
+TYRE_WORDS = words("tyre tyres tire tires")
+#: Verbs of "took to the streets".
+_TO_THE_STREETS = words("took take takes taking taken poured pour pouring flooded")
+
+
+def _took_to_streets(tok: Token) -> bool:
+    """ "thousands took to the streets": a protest told without a protest word."""
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ == "to" and prep.head.lower_ in _TO_THE_STREETS
+
+
+def _objects_words(tok: Token) -> set[str]:
+    return {w.lower_ for c in tok.children if c.dep_ == "dobj" for w in c.subtree}
 
 
 def _figure_given(tok: Token) -> bool:
@@ -247,6 +322,12 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
             return host  # "raided the village, killing 3": the raid's toll
         if participle and host.kind in ATTACK_TYPES and kind == "displacement_humanitarian":
             return host  # "attacked the village, killing 6 and displacing residents": what the attack did
+        displaced = kind == "displacement_humanitarian" and tok.tag_ == "VBG"
+        if tok.dep_ == "conj" and not own_subject and displaced and host.kind in _FIGHTING:
+            return host  # "… killing 6 people and displacing residents": what the same attack did
+        protest_did = kind in _FIGHTING or kind == "other"
+        if tok.dep_ == "conj" and not own_subject and host.kind == "protest_unrest" and protest_did:
+            return host  # "protesters stormed the parliament and set it on fire": what the protest did
     verb = _toll_verb(tok)
     if verb is not None:
         cause = [by_index[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_index]
@@ -286,6 +367,78 @@ def _host_of(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
 PLAN_PREPS = frozenset({"for", "of", "to", "on", "against", "into", "toward", "towards"})
 
 
+#: Types of fighting: acts of violence and ground operations.
+_FIGHTING = VIOLENCE_TYPES | ATTACK_TYPES
+#: Conjunctions of a clause that tells the circumstances of an event: "as fighting spread".
+_WHILE = frozenset({"as", "while", "amid"})
+#: Prepositions of a noun phrase that tells an event's circumstances: "after days of fighting",
+#: "as part of their offensive".
+_AROUND = frozenset({"after", "amid", "during", "in", "as", "following"})
+
+
+def context_host(tok: Token, kind: str, by_index: dict[int, Event]) -> Event | None:
+    """The event whose circumstances ``tok`` tells, in words that make it no event of its own:
+
+    - a clause of time or manner, reached through verbs that are no event words: "clashed in X as
+      fighting spread across the region", "clashed as the LNA pressed its offensive", "attacked
+      positions, sparking clashes that lasted hours";
+    - a noun phrase of circumstance: "recaptured the town after several days of fighting",
+      "launched an attack as part of their offensive";
+    - a clause that describes what an event acted on: "shot down 12 drones fired by the Houthis".
+
+    The host keeps its own type: the circumstances do not say what happened.
+    """
+    if kind == "arrest_detention" and tok.dep_ in ("acl", "relcl"):
+        # "a man detained on theft charges died in custody": who the person was, not an event
+        person = tok.head
+        host = by_index.get(person.head.i) if person.dep_ in ("nsubj", "nsubjpass") else None
+        if host is not None and host.kind == "casualties":
+            return host
+    if kind not in _FIGHTING:
+        return None
+    cur = tok
+    for _ in range(4):  # through verbs that are no event words
+        head = cur.head
+        if head.i == cur.i:
+            break
+        host = by_index.get(head.i)
+        if cur.dep_ == "advcl" and _circumstance(cur):
+            if host is not None and host.kind in _FIGHTING:
+                return host
+        elif (
+            host is not None or cur.dep_ not in ("nsubj", "nsubjpass", "dobj", "advcl") or head.pos_ != "VERB"
+        ):
+            break
+        cur = head
+    phrase = tok
+    while phrase.dep_ == "pobj" and phrase.head.lower_ == "of" and phrase.head.head.dep_ == "pobj":
+        phrase = phrase.head.head  # "days of fighting", "part of their offensive"
+    if phrase.dep_ == "pobj" and phrase.head.lower_ in _AROUND:
+        verb = phrase.head.head
+        # "launched an attack …, as part of": the event the verb carries
+        carried = (by_index.get(c.i) for c in verb.children if c.dep_ == "dobj")
+        host = by_index.get(verb.i) or next((h for h in carried if h is not None), None)
+        if host is not None and host.kind in _FIGHTING:
+            return host
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        target = tok.head
+        while target.dep_ in ("conj", "appos") or (target.dep_ == "pobj" and target.head.lower_ == "of"):
+            target = target.head.head if target.dep_ == "pobj" else target.head
+        host = by_index.get(target.head.i) if target.dep_ in ("dobj", "nsubjpass") else None
+        if host is not None and (host.kind == "military_plan" or host.kind in _FIGHTING):
+            return host  # "shot down 12 drones fired by Houthi forces": the drones' launch is the same event
+    return None
+
+
+def _circumstance(clause: Token) -> bool:
+    """Whether a clause tells an event's circumstances: "as fighting spread", "sparking clashes"."""
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    if marks & _WHILE:
+        return True
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+    return not marks and not own_subject and clause.tag_ == "VBG"
+
+
 def _counted_subject(tok: Token) -> bool:
     """Whether the verb's subject is a bare number ("and five wounded"): the same people's toll."""
     return all(c.like_num for c in tok.children if c.dep_ in ("nsubj", "nsubjpass"))
@@ -321,8 +474,13 @@ def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
                 found.append(Event(tok, kind, [tok]))
     by_index = {e.trigger.i: e for e in found}
     host_of = {}
+    context: set[int] = set()  # events that only tell another's circumstances: the host keeps its type
     for ev in found:
         host = _host_of(ev.trigger, ev.kind, by_index)
+        if host is None:
+            host = context_host(ev.trigger, ev.kind, by_index)
+            if host is not None:
+                context.add(ev.trigger.i)
         if host is not None and host is not ev:
             host_of[ev.trigger.i] = host
     kept = []
@@ -338,6 +496,8 @@ def sentence_events(sent: Span, lower: Sequence[int]) -> list[Event]:
             kept.append(ev)
             continue
         root.tokens.append(ev.trigger)
+        if ev.trigger.i in context and root.kind != "casualties":
+            continue  # circumstances do not retype an event; a bare toll they do ("as a result of shelling")
         if root.kind == "ground_operation" and ev.kind in VIOLENCE_TYPES:
             root.kind = "armed_attack"  # "raided the village, killing 3 villagers": a raid that kills attacks
         elif root.kind == "casualties" and ev.kind in ATTACK_TYPES:
