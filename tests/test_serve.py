@@ -34,6 +34,8 @@ AGENCY_TWO = (
 )
 PROTEST = "Thousands of people protested in Tbilisi on Monday against the new media law."
 TOKEN = "correct-horse-battery"
+#: The address the test client calls: a host name the server answers to.
+LOCAL = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def client(store, geoparser):
-    with TestClient(create_app(store, geoparser), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store, geoparser), base_url=LOCAL, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -171,7 +173,65 @@ def test_bad_requests_get_a_json_reason(client, store, method, path, body, statu
 
 def test_a_form_post_is_refused(client):
     response = client.post("/api/parse", data={"text": AGENCY_ONE})
-    assert response.status_code == 400 and "JSON" in response.json()["error"]
+    assert response.status_code == 415 and "JSON" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain;json", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "", "json"],
+)
+def test_a_write_that_is_not_json_is_refused_whatever_the_body(client, store, content_type):
+    # "text/plain;json" is a "simple" request: a page of another site sends it with no preflight
+    body = json.dumps({"text": PROTEST})
+    response = client.post("/api/articles", content=body, headers={"content-type": content_type})
+    assert response.status_code == 415 and "application/json" in response.json()["error"]
+    assert store.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:9999"},  # another port is another site
+        {"referer": "http://evil.example/page.html"},
+    ],
+)
+def test_a_write_from_a_page_of_another_site_is_refused(client, store, headers):
+    response = client.post("/api/articles", json={"text": PROTEST}, headers=headers)
+    assert response.status_code == 403 and "another site" in response.json()["error"]
+    assert store.count() == 0
+
+
+@pytest.mark.parametrize("headers", [{}, {"origin": LOCAL}, {"referer": LOCAL + "/parse"}])
+def test_a_write_from_the_servers_own_page_or_from_curl_is_taken(client, store, headers):
+    # curl and scripts send no Origin; the server's own page sends its own
+    response = client.post("/api/articles", json={"text": PROTEST}, headers=headers)
+    assert response.status_code == 201 and store.count() == 1
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8765", "127.0.0.2:8765", "localhost.evil.example"]
+)
+def test_only_the_servers_own_host_names_are_answered(client, host):
+    # DNS rebinding: a page of evil.example whose name now points here gets nothing
+    for response in (
+        client.get("/api/incidents", headers={"host": host}),
+        client.get("/", headers={"host": host}),
+    ):
+        assert response.status_code == 400 and "host name" in response.json()["error"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"])
+def test_the_local_host_names_are_answered(client, host):
+    assert client.get("/api/incidents", headers={"host": host}).status_code == 200
+
+
+def test_an_allowed_host_is_answered(store, geoparser):
+    app = create_app(store, geoparser, allowed_hosts={"127.0.0.1", "geomap.lan"})
+    with TestClient(app, base_url="http://geomap.lan:8765") as c:
+        assert c.get("/api/incidents").status_code == 200
+        assert c.get("/api/incidents", headers={"host": "localhost"}).status_code == 400
 
 
 class BrokenParser:
@@ -182,7 +242,7 @@ class BrokenParser:
 
 
 def test_an_unexpected_error_is_a_json_500_without_internals(store):
-    with TestClient(create_app(store, BrokenParser()), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store, BrokenParser()), base_url=LOCAL, raise_server_exceptions=False) as c:
         response = c.post("/api/parse", json={"text": AGENCY_ONE})
     assert response.status_code == 500
     assert response.json() == {"error": "internal error; the server log has the details"}
@@ -210,7 +270,9 @@ def test_bodies_over_5_mb_are_refused_with_or_without_a_length(client, store):
 
 @pytest.fixture
 def locked(store, geoparser):
-    with TestClient(create_app(store, geoparser, token=TOKEN), raise_server_exceptions=False) as c:
+    with TestClient(
+        create_app(store, geoparser, token=TOKEN), base_url=LOCAL, raise_server_exceptions=False
+    ) as c:
         yield c
 
 
@@ -239,6 +301,30 @@ def test_a_page_opened_with_the_token_sets_a_cookie_and_drops_it_from_the_url(lo
     # The client keeps the cookie: pages and the API now answer without a header.
     assert locked.get("/").status_code == 200
     assert locked.get("/api/incidents").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "token", ['with space "quoted" back\\slash', "semi;colon&amp#hash+plus", "ünïcödé-tøken"]
+)
+def test_a_token_of_any_printable_characters_logs_a_browser_in(store, geoparser, token):
+    from geomap.serve.security import login_url
+
+    app = create_app(store, geoparser, token=token)
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as c:
+        url = login_url("/parse", token)
+        assert "#" not in url and "&" not in url and " " not in url  # the printed URL survives a copy
+        response = c.get(url, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/parse"
+        assert c.get("/").status_code == 200  # the cookie it set is read back
+        assert c.get("/api/incidents").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/", "///evil.example/x"])
+def test_after_login_the_redirect_stays_on_the_server(locked, path):
+    response = locked.get(f"{path}?token={TOKEN}&type=protest_unrest", follow_redirects=False)
+    location = response.headers["location"]
+    assert response.status_code == 303 and location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert location.endswith("?type=protest_unrest")
 
 
 def test_pages_carry_a_policy_that_runs_no_inline_script(client):
@@ -295,6 +381,24 @@ def test_serving_beyond_this_machine_needs_a_token(tmp_path, capsys, monkeypatch
     assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--db", str(tmp_path / "s.db")]) == EXIT_USAGE
     assert "--token" in capsys.readouterr().err
     assert not (tmp_path / "s.db").exists()
+
+
+def test_the_host_names_served_are_this_machines_the_hosts_and_those_allowed():
+    import argparse
+
+    from geomap.cli.serve_commands import allowed_hosts
+
+    args = argparse.Namespace(host="192.168.1.20", allowed_host=["Geomap.LAN"])
+    assert allowed_hosts(args) == {"127.0.0.1", "localhost", "::1", "192.168.1.20", "geomap.lan"}
+    everywhere = allowed_hosts(argparse.Namespace(host="0.0.0.0", allowed_host=[]))
+    assert socket.gethostname().lower() in everywhere and "evil.example" not in everywhere
+
+
+@pytest.mark.parametrize("token", ["short", "has\ttab-inside"])
+def test_a_token_too_short_or_unprintable_is_refused(tmp_path, capsys, token):
+    args = ["serve", "--port", "0", "--token", token, "--db", str(tmp_path / "s.db")]
+    assert main(args) == EXIT_USAGE
+    assert "--token" in capsys.readouterr().err
 
 
 def test_the_server_socket_is_tcp_so_small_answers_are_not_delayed():
@@ -368,7 +472,7 @@ class BlockingParser:
 
 def test_the_server_answers_while_an_article_is_parsed(store, geoparser):
     blocking = BlockingParser(geoparser)
-    with TestClient(create_app(store, blocking), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store, blocking), base_url=LOCAL, raise_server_exceptions=False) as c:
         answers: list[int] = []
         thread = threading.Thread(
             target=lambda: answers.append(c.post("/api/parse", json={"text": PROTEST}).status_code)
@@ -429,7 +533,9 @@ class FullStore:
 
 
 def test_a_store_that_cannot_be_written_is_a_503_without_its_path(store, geoparser):
-    with TestClient(create_app(FullStore(store), geoparser), raise_server_exceptions=False) as c:
+    with TestClient(
+        create_app(FullStore(store), geoparser), base_url=LOCAL, raise_server_exceptions=False
+    ) as c:
         response = c.post("/api/articles", json={"text": PROTEST})
     assert response.status_code == 503
     assert "try again" in response.json()["error"] and "/home" not in response.text
@@ -437,7 +543,10 @@ def test_a_store_that_cannot_be_written_is_a_503_without_its_path(store, geopars
 
 def test_the_api_on_each_back_end(new_store_location, geoparser):
     """The same answers from a SQLite file and from a shared PostGIS store."""
-    with Store(new_store_location()) as backend, TestClient(create_app(backend, geoparser)) as c:
+    with (
+        Store(new_store_location()) as backend,
+        TestClient(create_app(backend, geoparser), base_url=LOCAL) as c,
+    ):
         first = add(c, AGENCY_ONE)
         second = add(c, AGENCY_TWO)
         add(c, PROTEST, date="2024-07-01")

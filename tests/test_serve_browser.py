@@ -231,3 +231,59 @@ def test_upload_a_web_page(served, open_served, tmp_path):
     assert "protest unrest" in row and "Tbilisi" in row and "2024-07-01" in row
     assert "<" not in row  # the page's text, not its markup
     assert not opened.errors and not opened.blocked
+
+
+#: Markup planted in every field: nothing of it may become an element of any page.
+PLANTED = '<b data-planted="1">bold</b><img data-planted="2" src=z onerror="window.__pwned = 9">'
+
+
+def _planted_article(geoparser):
+    """The strike parsed, then every text field of its article, places and incidents replaced with
+    markup: what a crafted parsed-article file brings to ``geomap add``."""
+    from dataclasses import replace
+
+    parsed = geoparser.parse(STRIKE, id="planted", date="2024-06-03")
+    places = tuple(replace(r, place=replace(r.place, name=PLANTED + r.place.name)) for r in parsed.places)
+    incidents = tuple(
+        replace(
+            inc,
+            location_name=PLANTED,
+            sentence=PLANTED,
+            trigger=PLANTED,
+            actors=(PLANTED,),
+            place=replace(inc.place, name=PLANTED) if inc.place else None,
+        )
+        for inc in parsed.incidents
+    )
+    return replace(
+        parsed, title=PLANTED, url="https://example.org/" + PLANTED, places=places, incidents=incidents
+    )
+
+
+def test_markup_planted_in_every_field_stays_text_on_every_page(served, open_served, geoparser):
+    server, store = served
+    store.add(_planted_article(geoparser))
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    # every way the incident is shown: the panel row, the marker's tooltip and its popup
+    page.evaluate("() => window.geomapStore.layer.cluster.getLayers().forEach(m => m.openTooltip())")
+    page.wait_for_selector(".leaflet-tooltip")
+    page.click(".geomap-panel-row")
+    page.wait_for_selector(".leaflet-popup-content blockquote")
+    assert "<b data-planted" in page.inner_text(".leaflet-tooltip")  # shown as the text it is
+    pages = [page]
+    # the article page, with an article whose text and title carry the same markup
+    article = open_served(server, "/parse").page
+    article.fill("textarea[name=text]", PLANTED + " " + STRIKE)
+    article.fill("input[name=title]", PLANTED)
+    article.click("button[type=submit]")
+    article.wait_for_function("() => window.geomapArticle.layer.cluster.getLayers().length === 1")
+    article.evaluate("() => window.geomapArticle.layer.cluster.getLayers().forEach(m => m.openTooltip())")
+    article.click(".geomap-panel-row")
+    article.wait_for_selector(".leaflet-popup-content blockquote")
+    pages.append(article)
+    for p in pages:
+        assert p.evaluate("() => document.querySelectorAll('[data-planted]').length") == 0
+        assert p.evaluate("() => window.__pwned") is None
+    assert not opened.errors

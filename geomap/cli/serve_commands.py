@@ -53,6 +53,17 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def allowed_hosts(args: argparse.Namespace) -> frozenset[str]:
+    """The host names the server answers to: this machine's, ``--host`` and each ``--allowed-host``;
+    on every interface (0.0.0.0, ::) also the machine's own name."""
+    from geomap.serve.security import LOCAL_HOSTS
+
+    names = set(LOCAL_HOSTS) | {args.host, *args.allowed_host}
+    if args.host in ("0.0.0.0", "::"):
+        names |= {socket.gethostname(), socket.getfqdn()}
+    return frozenset(n.lower() for n in names if n)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from geomap.cli.exit_codes import EXIT_OK
     from geomap.store.backend import resolve_db
@@ -62,10 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise InputError(
             f"--host {args.host} is reachable from other machines: give --token T (or ${TOKEN_ENV})"
         )
-    if token is not None and (
-        len(token) < 8 or not token.isascii() or not token.isprintable() or ";" in token
-    ):
-        raise InputError("--token: at least 8 printable ASCII characters, no ';'")
+    if token is not None and (len(token) < 8 or not token.isprintable()):
+        raise InputError("--token: at least 8 printable characters")
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: not a port number")
     sock = bind(args.host, args.port)
@@ -83,6 +92,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from geomap.parser import Geoparser
         from geomap.serve.app import create_app
+        from geomap.serve.security import login_url
         from geomap.store.store import Store
 
         # The store first: a bad --db fails at once, not after the parser has loaded.
@@ -94,10 +104,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             # frozen, the collector skips them.
             gc.collect()
             gc.freeze()
-            app = create_app(store, parser, token=token)
+            app = create_app(store, parser, token=token, allowed_hosts=allowed_hosts(args))
             port = sock.getsockname()[1]
             shown = f"[{args.host}]" if ":" in args.host else args.host
-            url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+            url = f"http://{shown}:{port}/"
+            url = login_url(url, token) if token else url
             print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
             config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
             server = _NotingServer(config)
@@ -132,5 +143,13 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
         metavar="T",
         help=f"every request must carry it (Authorization: Bearer T; pages: open the printed URL once); "
         f"default ${TOKEN_ENV}",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the server answers to, as browsers reach it (repeatable); "
+        "any other name is refused, against DNS rebinding",
     )
     serve.set_defaults(func=cmd_serve)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -34,7 +34,7 @@ from geomap.model import ParsedArticle
 from geomap.parser import Geoparser
 from geomap.serve.openapi import openapi_spec
 from geomap.serve.pages import page_routes
-from geomap.serve.security import MAX_BODY_BYTES, BodyTooLarge, Guard
+from geomap.serve.security import LOCAL_HOSTS, MAX_BODY_BYTES, BodyTooLarge, Guard
 from geomap.store.query import IncidentQuery
 from geomap.store.store import Store
 
@@ -61,8 +61,15 @@ def error(status: int, message: str) -> GeomapJSON:
     return GeomapJSON({"error": message}, status_code=status)
 
 
-def create_app(store: Store, parser: Geoparser, *, token: str | None = None) -> Starlette:
-    """The app over ``store`` and ``parser``; with ``token`` every request must carry it."""
+def create_app(
+    store: Store,
+    parser: Geoparser,
+    *,
+    token: str | None = None,
+    allowed_hosts: Collection[str] = LOCAL_HOSTS,
+) -> Starlette:
+    """The app over ``store`` and ``parser``; with ``token`` every request must carry it, and only
+    requests to one of ``allowed_hosts`` are answered (see :mod:`geomap.serve.security`)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geomap-parse")
 
     async def in_parser_thread(func: Callable[[], T]) -> T:
@@ -167,7 +174,7 @@ def create_app(store: Store, parser: Geoparser, *, token: str | None = None) -> 
             Exception: on_unexpected,
         },
     )
-    app.add_middleware(Guard, token=token)
+    app.add_middleware(Guard, token=token, allowed_hosts=allowed_hosts)
     return app
 
 

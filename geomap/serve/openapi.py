@@ -34,10 +34,16 @@ _ARTICLE_BODY = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
 }
 _ERRORS = {
-    "400": _error("bad input: a one-line reason"),
+    "400": _error("bad input: a one-line reason; or a Host header that is not one of the server's names"),
     "401": _error("the server has a token and the request did not carry it"),
     "413": _error("the body is over 5 MB"),
     "500": _error("an unexpected error (no internals)"),
+}
+
+#: What only a write is refused for (geomap/serve/security.py).
+_WRITE_ERRORS = {
+    "403": _error("the request came from a page of another site (its Origin or Referer)"),
+    "415": _error("the body is not sent as JSON (Content-Type: application/json)"),
 }
 
 
@@ -181,7 +187,7 @@ def openapi_spec() -> dict[str, Any]:
                 "post": {
                     "summary": "Parse one article (nothing is stored)",
                     "requestBody": _ARTICLE_BODY,
-                    "responses": {"200": parsed, **_ERRORS},
+                    "responses": {"200": parsed, **_ERRORS, **_WRITE_ERRORS},
                 }
             },
             "/api/articles": {
@@ -202,6 +208,7 @@ def openapi_spec() -> dict[str, Any]:
                             },
                         },
                         **_ERRORS,
+                        **_WRITE_ERRORS,
                     },
                 }
             },

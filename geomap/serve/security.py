@@ -10,14 +10,22 @@ and the security headers.
   app turns into the same 413).
 - **Headers.** A Content-Security-Policy that runs only the server's own script files (no
   inline script, so injected markup cannot run), no framing, no MIME sniffing, no referrer.
+- **Host.** Only the server's own host names are answered (``127.0.0.1``, ``localhost``, the
+  ``--host`` value and each ``--allowed-host``): a page of another site that rebinds its DNS name
+  to this machine gets 400, not the store.
+- **Writes from other sites.** A request that changes something (POST, PUT, PATCH, DELETE)
+  must send JSON (``Content-Type: application/json``, which a page of another site cannot send
+  without a preflight the server never grants), and its ``Origin`` (or, without one, its
+  ``Referer``) must be this server; a request with neither (curl, scripts) is let through.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Collection
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,6 +42,30 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 ]
+
+
+#: The host names a server on this machine only answers to, besides its ``--host``.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Methods that change the store: JSON only, and never from a page of another site.
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header, without its port: "[::1]:8765" → "::1"."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:].partition("]")[0]
+    return value.rpartition(":")[0] if value.count(":") == 1 else value
+
+
+def cookie_value(token: str) -> str:
+    """The token as a cookie value: percent-encoded, so that spaces, quotes and ";" survive."""
+    return quote(token, safe="")
+
+
+def login_url(base: str, token: str) -> str:
+    """The URL that logs a browser in: the token percent-encoded, "&" and "#" included."""
+    return f"{base}?token={quote(token, safe='')}"
 
 
 class BodyTooLarge(Exception):
@@ -57,16 +89,29 @@ def _json_response(status: int, message: str) -> tuple[Message, Message]:
 class Guard:
     """Token check, body limit and security headers for every HTTP request (see the module)."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        max_body: int = MAX_BODY_BYTES,
+        allowed_hosts: Collection[str] = LOCAL_HOSTS,
+    ) -> None:
         self.app = app
         self.token = token.encode() if token else None
         self.max_body = max_body
+        self.allowed_hosts = frozenset(host_name(h) for h in allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        refused = self._refusal(scope, headers)
+        if refused is not None:
+            for message in _json_response(*refused):
+                await send(message)
+            return
         if self.token is not None:
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
             given = query.get("token")
@@ -84,6 +129,24 @@ class Guard:
             return
         await self.app(scope, self._counted(receive), self._with_headers(send))
 
+    def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+        """Why the request is refused before anything else is read, if it is: a host name that is not
+        this server's, or a write that is not JSON or comes from a page of another site."""
+        host = headers.get(b"host", b"").decode("latin-1")
+        if host_name(host) not in self.allowed_hosts:
+            return 400, f"this server does not answer to the host name {host!r} (geomap serve --allowed-host)"
+        if scope["method"] not in _WRITES:
+            return None
+        media = headers.get(b"content-type", b"").decode("latin-1").partition(";")[0].strip().lower()
+        if scope["method"] != "DELETE" and media != "application/json":
+            return 415, "send JSON (Content-Type: application/json)"
+        origin = headers.get(b"origin") or headers.get(b"referer")
+        if origin is not None:
+            sent = urlsplit(origin.decode("latin-1"))
+            if sent.scheme not in ("http", "https") or sent.netloc.lower() != host.strip().lower():
+                return 403, "a write from a page of another site is refused"
+        return None
+
     def _authorised(self, headers: dict[bytes, bytes]) -> bool:
         assert self.token is not None
         auth = headers.get(b"authorization", b"")
@@ -95,7 +158,7 @@ class Guard:
         except Exception:  # a malformed Cookie header is no token
             return False
         morsel = cookie.get(TOKEN_COOKIE)
-        return morsel is not None and hmac.compare_digest(morsel.value.encode(), self.token)
+        return morsel is not None and hmac.compare_digest(unquote(morsel.value).encode(), self.token)
 
     async def _login(self, scope: Scope, send: Send, given: str, query: dict[str, str]) -> None:
         """``/page?token=T``: a cookie for the pages, then the same page without the token."""
@@ -105,8 +168,10 @@ class Guard:
                 await send(message)
             return
         rest = urlencode({k: v for k, v in query.items() if k != "token"})
-        location = scope["path"] + (f"?{rest}" if rest else "")
-        cookie = f"{TOKEN_COOKIE}={given}; Path=/; HttpOnly; SameSite=Strict"
+        # a path of this server only: "//evil.example/" would be another site's address
+        location = "/" + quote(scope["path"].lstrip("/\\"), safe="/")
+        location += f"?{rest}" if rest else ""
+        cookie = f"{TOKEN_COOKIE}={cookie_value(given)}; Path=/; HttpOnly; SameSite=Strict"
         await send(
             {
                 "type": "http.response.start",

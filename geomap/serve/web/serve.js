@@ -62,7 +62,8 @@
     var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
       className: 'geomap-incident geomap-i-' + d.t, iconSize: [16, 16]})});
     m.bindPopup(function () { return popup(d); }, {maxWidth: 420});
-    m.bindTooltip(typeLabels[d.t] + (d.place ? ' \u00b7 ' + d.place : ''));
+    // a node, not a string: Leaflet sets a string tooltip as HTML
+    m.bindTooltip(el('span', '', typeLabels[d.t] + (d.place ? ' \u00b7 ' + d.place : '')));
     m.geomap = d;
     return m;
   }
@@ -250,7 +251,7 @@
         var group = settings.placeGroups[p.feature_type] || 'land';
         var m = L.marker([p.lat, p.lon], {icon: L.divIcon({
           className: 'geomap-place geomap-f-' + group, iconSize: [11, 11]})});
-        m.bindTooltip(p.name + ' (' + p.feature_type + ')');
+        m.bindTooltip(el('span', '', p.name + ' (' + p.feature_type + ')'));
         places.addLayer(m);
         bounds.extend([p.lat, p.lon]);
       });
