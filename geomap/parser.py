@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from geomap.model import Mention, ParsedArticle, ResolvedPlace
 from geomap.nlp import pipeline
 from geomap.nlp.components import SPANS_KEY
 from geomap.nlp.docs import doc_text, keep_text, sentences
+from geomap.nlp.long_text import PIECE_CHARS, process_long
 from geomap.resolution.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
@@ -54,7 +56,13 @@ class Geoparser:
 
     def parse_article(self, article: Article) -> ParsedArticle:
         """Parse one :class:`Article` (what ``read_articles`` yields)."""
-        return self.build(article, self.nlp(self.make_doc(article.text)))
+        return self.build(article, self.process(article.text))
+
+    def process(self, text: str) -> Doc:
+        """The processed doc of a text of any length: a long one in pieces (:mod:`geomap.nlp.long_text`)."""
+        if len(text) > PIECE_CHARS:
+            return process_long(self.nlp, text)
+        return self.nlp(self.make_doc(text))
 
     def pipe(
         self, articles: Iterable[Article], batch_size: int = 16, n_process: int = 1
@@ -70,11 +78,16 @@ class Geoparser:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if n_process == 0 or n_process < -1:
             raise ValueError(f"n_process must be a positive number of processes or -1, not {n_process}")
-        # Worker processes tokenize for themselves; here the doc can be made with its text kept.
-        stream = ((a.text if n_process != 1 else self.make_doc(a.text), a) for a in articles)
-        docs = self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process)
-        for doc, article in docs:
-            yield self.build(article, doc)
+        # A long text goes through in pieces, on its own; the texts between long ones stream in batches.
+        for long, run in itertools.groupby(articles, key=lambda a: len(a.text) > PIECE_CHARS):
+            if long:
+                yield from map(self.parse_article, run)
+                continue
+            # Worker processes tokenize for themselves; here the doc can be made with its text kept.
+            stream = ((a.text if n_process != 1 else self.make_doc(a.text), a) for a in run)
+            docs = self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process)
+            for doc, article in docs:
+                yield self.build(article, doc)
 
     def make_doc(self, text: str) -> Doc:
         """The tokenized doc, carrying the text it was made from: spaCy's ``doc.text`` rebuilds it."""

@@ -48,8 +48,21 @@ def event_actors(ev: Event) -> tuple[str, ...]:
                 continue
         # a named group, or a state as the subject ("Iran threatened…")
         labels = _ACTOR_ENTS | ({"GPE"} if a.dep_ == "nsubj" else set())
-        if a.ent_type_ in labels:  # building doc.ents is dear: look only when a is in such an entity
-            found += [(e.start, e.text) for e in doc.ents if e.label_ in labels and e.start <= a.i < e.end]
+        if a.ent_type_ in labels:  # the entity a is in, read from its tokens: doc.ents builds them all
+            start, end = _entity_bounds(a)
+            found.append((start, doc[start:end].text))
     names = list(dict.fromkeys(t.strip() for _, t in sorted(found) if t.strip()))
     # "Israeli" adds nothing next to "Israeli airstrikes"
     return tuple(n for n in names if not any(n != o and n in o.split() for o in names))
+
+
+def _entity_bounds(tok: Token) -> tuple[int, int]:
+    """The token range of the named entity ``tok`` is in, from the tokens' IOB tags."""
+    doc = tok.doc
+    start = tok.i
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return start, end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -57,6 +58,9 @@ def find_events(doc: Doc, mentions: Sequence[Mention], sents: Sequence[Span] | N
     found: list[Found] = []
     names: list[tuple[Mention, Span]] | None = None
     arrays: DocArrays | None = None
+    every: list[tuple[Mention, Span]] = []
+    by_root: list[int] = []
+    roots: list[int] = []
     for sent in sentences(doc) if sents is None else sents:
         if EVENT_WORD_IDS.isdisjoint(lower[sent.start : sent.end]):
             continue  # no word in it can report an incident
@@ -69,7 +73,12 @@ def find_events(doc: Doc, mentions: Sequence[Mention], sents: Sequence[Span] | N
         if names is None or arrays is None:
             names = name_candidates(doc, spans)  # only for a doc that reports an event
             arrays = DocArrays(doc)
-        cands = [(m, sp) for m, sp in (*spans, *names) if sent.start <= sp.root.i < sent.end]
+            # the candidates by their root token, to take each sentence's without reading all
+            every = [*spans, *names]
+            by_root = sorted(range(len(every)), key=lambda k: every[k][1].root.i)
+            roots = [every[k][1].root.i for k in by_root]
+        lo, hi = bisect.bisect_left(roots, sent.start), bisect.bisect_left(roots, sent.end)
+        cands = [every[k] for k in sorted(by_root[lo:hi])]
         cands.sort(key=lambda c: c[0].start)
         unknown = UNKNOWN_LOCATION.search(text[s_start:s_end]) is not None
         features = SentenceFeatures(arrays, sent, cands, unknown=unknown)

@@ -80,7 +80,7 @@ def collect(
     for n, story in enumerate(stories, 1):
         if n % 25 == 0:
             progress(f"parsed {n} of {len(stories)} stories")
-        doc = parser.nlp(parser.make_doc(story.text))
+        doc = parser.process(story.text)
         parsed = parser.build(Article(text=story.text, id=story.id, date=story.date), doc, judge=False)
         dated = dateline_date(story.text)
         article_date = story.date if story.date is not None else (dated[0] if dated else None)

@@ -204,17 +204,27 @@ def _nested(a: Incident, b: Incident) -> bool:
 _TALKS_DAYS = 3
 
 
-def _antecedent(kept: Sequence[Incident], inc: Incident, adds: bool = False) -> int | None:
+def _family(kind: str) -> str:
+    """The key of a type's family (:func:`same_family`): every act of violence shares one."""
+    return "violence" if kind in VIOLENCE_TYPES else kind
+
+
+def _last_told(inc: Incident) -> int:
+    return max(start for start, _ in inc.trigger_spans)
+
+
+def _antecedent(
+    kept: Sequence[Incident], inc: Incident, latest: int | None, adds: bool = False
+) -> int | None:
     """Which earlier incident a definite reference back ("the attack") tells again, if any.
 
-    Only the nearest earlier one of its family, by its last trigger, is asked: "the attack"
-    means the last attack told. It is the one when ``inc`` names no place or both name places
-    that are nested, their dates agree to the day and their counts fit.
+    Only the nearest earlier one of its family, by its last trigger, is asked (``latest``, its
+    index in ``kept``): "the attack" means the last attack told. It is the one when ``inc`` names
+    no place or both name places that are nested, their dates agree to the day and their counts fit.
     """
-    family = [k for k, prev in enumerate(kept) if same_family(prev.incident_type, inc.incident_type)]
-    if not family:
+    if latest is None:
         return None
-    k = max(family, key=lambda j: max(start for start, _ in kept[j].trigger_spans))
+    k = latest
     prev = kept[k]
     # "Nobody was killed in the attack" says nothing of where. Otherwise both must name places,
     # nested: "the fighting … in the North Caucasus" after a shooting placed nowhere was another
@@ -287,25 +297,48 @@ def merge_article_incidents(
         return replace(inc, date=None) if article_date is not None and inc.date == article_date else inc
 
     placed: list[Incident] = []
+    # Only incidents of one sentence, or two with known places, can merge here: indexed so, a long
+    # text's thousands of incidents are not each compared with every other.
+    with_place: list[int] = []
+    by_sentence: dict[tuple[int, int], list[int]] = {}
     for inc in map(undated, incidents):
-        if adds_to_toll(inc):
-            placed.append(inc)  # more dead of an event told before: added to it below, not the larger kept
-            continue
-        for k, prev in enumerate(placed):
+        span = (inc.sentence_start, inc.sentence_end)
+        # more dead of an event told before are added to it below, not to the larger kept here
+        extra = adds_to_toll(inc)
+        near = set() if extra else set(by_sentence.get(span, ()))
+        if inc.place is not None and not extra:
+            near.update(with_place)
+        for k in sorted(near):
+            prev = placed[k]
             if (_both_placed(prev, inc) or _one_sentence_unplaced(prev, inc)) and same_event(
                 prev, inc, max_days=0
             ):
                 placed[k] = merge_incidents(prev, inc)
+                if prev.place is None and placed[k].place is not None:
+                    with_place.append(k)
                 break
         else:
             placed.append(inc)
+            k = len(placed) - 1
+            by_sentence.setdefault(span, []).append(k)
+            if inc.place is not None:
+                with_place.append(k)
     # then the references back, on whole events: "killed … and injured in the attack" is one
     kept: list[Incident] = []
+    told_at: list[int] = []  # each kept incident's last trigger
+    latest: dict[str, int] = {}  # by family, the kept incident told last
     for inc in placed:
         adds = adds_to_toll(inc)
-        back = _antecedent(kept, inc, adds) if adds or refers_back(inc) else None
+        family = _family(inc.incident_type)
+        back = _antecedent(kept, inc, latest.get(family), adds) if adds or refers_back(inc) else None
         if back is None:
             kept.append(inc)
+            told_at.append(_last_told(inc))
+            back = len(kept) - 1
         else:
             kept[back] = _told_again(kept[back], inc, adds)
+            told_at[back] = max(told_at[back], _last_told(inc))
+        last = latest.get(family)
+        if last is None or told_at[back] > told_at[last]:
+            latest[family] = back
     return [inc if inc.date is not None else replace(inc, date=article_date) for inc in kept]
