@@ -90,29 +90,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 self.interrupted = self.interrupted or sig == signal.SIGINT
                 super().handle_exit(sig, frame)
 
-        from geomap.parser import Geoparser
+        from geomap.resolution.gazetteer import Gazetteer
         from geomap.serve.app import create_app
+        from geomap.serve.parsing import WorkerParsing
         from geomap.serve.security import login_url
         from geomap.store.store import Store
 
-        # The store first: a bad --db fails at once, not after the parser has loaded.
+        # The store first: a bad --db fails at once, not after the parsers have loaded.
         with Store(resolve_db(args.db)) as store:
-            print(f"geomap: store {store.path}; loading the parser", file=sys.stderr)  # URL: no password
-            parser = Geoparser()
-            # The parser's hundreds of thousands of long-lived objects (spaCy, the gazetteer) would
-            # be walked by every full garbage collection, a pause of tens of ms in some request;
-            # frozen, the collector skips them.
+            workers = args.workers or os.cpu_count() or 1
+            # the store's URL, with no password
+            print(f"geomap: store {store.path}; starting {workers} parser process(es)", file=sys.stderr)
+            Gazetteer().close()  # built here if it is missing, not by every worker at once
+            parsing = WorkerParsing(workers, timeout=args.parse_timeout, queue=args.queue)
+            # The server's long-lived objects would be walked by every full garbage collection, a
+            # pause in some request; frozen, the collector skips them.
             gc.collect()
             gc.freeze()
-            app = create_app(store, parser, token=token, allowed_hosts=allowed_hosts(args))
-            port = sock.getsockname()[1]
-            shown = f"[{args.host}]" if ":" in args.host else args.host
-            url = f"http://{shown}:{port}/"
-            url = login_url(url, token) if token else url
-            print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
-            config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-            server = _NotingServer(config)
-            server.run(sockets=[sock])
+            try:
+                app = create_app(store, parsing, token=token, allowed_hosts=allowed_hosts(args))
+                port = sock.getsockname()[1]
+                shown = f"[{args.host}]" if ":" in args.host else args.host
+                url = f"http://{shown}:{port}/"
+                url = login_url(url, token) if token else url
+                print(f"geomap: serving {store.path} at {url}  (Ctrl-C stops it)", flush=True)
+                config = uvicorn.Config(
+                    app, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+                )
+                server = _NotingServer(config)
+                server.run(sockets=[sock])
+            finally:
+                parsing.close()  # the workers go with the server, however it ends
             if server.interrupted:
                 # uvicorn re-raises the Ctrl-C it shut down for, and asyncio turns that into
                 # KeyboardInterrupt; should a run ever come back normally instead, Ctrl-C still
@@ -151,5 +159,27 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="another host name the server answers to, as browsers reach it (repeatable); "
         "any other name is refused, against DNS rebinding",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parser processes: a long article holds up no other (default: one per core)",
+    )
+    serve.add_argument(
+        "--parse-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="a parse that takes longer is stopped and answered 503 (default 300)",
+    )
+    serve.add_argument(
+        "--queue",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parses that may wait for a busy parser; more are answered 503 with Retry-After "
+        "(default: as many as there are workers)",
     )
     serve.set_defaults(func=cmd_serve)

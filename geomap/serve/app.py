@@ -12,15 +12,12 @@ JSON body (the page reads the file) and are parsed in memory.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Collection
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -30,16 +27,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from geomap.errors import InputError, StoreError
-from geomap.model import ParsedArticle
-from geomap.parser import Geoparser
 from geomap.serve.openapi import openapi_spec
 from geomap.serve.pages import page_routes
+from geomap.serve.parsing import InlineParsing, ParseBusy, ParseTimeout, Parsing, WorkerParsing
 from geomap.serve.security import LOCAL_HOSTS, MAX_BODY_BYTES, BodyTooLarge, Guard
 from geomap.store.query import IncidentQuery
 from geomap.store.store import Store
 
+if TYPE_CHECKING:
+    from geomap.parser import Geoparser
+
 log = logging.getLogger("geomap.serve")
-T = TypeVar("T")
 
 #: ``GET /api/incidents`` returns at most this many incidents unless ``limit`` says otherwise.
 DEFAULT_LIMIT = 5_000
@@ -63,17 +61,17 @@ def error(status: int, message: str) -> GeomapJSON:
 
 def create_app(
     store: Store,
-    parser: Geoparser,
+    parser: Geoparser | Parsing,
     *,
     token: str | None = None,
     allowed_hosts: Collection[str] = LOCAL_HOSTS,
 ) -> Starlette:
     """The app over ``store`` and ``parser``; with ``token`` every request must carry it, and only
-    requests to one of ``allowed_hosts`` are answered (see :mod:`geomap.serve.security`)."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geomap-parse")
+    requests to one of ``allowed_hosts`` are answered (see :mod:`geomap.serve.security`).
 
-    async def in_parser_thread(func: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(pool, func)
+    ``parser`` is a loaded parser (parsed in a thread of this process) or a :class:`Parsing`,
+    such as the worker processes of ``geomap serve`` (:mod:`geomap.serve.parsing`)."""
+    parsing: Parsing = parser if isinstance(parser, (InlineParsing, WorkerParsing)) else InlineParsing(parser)
 
     async def incidents(request: Request) -> Response:
         params = request.query_params
@@ -109,12 +107,12 @@ def create_app(
 
     async def parse(request: Request) -> Response:
         fields = await _article_fields(request)
-        article = await in_parser_thread(lambda: _parse(parser, fields))
+        article = await parsing.parse(fields)
         return GeomapJSON(article.to_dict())
 
     async def add_article(request: Request) -> Response:
         fields = await _article_fields(request)
-        article = await in_parser_thread(lambda: _parse(parser, fields))
+        article = await parsing.parse(fields)
         result = await run_in_threadpool(store.add, article)
         stats = await run_in_threadpool(store.stats)
         return GeomapJSON(
@@ -140,6 +138,15 @@ def create_app(
         log.error("store error on %s %s: %s", request.method, request.url.path, exc)
         return error(503, "the store cannot be written just now (the server log says why); try again")
 
+    async def on_busy(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ParseBusy)
+        response = error(503, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
+
+    async def on_timeout(request: Request, exc: Exception) -> Response:
+        return error(503, str(exc))
+
     async def on_too_large(request: Request, exc: Exception) -> Response:
         return error(413, f"the request body is over {MAX_BODY_BYTES // 2**20} MB")
 
@@ -154,7 +161,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        pool.shutdown(wait=False, cancel_futures=True)
+        parsing.close()
 
     routes = [
         Route("/api/incidents", incidents, methods=["GET"]),
@@ -170,6 +177,8 @@ def create_app(
             InputError: on_input_error,
             StoreError: on_store_error,
             BodyTooLarge: on_too_large,
+            ParseBusy: on_busy,
+            ParseTimeout: on_timeout,
             HTTPException: on_http_error,
             Exception: on_unexpected,
         },
@@ -220,20 +229,3 @@ async def _article_fields(request: Request) -> dict[str, str | None]:
     if url is not None and not url.lower().startswith(("http://", "https://")):
         raise InputError("url must start with http:// or https://")
     return fields
-
-
-def _parse(parser: Geoparser, fields: dict[str, str | None]) -> ParsedArticle:
-    """Parse the article; an ``.html`` upload gives its main text (and title, date) first.
-
-    The id is the text's hash, so the same article pasted twice is one article in the store.
-    """
-    text = fields["text"] or ""
-    title, date, url = fields["title"], fields["date"], fields["url"]
-    filename = (fields["filename"] or "").lower()
-    if filename.endswith((".html", ".htm")):
-        from geomap.inputs.article import from_html
-
-        page = from_html(text, "the uploaded page", "upload")
-        text, title, date, url = page.text, title or page.title, date or page.date, url or page.url
-    article_id = "web-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return parser.parse(text, id=article_id, title=title, date=date, url=url)

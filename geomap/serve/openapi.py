@@ -44,6 +44,10 @@ _ERRORS = {
 _WRITE_ERRORS = {
     "403": _error("the request came from a page of another site (its Origin or Referer)"),
     "415": _error("the body is not sent as JSON (Content-Type: application/json)"),
+    "503": _error(
+        "every parser is busy (try again after Retry-After seconds), the parse ran past the server's "
+        "time limit, or the store cannot be written just now"
+    ),
 }
 
 
