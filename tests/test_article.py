@@ -207,3 +207,37 @@ def test_html_import_is_lazy():
     code = "import sys, geomap, geomap.inputs.article; print('trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "0000-00-00", "2024-02-30", "2024-00", "12 March", "202403"])
+def test_a_json_article_with_an_impossible_date_is_refused_by_name(tmp_path, date):
+    # the same check as the web API's (a 422 there naming the field)
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"text": "Protesters marched in Aden.", "date": date}), encoding="utf-8")
+    with pytest.raises(InputError, match=r"date .* is not a day YYYY-MM-DD, a month YYYY-MM or a year YYYY"):
+        list(read_articles(path))
+
+
+@pytest.mark.parametrize("date", ["2024-02-29", "2024-03", "2024", "0001-01-01"])
+def test_a_json_article_keeps_a_day_a_month_or_a_year(tmp_path, date):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"text": "Protesters marched in Aden.", "date": date}), encoding="utf-8")
+    assert [a.date for a in read_articles(path)] == [date]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"text": "Shelling hit Kharkiv \\ud800 on Monday."}', "lone surrogate"),
+        ('{"text": "Shelling hit Kharkiv.", "title": "\\udfff"}', "lone surrogate"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"text": "Shelling hit Kharkiv.", "title": "Kharkiv\\u0000"}', "NUL character"),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_json_no_article_can_be_is_refused_in_one_line(tmp_path, content, says, suffix):
+    # valid JSON for json.loads, yet no article: before, a traceback from deep inside
+    path = tmp_path / f"a{suffix}"
+    path.write_text(content + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=says):
+        list(read_articles(path))

@@ -150,12 +150,16 @@ def test_downloads_are_csv_and_kml_of_the_filtered_incidents(filled):
         ("get", "/api/incidents?path=/etc/passwd", None, 400, "unknown parameter"),
         ("post", "/api/parse", b"{not json", 400, "not JSON"),
         ("post", "/api/parse", b'["a list"]', 400, "JSON object"),
-        ("post", "/api/parse", b'{"title": "no text"}', 400, "'text' is required"),
-        ("post", "/api/parse", b'{"text": "   "}', 400, "'text' is required"),
-        ("post", "/api/parse", b'{"text": 42}', 400, "must be a string"),
+        ("post", "/api/parse", b'{"title": "no text"}', 422, "'text' is required"),
+        ("post", "/api/parse", b'{"text": "   "}', 422, "'text' is required"),
+        ("post", "/api/parse", b'{"text": 42}', 422, "must be a string"),
         ("post", "/api/parse", b'{"text": "x", "path": "/etc/passwd"}', 400, "unknown field"),
-        ("post", "/api/articles", b'{"text": "x", "date": "June 3rd"}', 400, "date"),
-        ("post", "/api/articles", b'{"text": "x", "url": "javascript:alert(1)"}', 400, "url"),
+        ("post", "/api/articles", b'{"text": "x", "date": "June 3rd"}', 422, "date"),
+        ("post", "/api/articles", b'{"text": "x", "date": "2024-13-45"}', 422, "date"),
+        ("post", "/api/articles", b'{"text": "x", "date": "0000-00-00"}', 422, "date"),
+        ("post", "/api/articles", b'{"text": "x", "date": "2024-02-30"}', 422, "date"),
+        ("post", "/api/articles", b'{"text": "x", "date": "2024-00"}', 422, "date"),
+        ("post", "/api/articles", b'{"text": "x", "url": "javascript:alert(1)"}', 422, "url"),
         ("get", "/api/parse", None, 405, "Method Not Allowed"),
         ("get", "/api/nothing-here", None, 404, "Not Found"),
         ("get", "/static/..%2F..%2Fetc%2Fpasswd", None, 404, "Not Found"),
@@ -168,6 +172,8 @@ def test_bad_requests_get_a_json_reason(client, store, method, path, body, statu
     assert response.headers["content-type"].startswith("application/json")
     message = response.json()["error"]
     assert says in message and "Traceback" not in message and "--" not in message
+    if status == 422:  # a field's value: the field is named
+        assert response.json()["field"] in message
     assert store.count() == 0
 
 
@@ -247,6 +253,25 @@ def test_an_unexpected_error_is_a_json_500_without_internals(store):
     assert response.status_code == 500
     assert response.json() == {"error": "internal error; the server log has the details"}
     assert "secret" not in response.text
+    assert response.headers["content-security-policy"] == CSP  # the headers of every other answer
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "Shelling hit Kharkiv \\ud800 on Monday."}',
+        b'{"text": "Shelling hit Kharkiv.", "title": "\\udfff"}',
+        b'{"text": "Shelling hit Kharkiv.", "title": "Kharkiv\\u0000"}',  # kept by SQLite, not PostgreSQL
+        b'{"text": "x", "nested": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_lone_surrogates_and_deep_nesting_are_bad_input_not_a_crash(client, store, body):
+    response = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-security-policy"] == CSP
+    assert store.count() == 0
 
 
 def test_bodies_over_5_mb_are_refused_with_or_without_a_length(client, store):
@@ -514,9 +539,10 @@ _JSON = st.recursive(
 )
 def test_any_json_body_is_parsed_or_refused_in_json(client, body):
     response = client.post("/api/parse", json=body)
-    assert response.status_code in (200, 400), response.text
+    assert response.status_code in (200, 400, 422), response.text
     answer = response.json()
-    assert set(answer) == {"error"} or {"id", "mentions", "places", "incidents"} <= set(answer)
+    refused = set(answer) == ({"error", "field"} if response.status_code == 422 else {"error"})
+    assert refused or {"id", "mentions", "places", "incidents"} <= set(answer)
 
 
 class FullStore:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import io
-import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geomap.errors import InputError
+from geomap.errors import FieldError, InputError
 from geomap.inputs.encodings import Decoded, decode, jsonl_lines
+from geomap.inputs.json_text import load_json
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document
@@ -42,6 +44,26 @@ def _decode(data: bytes, where: str, *, html: bool = False) -> Decoded:
     return decoded
 
 
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_date(value: str | None, where: str) -> str | None:
+    """``value`` when it is a date an article may have (a day ``YYYY-MM-DD`` of the calendar, a month
+    ``YYYY-MM`` or a year ``YYYY``, from year 1), else :class:`FieldError` naming ``where``."""
+    if value is None:
+        return None
+    if _DATE.fullmatch(value):
+        year, _, rest = value.partition("-")
+        try:
+            datetime.date.fromisoformat(value if len(value) == 10 else f"{year}-{rest or '01'}-01")
+        except ValueError:
+            pass
+        else:
+            return value
+    message = f"{where}: date {value!r} is not a day YYYY-MM-DD, a month YYYY-MM or a year YYYY"
+    raise FieldError("date", message)
+
+
 def _title_of(text: str) -> str | None:
     first = text.strip().splitlines()[0].strip()
     return first if 0 < len(first) <= 200 else None
@@ -64,7 +86,7 @@ def _from_object(obj: object, where: str, default_id: str) -> Article:
         text=text,
         id=field("id") or default_id,
         title=field("title") or _title_of(text),
-        date=field("date"),
+        date=check_date(field("date"), where),
         url=field("url"),
     )
 
@@ -114,10 +136,7 @@ def from_html(html: str, where: str, default_id: str) -> Article:
 
 def json_objects(data: str, path: Path) -> Iterator[tuple[object, str, str]]:
     """(object, where, default id) for each object of a ``.json`` file: one object or a list."""
-    try:
-        obj = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    obj = load_json(data, str(path))
     objects = obj if isinstance(obj, list) else [obj]
     for i, item in enumerate(objects):
         if len(objects) > 1:
@@ -177,10 +196,7 @@ def _from_jsonl(data: bytes, path: Path) -> Iterator[Article]:
 
 def article_from_json_line(line: Decoded, where: str, default_id: str) -> Article:
     """The article of one line of a ``.jsonl`` file, or InputError."""
-    try:
-        obj = json.loads(line.text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: invalid JSON ({exc.msg})") from None
+    obj = load_json(line.text, where)
     return article_from_object(obj, where, default_id, line.encoding)
 
 

@@ -8,13 +8,13 @@ unless the object carries one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, overload
 
 from geomap.errors import InputError
 from geomap.incidents.incident import Incident
+from geomap.inputs.json_text import NotJSON, load_json
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
 from geomap.place import Place
 
@@ -172,17 +172,17 @@ def read_parsed(source: str | Path) -> list[ParsedArticle] | None:
         objects = []
         for n, line in lines:
             try:
-                objects.append((f"{path}:{n}", json.loads(line)))
-            except json.JSONDecodeError:
+                objects.append((f"{path}:{n}", load_json(line, f"{path}:{n}")))
+            except NotJSON:
                 if not objects:
                     return None
-                raise InputError(f"{path}:{n}: invalid JSON") from None
+                raise
             if len(objects) == 1 and not is_parsed_object(objects[0][1]):
                 return None
     else:
         try:
-            obj = json.loads(data)
-        except json.JSONDecodeError:
+            obj = load_json(data, str(path))
+        except NotJSON:
             return None
         items = obj if isinstance(obj, list) else [obj]
         objects = [(f"{path}[{i}]", item) for i, item in enumerate(items)]

@@ -26,11 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from geomap.errors import InputError, StoreError
+from geomap.errors import FieldError, InputError, StoreError
+from geomap.inputs.article import check_date
 from geomap.serve.openapi import openapi_spec
 from geomap.serve.pages import page_routes
 from geomap.serve.parsing import InlineParsing, ParseBusy, ParseTimeout, Parsing, WorkerParsing
-from geomap.serve.security import LOCAL_HOSTS, MAX_BODY_BYTES, BodyTooLarge, Guard
+from geomap.serve.security import LOCAL_HOSTS, MAX_BODY_BYTES, SECURITY_HEADERS, BodyTooLarge, Guard
 from geomap.store.query import IncidentQuery
 from geomap.store.store import Store
 
@@ -43,7 +44,6 @@ log = logging.getLogger("geomap.serve")
 DEFAULT_LIMIT = 5_000
 MAX_LIMIT = 100_000
 DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _FLAG = re.compile(r"--(bbox|since|until|type|country|limit)\b")
 _FIELDS = ("text", "title", "date", "url", "filename")
 
@@ -132,6 +132,8 @@ def create_app(
         return GeomapJSON(openapi_spec())
 
     async def on_input_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, FieldError):  # a field's value: 422, the field named
+            return GeomapJSON({"error": str(exc), "field": exc.field}, status_code=422)
         return error(400, str(exc))
 
     async def on_store_error(request: Request, exc: Exception) -> Response:
@@ -156,7 +158,10 @@ def create_app(
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error(500, "internal error; the server log has the details")
+        response = error(500, "internal error; the server log has the details")
+        # Starlette answers this outside the middleware that adds the headers to every other answer
+        response.raw_headers.extend(SECURITY_HEADERS)
+        return response
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -201,6 +206,10 @@ def _collection(store: Store, query: IncidentQuery) -> bytes:
     return body.encode("utf-8")
 
 
+#: Halves of a UTF-16 pair on their own, which JSON's "\u" escapes can spell.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 async def _article_fields(request: Request) -> dict[str, str | None]:
     """The JSON body ``{"text", "title"?, "date"?, "url"?, "filename"?}``, checked."""
     if "json" not in request.headers.get("content-type", ""):
@@ -210,6 +219,8 @@ async def _article_fields(request: Request) -> dict[str, str | None]:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise InputError("the body is JSON nested too deeply") from None
     if not isinstance(body, dict):
         raise InputError('the body must be a JSON object {"text": …}')
     unknown = set(body) - set(_FIELDS)
@@ -219,13 +230,18 @@ async def _article_fields(request: Request) -> dict[str, str | None]:
     for name in _FIELDS:
         value = body.get(name)
         if value is not None and not isinstance(value, str):
-            raise InputError(f"{name!r} must be a string")
+            raise FieldError(name, f"{name!r} must be a string")
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            # "\ud800" is valid JSON but no character: it cannot be stored or shown
+            raise InputError(f"{name!r} holds a lone surrogate (\\ud800–\\udfff), which is no character")
+        if isinstance(value, str) and "\x00" in value:
+            # SQLite would keep it and PostgreSQL refuse it: refused before either, the same on both
+            raise InputError(f"{name!r} holds a NUL character (\\u0000), which no store keeps")
         fields[name] = value.strip() or None if isinstance(value, str) else None
     if not fields["text"]:
-        raise InputError("'text' is required and must not be empty")
-    if fields["date"] is not None and not _DATE.fullmatch(fields["date"]):
-        raise InputError(f"date {fields['date']!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+        raise FieldError("text", "'text' is required and must not be empty")
+    check_date(fields["date"], "the article")  # as for a JSON file on the command line
     url = fields["url"]
     if url is not None and not url.lower().startswith(("http://", "https://")):
-        raise InputError("url must start with http:// or https://")
+        raise FieldError("url", "url must start with http:// or https://")
     return fields
