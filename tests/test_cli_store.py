@@ -158,6 +158,68 @@ def test_a_file_that_is_not_a_store_is_exit_5(capsys, tmp_path, parsed_file):
     assert "pa55word" not in out + err and "u:***@127.0.0.1:1/db" in err
 
 
+def test_incidents_belong_to_the_article_they_came_in_with(capsys, tmp_path, parsed_file):
+    # a crafted parsed file credits the Odesa article's incident to another stored article
+    rows = [json.loads(line) for line in parsed_file.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["id"] == "local-c":
+            row["incidents"] = [{**inc, "article_id": "wire-a"} for inc in row["incidents"]]
+    crafted = tmp_path / "crafted.jsonl"
+    crafted.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert run(capsys, "add", crafted, "--db", tmp_path / "s.db")[0] == EXIT_OK
+    code, out, _ = run(capsys, "incidents", "--db", tmp_path / "s.db", "--format", "jsonl")
+    assert code == EXIT_OK
+    by_place = {
+        json.loads(line)["properties"]["location_name"]: json.loads(line)["properties"]
+        for line in out.splitlines()
+    }
+    assert by_place["Odesa"]["sources"] == ["local-c"]
+    assert by_place["Odesa"]["article_id"] == "local-c"
+
+
+def test_a_store_with_damaged_pages_is_exit_5_with_nothing_half_written(capsys, tmp_path, parsed_file):
+    store = tmp_path / "s.db"
+    assert run(capsys, "add", parsed_file, "--db", store)[0] == EXIT_OK
+    # damage pages past the header, as a disk or an interrupted copy does
+    data = bytearray(store.read_bytes())
+    for page in range(2, len(data) // 4096, 2):
+        data[page * 4096 + 40 : page * 4096 + 3000] = bytes(range(256)) * 11 + bytes(140)
+    store.write_bytes(bytes(data))
+    for fmt in ("geojson", "csv", "jsonl"):
+        code, out, err = run(capsys, "incidents", "--db", store, "--format", fmt)
+        assert code == EXIT_STORE and one_line_error(err) and "cannot read" in err
+        assert out == ""  # no half a FeatureCollection
+    code, out, err = run(capsys, "map", "--db", store, "-o", tmp_path / "m.html")
+    assert code == EXIT_STORE and one_line_error(err) and not (tmp_path / "m.html").exists()
+
+
+def test_a_postgis_schema_that_does_not_exist_is_an_error_not_public(capsys, postgis_server, parsed_file):
+    import psycopg
+    from pg_server import new_store_url
+
+    url = new_store_url(postgis_server)
+    missing = url.replace("search_path%3Dstore_", "search_path%3Dmissing_")  # then ",public"
+    code, _, err = run(capsys, "add", parsed_file, "--db", missing)
+    assert code == EXIT_STORE and one_line_error(err) and "does not exist" in err
+    with psycopg.connect(postgis_server) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+    assert ("articles",) not in tables  # nothing went to public instead
+
+
+def test_reading_an_empty_file_never_turns_it_into_a_store(capsys, tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for argv in (["incidents", "--db", empty], ["map", "--db", empty, "-o", tmp_path / "m.html"]):
+        code, out, err = run(capsys, *argv)
+        assert code == EXIT_STORE and one_line_error(err) and "no incident store" in err and out == ""
+    assert empty.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+def test_a_malformed_postgresql_url_is_one_line(capsys):
+    code, out, err = run(capsys, "incidents", "--db", "postgresql://u:pa55word@[::1/db")
+    assert code == EXIT_STORE and one_line_error(err) and "pa55word" not in out + err
+
+
 def test_add_and_incidents_on_a_shared_postgis_store(capsys, postgis_server, parsed_file):
     from pg_server import new_store_url
 
@@ -173,7 +235,7 @@ def test_add_and_incidents_on_a_shared_postgis_store(capsys, postgis_server, par
     (kharkiv,) = [json.loads(line)["properties"] for line in out.splitlines()]
     assert code == EXIT_OK and kharkiv["sources"] == ["wire-a", "wire-b"] and kharkiv["source_count"] == 2
     code, _, err = run(capsys, "incidents", "--db", url.replace("search_path%3D", "search_path%3Dnone_"))
-    assert code == EXIT_STORE and one_line_error(err) and "no incident store" in err
+    assert code == EXIT_STORE and one_line_error(err) and "does not exist" in err
 
 
 # --------------------------------------------------------------------------- incidents

@@ -371,6 +371,13 @@ def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     for param in spec["paths"]["/api/incidents"]["get"]["parameters"]:
         response = client.get("/api/incidents", params={param["name"]: samples[param["name"]]})
         assert response.status_code == 200, (param["name"], response.text)
+        # the bounds it gives are the server's: the least and the most are taken, one step out is not
+        schema = param["schema"]
+        for bound, step in (("minimum", -1), ("maximum", 1)):
+            if bound in schema:
+                edge = schema[bound]
+                assert client.get("/api/incidents", params={param["name"]: edge}).status_code == 200
+                assert client.get("/api/incidents", params={param["name"]: edge + step}).status_code == 400
     body = spec["components"]["schemas"]["ArticleInput"]
     assert body["required"] == ["text"]
     for name in body["properties"]:  # every documented field is accepted

@@ -464,3 +464,38 @@ def test_one_store_serves_several_threads(store):
     for t in threads:
         t.join()
     assert not errors and store.stats()["articles"] == 30 and store.stats()["reports"] == 30
+
+
+def test_two_processes_creating_one_new_store_both_succeed(tmp_path):
+    """The loser of the race used to replay the winner's CREATE TABLEs ("table articles already
+    exists", exit 5). Here the winner holds the write lock while the other reads the empty file's
+    version and waits for the lock; then the winner creates the schema."""
+    import threading
+    import time
+
+    from geomap.store.schema import MIGRATIONS, _statements
+
+    path = tmp_path / "new.db"
+    winner = sqlite3.connect(path, isolation_level=None)
+    winner.execute("BEGIN IMMEDIATE")
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            with Store(path) as store:
+                outcome.append(store.stats()["schema_version"])
+        except StoreError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)  # it has read version 0 and waits for the lock
+    for script in MIGRATIONS:
+        for statement in _statements(script):
+            winner.execute(statement)
+    winner.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    winner.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    winner.execute("COMMIT")
+    winner.close()
+    thread.join(30)
+    assert outcome == [SCHEMA_VERSION]

@@ -8,8 +8,10 @@ Thin, as ``geomap.cli.commands``: they read arguments, call ``geomap.store.store
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
-from typing import TYPE_CHECKING
+import tempfile
+from typing import TYPE_CHECKING, TextIO, cast
 
 from geomap.errors import GeomapError, InputError
 
@@ -104,7 +106,11 @@ def cmd_incidents(args: argparse.Namespace) -> int:
                 count = write_incidents(f, store, query, fmt)
             print(f"{count} incident(s) written as {fmt}: {args.output}", file=sys.stderr)
         else:
-            write_incidents(sys.stdout, store, query, fmt)
+            # whole or nothing: a store that fails halfway leaves no half a document on stdout
+            with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as f:
+                write_incidents(cast("TextIO", f), store, query, fmt)
+                f.seek(0)
+                shutil.copyfileobj(f, sys.stdout)
     return EXIT_OK
 
 

@@ -146,7 +146,8 @@ def article_from_dict(obj: Mapping[str, Any], where: str = "input") -> ParsedArt
             url=_opt_str(obj.get("url")),
             mentions=tuple(_mention(m) for m in obj["mentions"]),
             places=tuple(_resolved_place(p) for p in obj["places"]),
-            incidents=tuple(_incident(i, article_id) for i in obj["incidents"]),
+            # an incident belongs to the article it came in with, whatever its "article_id" says
+            incidents=tuple(_incident({**i, "article_id": article_id}, article_id) for i in obj["incidents"]),
             encoding=_opt_str(obj.get("encoding")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -164,7 +164,7 @@ def openapi_spec() -> dict[str, Any]:
                         _param(
                             "limit",
                             "at most this many, by date (GeoJSON default 5000, max 100000)",
-                            {"type": "integer", "minimum": 0},
+                            {"type": "integer", "minimum": 1, "maximum": 100_000},
                         ),
                         _param(
                             "format",

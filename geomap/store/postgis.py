@@ -20,6 +20,7 @@ psycopg is imported when a store is opened, not with this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -109,7 +110,10 @@ _TABLES = ("geomap_schema", "articles", "places", "incidents", "incident_sources
 
 def redact(url: str) -> str:
     """The URL with its password (in the user part or a ``password=`` parameter) as ``***``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "postgresql://u:pw@[::1/db": not a URL Python reads; still no password shown
+        return re.sub(r"(?i)password=[^&]*", "password=***", re.sub(r"(//[^/@:]*):[^@/]*@", r"\1:***@", url))
     netloc = parts.netloc
     if "@" in netloc:
         user, host = netloc.rsplit("@", 1)
@@ -151,6 +155,10 @@ class PostgisBackend:
         """Connect, then create or migrate the store to version ``target`` (tests make older ones)."""
         self.location = redact(url)
         try:
+            urlsplit(url)
+        except ValueError as exc:
+            raise StoreError(f"{self.location} is not a PostgreSQL URL Python can read: {exc}") from None
+        try:
             import psycopg
         except ImportError:
             raise StoreError(
@@ -171,10 +179,27 @@ class PostgisBackend:
         # the server's default isolation: a snapshot taken before the lock would miss its incidents.
         self.conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
         try:
+            self._check_schema()
             self.migrate(create=create, target=target)
         except BaseException:
             self.conn.close()
             raise
+
+    def _check_schema(self) -> None:
+        """StoreError when the first schema the ``search_path`` names (``"$user"`` aside) does not
+        exist: PostgreSQL would quietly use the next one (``public``), and another store's tables."""
+        path = self.execute("SELECT current_setting('search_path'), current_schema()").fetchone()
+        assert path is not None
+        setting, current = path
+        named = [p.strip() for p in setting.split(",") if p.strip() and p.strip() != '"$user"']
+        if not named:
+            return
+        first = named[0][1:-1].replace('""', '"') if named[0].startswith('"') else named[0].lower()
+        if first != current:
+            raise StoreError(
+                f"{self.location}: the schema {first!r} that search_path names first does not exist "
+                f"(create it with CREATE SCHEMA, or name another)"
+            )
 
     def _say(self, exc: BaseException) -> str:
         """The error on one line, without the password."""

@@ -116,6 +116,12 @@ def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Conne
     try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if not create and db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0:
+            # an empty file (or one SQLite made empty): reading never turns it into a store
+            raise StoreError(
+                f"no incident store at {path} (the file holds nothing); add articles with "
+                f"`geomap add FILE --db {path}`"
+            )
         migrate(db, path)
         # WAL: readers (a served map) are not blocked while an article is being added.
         db.execute("PRAGMA journal_mode = WAL")
@@ -145,14 +151,20 @@ def migrate(db: sqlite3.Connection, path: Path | str, target: int = SCHEMA_VERSI
             f"{path} is a version {version} store, made by a newer geomap (this one reads up to "
             f"version {SCHEMA_VERSION})"
         )
-    for step in range(version, target):
+    step = version
+    while step < target:
         db.execute("BEGIN IMMEDIATE")
         try:
-            # executescript() would COMMIT first; run the statements one by one inside BEGIN.
-            for statement in _statements(MIGRATIONS[step]):
-                db.execute(statement)
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {step + 1}")
+            # Read again under the write lock: another process creating or migrating the same store
+            # may have taken this step while this one waited for the lock.
+            step = db.execute("PRAGMA user_version").fetchone()[0]
+            if step < target:
+                # executescript() would COMMIT first; run the statements one by one inside BEGIN.
+                for statement in _statements(MIGRATIONS[step]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                step += 1
+                db.execute(f"PRAGMA user_version = {step}")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -24,6 +24,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -351,6 +352,17 @@ class Store:
 
     # ------------------------------------------------------------------ reading
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """The store's lock, with the database's errors as one-line ``StoreError``s: a damaged file
+        ("database disk image is malformed") is a bad store, not a crash."""
+        with self._lock:
+            try:
+                yield
+            except self._backend.errors as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise StoreError(f"cannot read {self.path}: {first}") from None
+
     def incidents(self, query: IncidentQuery | None = None) -> Iterator[StoredIncident]:
         """The merged incidents that ``query`` selects, by date then in the order they were stored."""
         from geomap.inputs.parsed import incident_from_dict
@@ -399,7 +411,7 @@ class Store:
     def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents ``query`` selects (ignoring its limit)."""
         source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
-        with self._lock:
+        with self._reading():
             return int(self._backend.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
 
     def _rows(self, query: IncidentQuery | None, columns: str) -> Iterator[tuple[Any, ...]]:
@@ -408,7 +420,7 @@ class Store:
         sql = f"SELECT {columns} FROM {source}{where} ORDER BY i.date_lo IS NULL, i.date_lo, i.id"
         if query.limit is not None:
             sql += f" LIMIT {int(query.limit)}"
-        with self._lock:
+        with self._reading():
             cursor = self._backend.execute(sql, params)
             while batch := cursor.fetchmany(512):
                 yield from batch
@@ -417,7 +429,7 @@ class Store:
         """Every article's report of the incident with public id ``uid``, oldest first."""
         from geomap.inputs.parsed import incident_from_dict
 
-        with self._lock:
+        with self._reading():
             rows = self._backend.execute(
                 "SELECT s.article_id, s.data, a.title, a.url, a.date FROM incidents i "
                 "JOIN incident_sources s ON s.incident_id = i.id JOIN articles a ON a.id = s.article_id "
@@ -431,7 +443,7 @@ class Store:
 
     def article_meta(self, article_id: str) -> tuple[str | None, str | None] | None:
         """An article's title and URL, without reading its parsed JSON."""
-        with self._lock:
+        with self._reading():
             row = self._backend.execute(
                 "SELECT title, url FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
@@ -441,13 +453,13 @@ class Store:
         """The stored parsed article with this id, text included when the input had it."""
         from geomap.inputs.parsed import article_from_dict
 
-        with self._lock:
+        with self._reading():
             row = self._backend.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else article_from_dict(json.loads(row[0]), f"{self.path}:{article_id}")
 
     def stats(self) -> dict[str, Any]:
         """Counts of articles, incidents, reports and located incidents, the schema version and size."""
-        with self._lock:
+        with self._reading():
             db = self._backend
 
             def count(table: str) -> int:
