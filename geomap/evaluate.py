@@ -22,7 +22,6 @@ from typing import Any
 from geomap.errors import InputError
 from geomap.incidents.incident import OFFSET_FIELDS
 from geomap.model import ParsedArticle
-from geomap.resolution.gazetteer import Gazetteer
 
 CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
 #: The linker's training file: scored by cross-validation, never split into tune and check.
@@ -168,14 +167,6 @@ def evaluate(
         if any(d.get("events") for d in gold):
             metrics["reliability"] = reliability(gold, preds)
         yield corpus, metrics
-
-
-def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """The scorer's metrics for 5-fold cross-validated event linking on the training file."""
-    from geomap.incidents.training import cross_validated, read_labelled
-
-    docs = read_labelled(eval_dir() / f"{TRAINING_CORPUS}.jsonl")
-    return cross_validated(docs, gazetteer, progress)
 
 
 def span_interval(m: dict[str, Any], level: float = 0.95) -> tuple[float, float] | None:

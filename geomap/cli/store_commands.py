@@ -65,8 +65,8 @@ def has_filters(args: argparse.Namespace) -> bool:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from geomap.cli.commands import load_inputs
     from geomap.cli.exit_codes import EXIT_OK
+    from geomap.cli.reading import load_inputs
     from geomap.store.backend import resolve_db
     from geomap.store.store import AddTotals, Store
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import InputError
-from geomap.evaluate import gold_location_spans, overlaps, score
+from geomap.evaluate import TRAINING_CORPUS, eval_dir, gold_location_spans, overlaps, score
 from geomap.incidents import model_files
 from geomap.incidents.features import TRIGGER_WORDS
 from geomap.incidents.finding import find_events
@@ -432,3 +432,10 @@ def cross_validated(
         for i, (pick, _) in zip(test, picks, strict=True):
             choices[i] = None if data.events[i].unknown else pick
     return score(list(docs), scorer_predictions(data, choices))
+
+
+def cross_validate(gazetteer: Gazetteer, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """The scorer's metrics for 5-fold cross-validated event linking on the training file
+    (``geomap evaluate --corpus event_location_train``)."""
+    docs = read_labelled(eval_dir() / f"{TRAINING_CORPUS}.jsonl")
+    return cross_validated(docs, gazetteer, progress)
