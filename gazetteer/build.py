@@ -6,6 +6,7 @@ also runs it the first time an index is needed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -339,5 +340,18 @@ def build_index(path: Path, *, progress: bool | None = None) -> Path:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        _remove_replaced(path)
         step("done")
     return path
+
+
+def _remove_replaced(path: Path) -> None:
+    """Remove the indexes of older sources beside the new one (about 85 MB each): their names carry
+    another fingerprint, and nothing opens them again. A process still reading one keeps its file
+    until it closes it."""
+    if not (path.name.startswith("gazetteer-") and path.suffix == ".sqlite"):
+        return  # a name the user chose: the folder may hold anything
+    for old in path.parent.glob("gazetteer-*.sqlite"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()

@@ -242,3 +242,16 @@ def test_absent_names_are_answered_without_a_query(gazetteer, monkeypatch):
     assert len(queries) < 30  # a few may share a bit with a real name and reach the index
     assert gazetteer.search("Hodeidah")[0].place.country_code == "YE"
     assert gazetteer.demonym("Qzorblati") is None and gazetteer.demonym("Yemeni").country_code == "YE"
+
+
+def test_a_new_index_removes_the_ones_it_replaced(tmp_path):
+    from gazetteer.build import _remove_replaced
+
+    for name in ("gazetteer-0123456789abcdef.sqlite", "gazetteer-fedcba9876543210.sqlite", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    _remove_replaced(tmp_path / "gazetteer-fedcba9876543210.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer-fedcba9876543210.sqlite", "notes.txt"]
+    # an index under a name the user chose leaves the folder alone
+    (tmp_path / "gazetteer-0123456789abcdef.sqlite").write_bytes(b"x")
+    _remove_replaced(tmp_path / "my-index.sqlite")
+    assert (tmp_path / "gazetteer-0123456789abcdef.sqlite").exists()
