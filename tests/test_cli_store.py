@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from geomap.batch.runner import run_batch
 from geomap.cli.exit_codes import EXIT_EMPTY, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from geomap.cli.main import main
 from geomap.cli.store_commands import INCIDENT_FORMATS
+from geomap.errors import StoreError
+from geomap.inputs.parsed import article_from_dict
 from geomap.store.formats import FORMATS, STORE_CSV_COLUMNS
 from geomap.store.store import Store
 
@@ -367,3 +370,26 @@ def test_batch_db_option(capsys, tmp_path, monkeypatch, geoparser, store_locatio
     assert "batch: store: added 2 article(s), 2 new incident(s), 0 report(s) merged" in err
     with Store(store_location, create=False) as store:
         assert store.stats()["articles"] == 2
+
+
+def test_a_store_this_process_may_not_write_is_read(capsys, tmp_path, parsed_file, monkeypatch):
+    import geomap.store.schema
+
+    store = tmp_path / "shared.db"
+    assert run(capsys, "add", parsed_file, "--db", store)[0] == EXIT_OK
+    before = store.read_bytes()
+    # as for a user who may only read the file and its folder (root may write anything, so say so)
+    real_access = os.access
+    monkeypatch.setattr(
+        geomap.store.schema.os, "access", lambda p, mode: False if mode & os.W_OK else real_access(p, mode)
+    )
+    code, out, err = run(capsys, "incidents", "--db", store, "--format", "jsonl")
+    assert code == EXIT_OK, err
+    assert len(out.splitlines()) == 2  # the two strikes
+    assert run(capsys, "map", "--db", store, "-o", tmp_path / "m.html")[0] == EXIT_OK
+    assert store.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html", "shared.db"]  # no journal files
+    # and the connection cannot write, as the operating system would refuse
+    new = {**json.loads(parsed_file.read_text(encoding="utf-8").splitlines()[0]), "id": "another-wire"}
+    with Store(store, create=False) as opened, pytest.raises(StoreError, match="readonly"):
+        opened.add(article_from_dict(new, "x"))

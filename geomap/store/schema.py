@@ -12,6 +12,7 @@ bounding-box queries and the merge's "within a few km" look-up go through it, no
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Conne
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+    if not create and not _writable(path):
+        return _read_only(path)
     try:
         # Autocommit mode: the store opens its own transactions (BEGIN IMMEDIATE ... COMMIT).
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -135,6 +138,42 @@ def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Conne
     except BaseException:
         db.close()
         raise
+    return db
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store and make its journal files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A store this process may not write (a shared copy, a read-only folder), opened to read only.
+
+    SQLite's ``immutable`` mode reads it without the journal files a WAL store would otherwise
+    need beside it, unless commits still wait in its WAL file. A store of an older
+    schema cannot be brought up to date here: that needs write access once.
+    """
+    wal = path.with_name(path.name + "-wal")
+    # commits still in a WAL file are read through it (SQLite needs its -shm file then); a store closed
+    # cleanly has none, and is read as it stands
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?{mode}"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a geomap incident store ({exc})") from None
+    if app_id != APPLICATION_ID or version == 0:
+        db.close()
+        raise StoreError(f"{path} is not a geomap incident store")
+    if version != SCHEMA_VERSION:
+        db.close()
+        newer = "made by a newer geomap" if version > SCHEMA_VERSION else "of an older geomap"
+        raise StoreError(
+            f"{path} is a version {version} store ({newer}) that this process may not write; "
+            f"this geomap reads version {SCHEMA_VERSION}, which an `add` with write access makes"
+        )
     return db
 
 
