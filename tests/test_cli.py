@@ -220,3 +220,19 @@ def test_train_on_too_little_data_says_so_and_writes_nothing(capsys, tmp_path):
     code, _, err = run(capsys, "train", "--data", str(data), "-o", str(out))
     assert code == EXIT_USAGE and "too little labelled data" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_export_and_map_take_the_date_of_undated_articles(capsys, tmp_path):
+    article = tmp_path / "undated.txt"
+    article.write_text("Gunmen attacked a police post in Kaya on Monday, killing four officers.\n")
+    out = tmp_path / "a.geojson"
+    assert main(["export", str(article), "--date", "2024-03-13", "-o", str(out)]) == EXIT_OK
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    dates = {f["properties"].get("date") for f in features if f["properties"].get("kind") == "incident"}
+    assert dates == {"2024-03-11"}  # "on Monday", counted from the date given
+    assert main(["map", str(article), "--date", "2024-03-13", "-o", str(tmp_path / "a.html")]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["export", str(article), "--date", "13 March"]) == EXIT_USAGE
+    assert "--date" in capsys.readouterr().err
+    assert main(["map", "--db", str(tmp_path / "s.db"), "--date", "2024-03-13"]) == EXIT_USAGE
+    assert "--date dates the articles" in capsys.readouterr().err

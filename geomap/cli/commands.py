@@ -137,12 +137,14 @@ def cmd_map(args: argparse.Namespace) -> int:
     if args.db is not None:
         if args.files:
             raise InputError("give FILE... or --db, not both")
+        if args.date is not None:
+            raise InputError("--date dates the articles of FILE...; the store's incidents have theirs")
         return cmd_map_store(args)
     if not args.files:
         raise InputError("give the files to map, or --db to map the incident store")
     if has_filters(args) or args.limit is not None:
         raise InputError("--bbox, --since, --until, --type, --country and --limit filter the store: add --db")
-    parsed = load_inputs(args.files)
+    parsed = load_inputs(args.files, args.date)
     if not any(a.places for a in parsed):
         raise GeomapError("no places found in the input; no map written")
     try:
@@ -164,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:  # from the output's suffix, else GeoJSON
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = {"csv": "csv", "kml": "kml"}.get(suffix, "geojson")
-    text = dumps(load_inputs(args.files), fmt)
+    text = dumps(load_inputs(args.files, args.date), fmt)
     if args.output:
         path = write_text_atomic(args.output, text, force=args.force)
         print(f"{fmt} written: {path}", file=sys.stderr)

@@ -40,6 +40,10 @@ from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 _CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold", "event_location_train")
 
 
+#: The ``--date`` of the commands that read articles.
+DATE_HELP = "date (YYYY-MM-DD) of the articles that have none, as for `geomap parse`"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, documented code, no usage dump
         self.exit(EXIT_USAGE, f"geomap: error: {message} (see `geomap --help`)\n")
@@ -66,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write (default: maps/<input name>.html, or maps/store.html with --db)",
     )
     fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    fmap.add_argument("--date", help=DATE_HELP)
     fmap.add_argument(
         "--tiles",
         default="OpenStreetMap",
@@ -95,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     export.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    export.add_argument("--date", help=DATE_HELP)
     export.set_defaults(func=cmd_export)
 
     ev = commands.add_parser("evaluate", help="score the parser on the annotated corpora in ../shared/eval")
