@@ -201,6 +201,7 @@ def test_a_write_that_is_not_json_is_refused_whatever_the_body(client, store, co
         {"origin": "null"},
         {"origin": "http://127.0.0.1:9999"},  # another port is another site
         {"referer": "http://evil.example/page.html"},
+        {"origin": "http://[::1"},  # no site at all
     ],
 )
 def test_a_write_from_a_page_of_another_site_is_refused(client, store, headers):

@@ -142,7 +142,10 @@ class Guard:
             return 415, "send JSON (Content-Type: application/json)"
         origin = headers.get(b"origin") or headers.get(b"referer")
         if origin is not None:
-            sent = urlsplit(origin.decode("latin-1"))
+            try:
+                sent = urlsplit(origin.decode("latin-1"))
+            except ValueError:  # "http://[::1": no site at all
+                return 403, "a write from a page of another site is refused"
             if sent.scheme not in ("http", "https") or sent.netloc.lower() != host.strip().lower():
                 return 403, "a write from a page of another site is refused"
         return None
