@@ -236,3 +236,24 @@ def test_export_and_map_take_the_date_of_undated_articles(capsys, tmp_path):
     assert "--date" in capsys.readouterr().err
     assert main(["map", "--db", str(tmp_path / "s.db"), "--date", "2024-03-13"]) == EXIT_USAGE
     assert "--date dates the articles" in capsys.readouterr().err
+
+
+def test_parsing_in_worker_processes_keeps_the_input_order_and_the_output(capsys, tmp_path):
+    # written for this test: six short reports, each its own place
+    towns = ["Kaya", "Djibo", "Dori", "Fada N'gourma", "Ouahigouya", "Tenkodogo"]
+    path = tmp_path / "six.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"r{k}", "text": f"Gunmen attacked a police post in {town} on Monday."}) + "\n"
+            for k, town in enumerate(towns)
+        ),
+        encoding="utf-8",
+    )
+    outputs = []
+    for workers in ("1", "2"):
+        assert main(["parse", str(path), "--json", "--workers", workers]) == EXIT_OK
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[1].splitlines()] == [f"r{k}" for k in range(6)]
+    assert main(["export", str(path), "--workers", "0"]) == EXIT_USAGE
+    assert "--workers" in capsys.readouterr().err

@@ -99,7 +99,7 @@ def default_output(files: Sequence[str], suffix: str) -> Path:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    parsed = parse_files([args.file], args.date)
+    parsed = parse_files([args.file], args.date, args.workers)
     if args.json:
         from geomap.outputs.files import json_line
 
@@ -144,7 +144,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise InputError("give the files to map, or --db to map the incident store")
     if has_filters(args) or args.limit is not None:
         raise InputError("--bbox, --since, --until, --type, --country and --limit filter the store: add --db")
-    parsed = load_inputs(args.files, args.date)
+    parsed = load_inputs(args.files, args.date, args.workers)
     if not any(a.places for a in parsed):
         raise GeomapError("no places found in the input; no map written")
     try:
@@ -166,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:  # from the output's suffix, else GeoJSON
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = {"csv": "csv", "kml": "kml"}.get(suffix, "geojson")
-    text = dumps(load_inputs(args.files, args.date), fmt)
+    text = dumps(load_inputs(args.files, args.date, args.workers), fmt)
     if args.output:
         path = write_text_atomic(args.output, text, force=args.force)
         print(f"{fmt} written: {path}", file=sys.stderr)

@@ -42,6 +42,8 @@ _CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_go
 
 #: The ``--date`` of the commands that read articles.
 DATE_HELP = "date (YYYY-MM-DD) of the articles that have none, as for `geomap parse`"
+#: The ``--workers`` of the commands that parse articles.
+WORKERS_HELP = "parser processes (default: one per core for more than 48 articles, else 1)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file", help=".txt, .html, .json or .jsonl file, or - for text on stdin")
     parse.add_argument("--date", help="article date (YYYY-MM-DD) when the input has none")
     parse.add_argument("--json", action="store_true", help="print the parsed-article JSON")
+    parse.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     parse.set_defaults(func=cmd_parse)
 
     fmap = commands.add_parser(
@@ -71,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fmap.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     fmap.add_argument("--date", help=DATE_HELP)
+    fmap.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     fmap.add_argument(
         "--tiles",
         default="OpenStreetMap",
@@ -101,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     export.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     export.add_argument("--date", help=DATE_HELP)
+    export.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     export.set_defaults(func=cmd_export)
 
     ev = commands.add_parser("evaluate", help="score the parser on the annotated corpora in ../shared/eval")

@@ -71,7 +71,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     from geomap.store.store import AddTotals, Store
 
     path = resolve_db(args.db)
-    parsed = load_inputs(args.files, args.date)  # all read (and parsed) before the store is touched
+    # all read and parsed before the store is touched
+    parsed = load_inputs(args.files, args.date, args.workers)
     if not parsed:
         raise InputError("no articles in the input")
     with Store(path) as store:
@@ -156,6 +157,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--date",
         help="date (YYYY-MM-DD) of the articles that have none, as for `geomap parse`; undated "
         "incidents never merge across articles",
+    )
+    add.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="parser processes (default: one per core for more than 48 articles, else 1)",
     )
     db_option(add)
     add.set_defaults(func=cmd_add)

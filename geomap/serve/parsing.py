@@ -82,19 +82,18 @@ class InlineParsing:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-#: The parser of a worker process, loaded by :func:`_load_parser` when the worker starts: the state
-#: of that process, which lives as long as it does.
-_WORKER: dict[str, Any] = {}
-
-
 def _load_parser() -> None:
-    from geomap.parser import Geoparser
+    """Open the worker's parser when it starts (``geomap.batch.worker.cached_parser``, the one
+    parser a process keeps), so that its first request does not wait for it."""
+    from geomap.batch.worker import cached_parser
 
-    _WORKER["parser"] = Geoparser()
+    cached_parser()
 
 
 def _parse_in_worker(fields: Fields) -> ParsedArticle:
-    return parse_fields(_WORKER["parser"], fields)
+    from geomap.batch.worker import cached_parser
+
+    return parse_fields(cached_parser(), fields)
 
 
 class WorkerParsing:
