@@ -56,7 +56,9 @@ def parse_articles(articles: Sequence[Article], workers: int | None = None) -> l
     from concurrent.futures import ProcessPoolExecutor
 
     from geomap.batch.worker import cached_parser
+    from geomap.resolution.gazetteer import Gazetteer
 
+    Gazetteer().close()  # built here if it is missing, not by every worker at once
     # "spawn": each worker starts from a fresh interpreter and opens its own parser and gazetteer
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(count, mp_context=context, initializer=cached_parser) as pool:
