@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING
 
 from geomap.batch.inputs import Failure, Item, Note, iter_inputs, safe_name
 from geomap.batch.outputs import CSV_NAME, GEOJSON_NAME, MAP_LIMIT, MAP_NAME, CombinedWriter, map_note
-from geomap.batch.worker import ARTICLES_DIR, Outcome, article_path, cached_parser, parse_chunk, write_article
+from geomap.batch.worker import (
+    ARTICLES_DIR,
+    Outcome,
+    article_path,
+    cached_parser,
+    gazetteer_ready,
+    parse_chunk,
+    write_article,
+)
 from geomap.errors import GeomapError, InputError
 from geomap.inputs.parsed import article_from_dict, is_parsed_object
 from geomap.outputs.files import is_geomap_output, json_line, write_text_atomic
@@ -337,9 +345,7 @@ def _dask_runner(
     """Parsing on Dask. Workers of a LocalCluster share this machine, so they write the article
     files themselves; a remote cluster's workers may not see DIR, so they send the JSON back."""
     if build_index:
-        from geomap.resolution.gazetteer import Gazetteer
-
-        Gazetteer(index_path).close()  # build a missing index here once, not in every worker
+        gazetteer_ready(index_path)
     from geomap.batch.dask_pool import DaskRunner
 
     out_dir = None if scheduler else str(out.resolve())

@@ -55,10 +55,9 @@ def parse_articles(articles: Sequence[Article], workers: int | None = None) -> l
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from geomap.batch.worker import cached_parser
-    from geomap.resolution.gazetteer import Gazetteer
+    from geomap.batch.worker import cached_parser, gazetteer_ready
 
-    Gazetteer().close()  # built here if it is missing, not by every worker at once
+    gazetteer_ready()
     # "spawn": each worker starts from a fresh interpreter and opens its own parser and gazetteer
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(count, mp_context=context, initializer=cached_parser) as pool:

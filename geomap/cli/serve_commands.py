@@ -90,7 +90,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 self.interrupted = self.interrupted or sig == signal.SIGINT
                 super().handle_exit(sig, frame)
 
-        from geomap.resolution.gazetteer import Gazetteer
         from geomap.serve.app import create_app
         from geomap.serve.parsing import WorkerParsing
         from geomap.serve.security import login_url
@@ -101,7 +100,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers = args.workers or os.cpu_count() or 1
             # the store's URL, with no password
             print(f"geomap: store {store.path}; starting {workers} parser process(es)", file=sys.stderr)
-            Gazetteer().close()  # built here if it is missing, not by every worker at once
             parsing = WorkerParsing(workers, timeout=args.parse_timeout, queue=args.queue)
             # The server's long-lived objects would be walked by every full garbage collection, a
             # pause in some request; frozen, the collector skips them.

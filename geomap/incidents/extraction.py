@@ -89,6 +89,13 @@ def _befell(tok: Token) -> bool:
     return casualty_word(tok) and (tok.tag_ == "VBN" or VERB_FORM_TO_BASE.get(tok.lower_) == "die")
 
 
+def _targets(ev: Event) -> frozenset[str]:
+    """The words of what an event was done to: "detained several of the protesters"."""
+    return frozenset(
+        w.lower_ for t in ev.tokens for c in t.children if c.dep_ not in ("nsubj", "agent") for w in c.subtree
+    )
+
+
 #: Verbs whose "from" names the place they happen at: a withdrawal happens where the troops leave.
 _LEAVING = frozenset({"withdraw", "retreat"})
 
@@ -191,15 +198,14 @@ def extract_incidents(
     when_unstated = resolve_date("", article_date)  # the date of a sentence that names none
     # each sentence's protest words: what a protest is about is no event of the report
     protests: dict[int, set[int]] = {}
+    # and its agreements: what an agreement ends is no event either
+    agreements: dict[int, set[int]] = {}
     for f in found:
         if f.ev.kind == "protest_unrest":
             protests.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
             # and the verb that governs a protest noun: "took part in a march, demanding justice for …"
             protests[f.span[0]].update(_governing_verb(t).i for t in f.ev.tokens)
-    # and its agreements: what an agreement ends is no event either
-    agreements: dict[int, set[int]] = {}
-    for f in found:
-        if f.ev.kind == "meeting_diplomacy":
+        elif f.ev.kind == "meeting_diplomacy":
             agreements.setdefault(f.span[0], set()).update(t.i for t in f.ev.tokens)
     for f, decision in zip(found, decisions, strict=True):
         ev = f.ev
@@ -254,14 +260,8 @@ def extract_incidents(
             own_place = loc is not None and s_start <= loc.start < s_end
             # "a man who was killed in a shooting": an event noun with "a" is told as a new one
             fresh = any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children)
-            # and what it was done to: "detained several of the protesters"
-            targets = frozenset(
-                w.lower_
-                for t in ev.tokens
-                for c in t.children
-                if c.dep_ not in ("nsubj", "agent")
-                for w in c.subtree
-            )
+            # and what it was done to, read only once a protest has been told: nothing else asks
+            targets = _targets(ev) if scene.protests else frozenset()
             go_on = scene.follow_on(
                 kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers, targets
             )

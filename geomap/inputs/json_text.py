@@ -10,6 +10,7 @@ them with 400, instead of a traceback further on or a store that differs by back
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from geomap.errors import InputError
@@ -21,36 +22,38 @@ class NotJSON(InputError):
 
 def load_json(data: str, where: str) -> Any:
     """The JSON value of ``data``; :class:`NotJSON` when it is not JSON, InputError when it is too
-    deep or holds a lone surrogate. ``where`` names the input in the message."""
+    deep or a string in it is :func:`unusable`. ``where`` names the input in the message."""
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
         raise NotJSON(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply") from None
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        message = f"{where}: a string holds a lone surrogate (\\ud800–\\udfff), which is no character"
-        raise InputError(message) from None
-    except RecursionError:  # deep enough for the encoder though not the decoder
-        raise InputError(f"{where}: JSON nested too deeply") from None
-    if _holds_nul(value):
-        raise InputError(f"{where}: a string holds a NUL character (\\u0000), which no store keeps")
-    return value
-
-
-def _holds_nul(value: Any) -> bool:
-    """Whether any string in the JSON value (keys included) holds U+0000, which PostgreSQL refuses."""
+    # every string (keys included), walked without recursion: the decoder took the nesting already
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                return True
+            reason = unusable(item)
+            if reason is not None:
+                raise InputError(f"{where}: a string holds {reason}")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    return value
+
+
+#: A lone half of a UTF-16 pair (no character) or U+0000 (which PostgreSQL refuses).
+_UNUSABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def unusable(text: str) -> str | None:
+    """Why ``text`` cannot be an article's text or field, or None: what it holds that no store keeps."""
+    found = _UNUSABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "a NUL character (\\u0000), which no store keeps"
+    return "a lone surrogate (\\ud800–\\udfff), which is no character"

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from geomap.errors import FieldError, InputError, StoreError
 from geomap.inputs.article import check_date
+from geomap.inputs.json_text import unusable
 from geomap.serve.openapi import openapi_spec
 from geomap.serve.pages import page_routes
 from geomap.serve.parsing import InlineParsing, ParseBusy, ParseTimeout, Parsing, WorkerParsing
@@ -206,10 +207,6 @@ def _collection(store: Store, query: IncidentQuery) -> bytes:
     return body.encode("utf-8")
 
 
-#: Halves of a UTF-16 pair on their own, which JSON's "\u" escapes can spell.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 async def _article_fields(request: Request) -> dict[str, str | None]:
     """The JSON body ``{"text", "title"?, "date"?, "url"?, "filename"?}``, checked."""
     if "json" not in request.headers.get("content-type", ""):
@@ -231,12 +228,9 @@ async def _article_fields(request: Request) -> dict[str, str | None]:
         value = body.get(name)
         if value is not None and not isinstance(value, str):
             raise FieldError(name, f"{name!r} must be a string")
-        if isinstance(value, str) and _LONE_SURROGATE.search(value):
-            # "\ud800" is valid JSON but no character: it cannot be stored or shown
-            raise InputError(f"{name!r} holds a lone surrogate (\\ud800–\\udfff), which is no character")
-        if isinstance(value, str) and "\x00" in value:
-            # SQLite would keep it and PostgreSQL refuse it: refused before either, the same on both
-            raise InputError(f"{name!r} holds a NUL character (\\u0000), which no store keeps")
+        reason = unusable(value) if isinstance(value, str) else None
+        if reason is not None:  # as for a JSON file on the command line
+            raise InputError(f"{name!r} holds {reason}")
         fields[name] = value.strip() or None if isinstance(value, str) else None
     if not fields["text"]:
         raise FieldError("text", "'text' is required and must not be empty")

@@ -113,6 +113,8 @@ class WorkerParsing:
 
         from pebble import ProcessPool
 
+        from geomap.batch.worker import gazetteer_ready
+
         self.workers = workers or os.cpu_count() or 1
         if self.workers < 1:
             raise InputError(f"--workers must be at least 1, not {self.workers}")
@@ -123,6 +125,7 @@ class WorkerParsing:
         self.timeout = timeout
         self.capacity = self.workers + (self.workers if queue is None else queue)
         self.pending = 0
+        gazetteer_ready()
         # "spawn": a worker starts from a fresh interpreter, not a copy of the server's threads
         self.pool: ProcessPool = ProcessPool(
             max_workers=self.workers, initializer=loader, context=get_context("spawn")

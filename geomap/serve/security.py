@@ -58,6 +58,15 @@ def host_name(value: str) -> str:
     return value.rpartition(":")[0] if value.count(":") == 1 else value
 
 
+def _same_site(origin: str, host: str) -> bool:
+    """Whether an ``Origin`` or ``Referer`` is a page of the server the ``Host`` header names."""
+    try:
+        sent = urlsplit(origin)
+    except ValueError:  # "http://[::1": no site at all
+        return False
+    return sent.scheme in ("http", "https") and sent.netloc.lower() == host.strip().lower()
+
+
 def cookie_value(token: str) -> str:
     """The token as a cookie value: percent-encoded, so that spaces, quotes and ";" survive."""
     return quote(token, safe="")
@@ -141,13 +150,8 @@ class Guard:
         if scope["method"] != "DELETE" and media != "application/json":
             return 415, "send JSON (Content-Type: application/json)"
         origin = headers.get(b"origin") or headers.get(b"referer")
-        if origin is not None:
-            try:
-                sent = urlsplit(origin.decode("latin-1"))
-            except ValueError:  # "http://[::1": no site at all
-                return 403, "a write from a page of another site is refused"
-            if sent.scheme not in ("http", "https") or sent.netloc.lower() != host.strip().lower():
-                return 403, "a write from a page of another site is refused"
+        if origin is not None and not _same_site(origin.decode("latin-1"), host):
+            return 403, "a write from a page of another site is refused"
         return None
 
     def _authorised(self, headers: dict[bytes, bytes]) -> bool:
