@@ -1,7 +1,8 @@
 """``geomap evaluate``: run the parser from raw text over annotated news and score it.
 
-The corpora and their scorer live outside the repo (``../shared/eval``, or
-``$GEOMAP_EVAL_DIR``): third-party text is read from there, never copied in.
+The corpora live outside the repo (``../shared/eval``, or ``$GEOMAP_EVAL_DIR``):
+third-party text is read from there, never copied in. They are scored by
+:mod:`geomap.scoring`, by the metrics the corpora document.
 Each corpus file is already a development half; it is split again, by a hash
 of the document id, into a ``tune`` part (70 %) to look at while improving
 geomap and a ``check`` part kept aside, so progress on one is tested on the other.
@@ -12,9 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from geomap.errors import InputError
 from geomap.incidents.incident import OFFSET_FIELDS
 from geomap.model import ParsedArticle
+from geomap.scoring import gold_location_spans, overlaps, score_documents
 
 CORPORA = ("gwn", "lgl", "trnews", "geovirus", "tudloc2013", "event_location_gold")
 #: The linker's training file: scored by cross-validation, never split into tune and check.
@@ -79,19 +78,6 @@ def prediction(doc_id: str, parsed: ParsedArticle) -> dict[str, Any]:
     return {"id": doc_id, "toponyms": toponyms, "events": events}
 
 
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two character spans share a character: how the scorer pairs spans."""
-    return a[0] < b[1] and b[0] < a[1]
-
-
-def gold_location_spans(event: dict[str, Any]) -> list[tuple[int, int]]:
-    """The spans a gold event gives as where it happened; ``[]`` when the text gives none."""
-    spans = [(loc["start"], loc["end"]) for loc in event.get("locations") or []]
-    if not spans and event.get("location_start") is not None:
-        spans = [(event["location_start"], event["location_end"])]
-    return spans
-
-
 #: Confidence bins of the reliability table: lower edges, the last bin closed at 1.
 RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
 
@@ -136,20 +122,8 @@ def reliability(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> list
 
 
 def score(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
-    """Run the corpus's own scorer on gold and predictions; return its metrics."""
-    scorer = eval_dir() / "score.py"
-    with tempfile.TemporaryDirectory() as tmp:
-        gold_path, pred_path, out = Path(tmp, "gold.jsonl"), Path(tmp, "pred.jsonl"), Path(tmp, "m.json")
-        gold_path.write_text("".join(json.dumps(d) + "\n" for d in gold), encoding="utf-8")
-        pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
-        proc = subprocess.run(
-            [sys.executable, str(scorer), str(gold_path), str(pred_path), "--json", str(out)],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            raise InputError(f"the scorer failed: {proc.stderr.strip().splitlines()[-1:]}")
-        return json.loads(out.read_text(encoding="utf-8"))
+    """The scorer's metrics of predictions against gold (:mod:`geomap.scoring`)."""
+    return score_documents(gold, preds)
 
 
 def evaluate(

@@ -1,7 +1,6 @@
-"""geomap evaluate: splits, prediction format and scoring through the corpus's own scorer."""
+"""geomap evaluate: splits, prediction format and scoring of a corpus written here."""
 
 import json
-import shutil
 
 import pytest
 
@@ -18,11 +17,7 @@ def test_parts_are_stable_and_about_70_30():
 
 @pytest.fixture()
 def tiny_corpus(tmp_path, monkeypatch):
-    """A two-document corpus written here, scored with the real scorer from shared/eval."""
-    scorer = evaluate.eval_dir() / "score.py"
-    if not scorer.is_file():
-        pytest.skip(f"no evaluation scorer at {scorer} (shared/eval beside the repo, or $GEOMAP_EVAL_DIR)")
-    shutil.copy(scorer, tmp_path / "score.py")
+    """A two-document corpus written here, in the evaluation corpora's format."""
     text_a = "Ships were attacked near Hodeidah on Monday."
     text_b = "Talks were held in Cairo."
     docs = [

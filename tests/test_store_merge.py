@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from store_helpers import KHARKIV, ODESA, report
 
+from geomap.geodesy import haversine_km
 from geomap.store.merge import (
     combined_confidence,
     date_period,
-    distance_km,
     family,
     joins,
     merge_reports,
@@ -98,7 +98,7 @@ def test_search_boxes_hold_every_point_within_the_distance(lat, lon, bearing, km
         math.sin(bearing) * math.sin(r) * math.cos(la1), math.cos(r) - math.sin(la1) * math.sin(la2)
     )
     plat, plon = math.degrees(la2), (math.degrees(lo2) + 180) % 360 - 180
-    assert distance_km(lat, lon, plat, plon) == pytest.approx(km, abs=1e-6)
+    assert haversine_km(lat, lon, plat, plon) == pytest.approx(km, abs=1e-6)
     boxes = search_boxes(lat, lon, 10.0)
     assert any(w <= plon <= e and s <= plat <= n for w, s, e, n in boxes)
 

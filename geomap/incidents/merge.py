@@ -25,12 +25,12 @@ country) or the reference names none, and keeps the narrower place.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from geomap.geodesy import haversine_km
 from geomap.incidents.lexicon import VIOLENCE_TYPES
 from geomap.resolution.containment import inside
 
@@ -62,9 +62,7 @@ def same_family(a: str, b: str) -> bool:
 def _km(a: Incident, b: Incident) -> float:
     """Great-circle distance between the two incidents' places (both known)."""
     assert a.place is not None and b.place is not None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.place.lat, a.place.lon, b.place.lat, b.place.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
 
 
 def _same_sentence(a: Incident, b: Incident) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from geomap.errors import InputError
-from geomap.evaluate import TRAINING_CORPUS, eval_dir, gold_location_spans, overlaps, score
+from geomap.evaluate import TRAINING_CORPUS, eval_dir, score
 from geomap.incidents import model_files
 from geomap.incidents.features import TRIGGER_WORDS
 from geomap.incidents.finding import find_events
@@ -48,6 +48,7 @@ from geomap.nlp import pipeline
 from geomap.nlp.docs import keep_text
 from geomap.parser import doc_mentions
 from geomap.resolution.gazetteer import Gazetteer
+from geomap.scoring import gold_location_spans, overlaps
 
 FOLDS = 5
 #: Label sources left out. Masdar's research assistants gave a place to 12 % of their 1,041

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from geomap.geodesy import haversine_km
 from geomap.place import Match, Place
-from geomap.resolution.gazetteer import haversine_km
 
 ADMIN1_RADIUS_KM = 250.0
 COUNTY_RADIUS_KM = 80.0

@@ -18,11 +18,11 @@ from typing import Any
 
 from gazetteer.name_filter import may_hold
 from geomap.errors import GazetteerError
+from geomap.geodesy import haversine_km
 from geomap.name_keys import name_key
 from geomap.place import Match, Place
 
 DEFAULT_LIMIT = 25
-_EARTH_KM = 6371.0088
 
 _PLACE_COLUMNS = (
     "p.id, p.name, p.feature_type, p.lat, p.lon, p.country_code, p.country_codes, p.admin1, "
@@ -65,14 +65,6 @@ def _place(row: tuple) -> Place:
         bbox=tuple(json.loads(bbox)) if bbox else None,
         source=source,
     )
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Gazetteer:

@@ -27,14 +27,13 @@ from datetime import date, timedelta
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from geomap.geodesy import EARTH_KM
 from geomap.incidents.lexicon import VIOLENCE_TYPES
 from geomap.incidents.merge import DEFAULT_MAX_DAYS, DEFAULT_MAX_KM, merge_incidents, same_event
 
 if TYPE_CHECKING:
     from geomap.incidents.incident import Incident
 
-#: Mean Earth radius (km), as geomap.incidents.merge uses it.
-EARTH_KM = 6371.0088
 #: Degrees of latitude per km.
 _DEG_PER_KM = 180.0 / (math.pi * EARTH_KM)
 
@@ -150,13 +149,6 @@ def split_antimeridian(box: Box) -> list[Box]:
     if west <= east:
         return [(west, south, east, north)]
     return [(west, south, 180.0, north), (-180.0, south, east, north)]
-
-
-def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
-    """Great-circle distance in km (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a_lat, a_lon, b_lat, b_lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 #: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.

@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import StoreError
+from geomap.geodesy import haversine_km
 from geomap.incidents.merge import DEFAULT_MAX_KM
 from geomap.model import ParsedArticle, place_summary
 from geomap.store.backend import Backend, is_postgres_url
 from geomap.store.merge import (
     Merged,
     date_period,
-    distance_km,
     family,
     joins,
     merge_reports,
@@ -334,7 +334,7 @@ class Store:
         ).fetchall()
         found: dict[int, tuple[float, float]] = {row[0]: (row[1], row[2]) for row in rows}
         lat, lon = inc.place.lat, inc.place.lon
-        nearest = sorted(found, key=lambda i: (distance_km(lat, lon, *found[i]), i))
+        nearest = sorted(found, key=lambda i: (haversine_km(lat, lon, *found[i]), i))
         for incident_id in nearest:
             reports = self._reports_of(incident_id)
             if joins(reports, inc, max_km=DEFAULT_MAX_KM):
