@@ -158,7 +158,13 @@ def test_unknown_tiles_are_a_usage_error(capsys, tmp_path):
     )
     code, _, err = run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"), "--tiles", "no such")
     assert code == EXIT_USAGE and err.startswith("geomap: error: --tiles")
-    assert run(capsys, "map", str(parsed), "-o", str(tmp_path / "x.html"))[0] == EXIT_OK
+    # CartoDB's tiles answer only with a key now: said at once, not a map of failed tiles
+    out = tmp_path / "y.html"
+    code, _, err = run(capsys, "map", str(parsed), "-o", str(out), "--tiles", "CartoDB positron")
+    assert code == EXIT_USAGE and "needs an API key" in err and len(err.splitlines()) == 1
+    assert not out.exists()
+    assert run(capsys, "map", str(parsed), "-o", str(out), "--tiles", "Esri.WorldImagery")[0] == EXIT_OK
+    assert "arcgisonline" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", [["parse"], ["map"], ["export"], ["map", "-o", "x.html"]])

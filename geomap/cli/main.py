@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmap.add_argument(
         "--tiles",
         default="OpenStreetMap",
-        help="background tiles over the bundled basemap: a provider name (e.g. 'CartoDB positron'), "
+        help="background tiles over the bundled basemap: an xyzservices provider name "
+        "(e.g. Esri.WorldImagery; one needing an API key is refused: give its URL template with your key), "
         "a URL template with {z}/{x}/{y}, or 'none' for the basemap alone (default: OpenStreetMap; "
         "the only network use)",
     )

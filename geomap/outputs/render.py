@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import html
 import itertools
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import folium
+import xyzservices
 from shapely.geometry import MultiPoint, Point, box, mapping, shape
 
 from geomap import __version__
@@ -391,6 +393,18 @@ def _tiles(tiles: str | None) -> dict[str, Any]:
         return {"tiles": None}
     if "{" in tiles:  # a URL template: folium needs an attribution for it
         return {"tiles": tiles, "attr": esc(urlsplit(tiles).hostname or "map tiles")}
+    with warnings.catch_warnings():  # xyzservices warns of a provider's key: said below instead
+        warnings.simplefilter("ignore")
+        try:
+            provider = xyzservices.providers.query_name(tiles)
+        except ValueError:  # folium's own "OpenStreetMap", or a name folium will refuse
+            return {"tiles": tiles}
+    if provider.requires_token():
+        template = provider.build_url(**{k: "KEY" for k, v in provider.items() if "<insert" in str(v)})
+        raise ValueError(
+            f"{provider.name} needs an API key: give its URL template with your key "
+            f"(--tiles '{template}', KEY replaced), or a provider that needs none"
+        )
     return {"tiles": tiles}
 
 
