@@ -59,9 +59,12 @@ def test_example_incidents(example):
     by_trigger = {(i.trigger, i.incident_type): i for i in example.incidents}
     rafah = [i for i in example.incidents if i.location_name == "Rafah"]
     assert rafah and rafah[0].fatalities == 12 and rafah[0].place.country_code == "PS"
-    # the strike in the Red Sea and "the attack near the Bab el-Mandeb strait" are one event, at the strait
+    # the strike "in the Red Sea …, about 50 nautical miles west of Hodeidah" and "the attack near
+    # the Bab el-Mandeb strait" are one event, at the offset point: 92.6 km west of the port, at sea
     (ship,) = [i for i in example.incidents if i.incident_type == "maritime_attack"]
-    assert ship.location_name == "Bab el-Mandeb" and ship.fatalities == 3
+    assert ship.location_name == "Hodeidah" and ship.precision == "offset" and ship.fatalities == 3
+    assert (ship.place.lat, ship.place.lon) == pytest.approx((14.80, 42.09), abs=0.02)
+    assert ship.uncertainty_km == pytest.approx(23.2, abs=0.1) and ship.place.geonameid is None
     # the headline ("Houthi strike hits cargo ship") tells the same strike: the body's report leads
     assert example.text[ship.trigger_start : ship.trigger_end] == "fired"
     assert ship.sentence.startswith("SANAA, Yemen") and (7, 13) in ship.triggers

@@ -113,10 +113,14 @@ def test_popup_marks_trigger_and_place(example):
     assert 'href="https://example.org/red-sea"' in popup and "confidence" in popup
 
 
-def test_popup_quotes_the_sentence_that_names_a_place_told_later(example):
-    # the headline's strike is placed by "… in the attack near the Bab el-Mandeb strait"
-    (ship,) = [i for i in example.incidents if i.incident_type == "maritime_attack"]
-    popup = incident_popup(ship, example)
+def test_popup_quotes_the_sentence_that_names_a_place_told_later(example, geoparser):
+    # the strike is placed by the next sentence's "… in the attack near the Bab el-Mandeb strait"
+    told = geoparser.parse(
+        "Missiles hit a cargo ship in the Red Sea on Tuesday, its operator said. "
+        "Three crew members were killed in the attack near the Bab el-Mandeb strait."
+    )
+    (ship,) = told.incidents
+    popup = incident_popup(ship, told)
     assert popup.count("<blockquote>") == 2
     assert 'the attack near the <mark class="geomap-loc">Bab el-Mandeb</mark> strait.</blockquote>' in popup
     rafah = next(i for i in example.incidents if i.location_name == "Rafah")

@@ -171,12 +171,33 @@ def test_panel_click_opens_the_incident_popup(example, open_offline, tmp_path):
     assert len(rows) == len(located) > 3
     dates = [m.group(0) if (m := re.search(r"\d{4}-\d\d(-\d\d)?", r)) else "~" for r in rows]
     assert dates == sorted(dates)  # by date, undated ("date unknown") last
-    page.locator(".geomap-panel-row", has_text="Hodeidah").click()
+    page.locator(".geomap-panel-row", has_text="Hodeidah").filter(has_text="airstrike").click()
     popup = page.locator(".leaflet-popup-content", has_text="Hodeidah")
     popup.wait_for(state="visible", timeout=5000)
     assert page.locator(".leaflet-popup-content").count() == 1
     assert "airstrike shelling" in popup.text_content()
     assert popup.locator("mark.geomap-loc").text_content() == "Hodeidah"
+    assert not opened.errors
+
+
+def test_an_approximate_point_says_so_and_shows_its_ring(example, open_offline, tmp_path):
+    """The ship attacked "about 50 nautical miles west of Hodeidah" lies within 23 km of its point."""
+    opened = open_offline(write(tmp_path, "ring.html", [example], tiles=None))
+    page = opened.page
+    ship = page.locator(".geomap-panel-row", has_text="maritime attack")
+    assert "Hodeidah (approx.)" in ship.text_content()
+    assert "(approx.)" not in page.locator(".geomap-panel-row", has_text="Rafah").first.text_content()
+    assert page.locator("path.geomap-ring").count() == 0  # no ring until a marker is looked at
+    ship.click()
+    popup = page.locator(".leaflet-popup-content", has_text="nautical miles")
+    popup.wait_for(state="visible", timeout=5000)
+    assert re.search(r"west of Hodeidah: offset, approx\., within 23\.\d km", popup.text_content())
+    ring = page.locator("path.geomap-ring")
+    assert ring.count() == 1
+    box = ring.bounding_box()
+    assert box is not None and box["width"] > 20  # 46 km across, at the zoom the popup opened at
+    page.locator(".leaflet-popup-close-button").click()
+    page.wait_for_function("document.querySelectorAll('path.geomap-ring').length === 0", timeout=5000)
     assert not opened.errors
 
 

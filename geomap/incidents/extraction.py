@@ -47,6 +47,7 @@ from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
+from geomap.incidents.offsets import at_offsets
 from geomap.incidents.refine_type import refine_kind
 from geomap.incidents.senses import doer_words
 from geomap.incidents.triggers import Event, casualty_word, references_back
@@ -333,6 +334,8 @@ def extract_incidents(
         refers_back=lambda inc: not back.isdisjoint(inc.trigger_spans),
         adds_to_toll=lambda inc: not more.isdisjoint(inc.trigger_spans),
     )
+    # "in the Red Sea, about 50 nautical miles west of Hodeidah": at the offset point
+    incidents = at_offsets(incidents, text, mentions)
     incidents.sort(key=lambda i: min(i.trigger_spans))
     if judge is not None:
         incidents = judge.apply(doc, incidents, article_date, sents)  # what an analyst would code

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from geomap.incidents.offsets import Offset
+from geomap.incidents.precision import extent_km
 from geomap.model import place_summary
 from geomap.place import Place
 
@@ -65,6 +67,18 @@ class Incident:
     fatalities_range: tuple[int, int] | None = None
     #: A running total ("the war has killed 40,000"): no single event's count.
     cumulative: bool = False
+    #: Where the place is told as an offset from a town ("50 nm west of Hodeidah"): then ``place``
+    #: is the offset point, ``precision`` is "offset" and the location words are the town's.
+    offset: Offset | None = None
+
+    @property
+    def uncertainty_km(self) -> float | None:
+        """The radius (km) within which the event lies around its point; None without a place."""
+        if self.place is None:
+            return None
+        if self.offset is not None:
+            return round(self.offset.uncertainty_km, 1)
+        return extent_km(self.place)
 
     @property
     def trigger_spans(self) -> tuple[tuple[int, int], ...]:
@@ -85,6 +99,8 @@ class Incident:
             "geonameid": p.geonameid if p else None,
             "country_code": p.country_code if p else None,
             "precision": self.precision,
+            "uncertainty_km": self.uncertainty_km,
+            "offset": self.offset.to_dict() if self.offset else None,
             "actors": list(self.actors),
             "fatalities": self.fatalities,
             "affected": self.affected,

@@ -73,7 +73,29 @@ def _same_sentence(a: Incident, b: Incident) -> bool:
 def _same_place(a: Incident, b: Incident, max_km: float) -> bool:
     if a.place is None or b.place is None:
         return _same_sentence(a, b)
-    return a.place.id == b.place.id or _km(a, b) <= max_km
+    return a.place.id == b.place.id or _km(a, b) <= max_km or _in_water_of(a, b) or _in_water_of(b, a)
+
+
+#: Kinds of water a report places an event "in" when it names no nearer place.
+WATER = frozenset({"sea", "ocean", "gulf", "bay", "strait", "channel"})
+
+
+def _in_water_of(point: Incident, water: Incident) -> bool:
+    """Whether ``water`` puts the event in a sea and ``point`` at a spot in that sea's box.
+
+    "A ship was attacked in the Gulf of Aden" and "a ship was attacked 70 nm southeast of
+    Mukalla" the same day are one attack. Only reports of one type: a strike on a port
+    and an attack on a ship off it are two events of one family.
+    """
+    return (
+        point.incident_type == water.incident_type
+        and water.precision in WATER
+        and point.precision not in WATER
+        and point.place is not None
+        and water.place is not None
+        and water.place.bbox is not None
+        and inside(point.place, water.place)
+    )
 
 
 def _day(value: str) -> date | None:
@@ -152,6 +174,12 @@ def merge_incidents(a: Incident, b: Incident) -> Incident:
     )
     if same_article and a.place is None and b.place is not None:
         merged = _placed_as(merged, b)
+    elif _in_water_of(b, a):
+        # "in the Gulf of Aden", then "70 nm southeast of Mukalla": the point in the sea; words
+        # and offsets of another article's text say nothing of this one's
+        merged = _placed_as(merged, b)
+        if not same_article:
+            merged = replace(merged, location_start=None, location_end=None)
     return merged
 
 
@@ -164,6 +192,7 @@ def _placed_as(inc: Incident, source: Incident) -> Incident:
         location_end=source.location_end,
         place=source.place,
         precision=source.precision,
+        offset=source.offset,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, overload
 
 from geomap.errors import InputError
 from geomap.incidents.incident import Incident
+from geomap.incidents.offsets import Offset
 from geomap.inputs.json_text import NotJSON, load_json
 from geomap.model import Mention, ParsedArticle, ResolvedPlace
 from geomap.place import Place
@@ -110,6 +111,7 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
         affected_kind=_opt_str(d.get("affected_kind")),
         fatalities_range=_range(d.get("fatalities_range")),
         cumulative=d.get("cumulative") is True,
+        offset=Offset.from_dict(d.get("offset")),
     )
 
 

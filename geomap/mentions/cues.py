@@ -31,11 +31,13 @@ _LOCATIVE_PREPS = frozenset("in near at outside inside around throughout across 
 #: Prepositions only a place follows, so that even a name the model calls an organisation
 #: is one: "outside Kafr Umbra", "near Xoqarbel" (but "in Congress", "at Google").
 _SPATIAL_PREPS = frozenset("near outside inside around".split())
-#: Nouns of the parts of a place, whose "of" introduces the place: "the outskirts of X", "west of X".
+#: Nouns of the parts of a place, whose "of" introduces the place: "the outskirts of X", "west of X",
+#: "off the coast of X".
 _PLACE_PART_NOUNS = frozenset(
     """
 outskirts perimeter edge edges centre center heart vicinity suburbs streets entrance gates north south
 east west northeast northwest southeast southwest north-east north-west south-east south-west
+coast coasts coastline shore shores port harbour harbor
 """.split()
 )
 #: Nouns of operations aimed at a place: "the siege of X", "the attack on X".

@@ -21,6 +21,7 @@ from fastkml import KML, Document, Folder, Placemark
 from shapely.geometry import shape
 
 from geomap import __version__
+from geomap.incidents.precision import where_precision
 from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.outputs.files import CSV_HEADER_START, GENERATOR
 
@@ -103,10 +104,11 @@ def dumps_geojson(articles: Iterable[ParsedArticle]) -> str:
 # --------------------------------------------------------------------------- CSV
 
 #: One row per incident, in the spirit of ACLED's layout. ``geo_precision`` is the feature
-#: type of the place (or "unknown"); ``actors`` are joined with "; ".
+#: type of the place, "offset" or "unknown"; ``geo_uncertainty_km`` the radius within which the
+#: event lies around the point; ``actors`` are joined with "; ".
 CSV_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "incident_type", "actors", "location", "country_code",
-    "latitude", "longitude", "geo_precision", "fatalities", "affected", "confidence",
+    "latitude", "longitude", "geo_precision", "geo_uncertainty_km", "fatalities", "affected", "confidence",
     "sentence", "trigger", "article_id", "article_title", "article_url", "modality",
 )  # fmt: skip
 
@@ -136,6 +138,7 @@ def incident_row(inc: Any, article_id: str, title: str | None, url: str | None) 
         "latitude": "" if point is None else repr(round(point.y, 6)),
         "longitude": "" if point is None else repr(round(point.x, 6)),
         "geo_precision": inc.precision,
+        "geo_uncertainty_km": "" if inc.uncertainty_km is None else inc.uncertainty_km,
         "fatalities": "" if inc.fatalities is None else inc.fatalities,
         "affected": "" if inc.affected is None else inc.affected,
         "confidence": round(inc.confidence, 3),
@@ -214,6 +217,7 @@ def _incident_placemark(inc: Any, article: ParsedArticle) -> Placemark:
         ("modality", inc.modality),
         ("date", inc.date),
         ("where", inc.location_name or "not given in the text"),
+        ("precision", where_precision(inc)),
         ("actors", "; ".join(inc.actors)),
         ("fatalities", inc.fatalities),
         ("affected", inc.affected),

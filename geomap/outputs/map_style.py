@@ -207,6 +207,14 @@ var geomap = {
       m.bindPopup(d.popup, {maxWidth: 420});
       m.bindTooltip(d.tooltip);
       m.geomap = d;
+      if (d.r) {
+        // the radius within which the event lies, as a faint ring while it is pointed at or open
+        var ring = L.circle([d.lat, d.lon], {radius: d.r * 1000, className: 'geomap-ring',
+          interactive: false, weight: 1, dashArray: '4 4', fillOpacity: 0.06});
+        m.on('mouseover popupopen', function () { ring.addTo(map); });
+        m.on('mouseout', function () { if (!m.isPopupOpen()) { map.removeLayer(ring); } });
+        m.on('popupclose', function () { map.removeLayer(ring); });
+      }
       return m;
     });
     function visible(m) {
@@ -240,7 +248,7 @@ var geomap = {
       what.textContent = typeLabels[d.t] || d.t;
       button.appendChild(document.createTextNode(' \\u00b7 ' + (d.date || 'date unknown')));
       var where = L.DomUtil.create('small', '', button);
-      var text = d.place || 'place not named';
+      var text = (d.place || 'place not named') + (d.approx ? ' (approx.)' : '');
       if (d.f !== null && d.f !== undefined) {
         text += ' \\u00b7 ' + d.f + (d.f === 1 ? ' fatality' : ' fatalities');
       }

@@ -26,6 +26,7 @@ import xyzservices
 from shapely.geometry import MultiPoint, Point, box, mapping, shape
 
 from geomap import __version__
+from geomap.incidents.precision import TOWN_KM, where_precision
 from geomap.model import ParsedArticle, ResolvedPlace
 from geomap.outputs.basemap import Basemap, load_basemap
 from geomap.outputs.files import GENERATOR
@@ -162,6 +163,11 @@ def article_link(article: ParsedArticle) -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
+def where_line(inc: Any) -> str:
+    """The popup's escaped "where:" line: the place words and what the point stands for."""
+    return f"where: {esc(inc.location_name or 'not given')} ({esc(where_precision(inc) or inc.precision)})"
+
+
 def incident_popup(inc: Any, article: ParsedArticle) -> str:
     """Popup HTML: type, date, sentence (trigger and place marked), actors, counts, confidence, source."""
     rows = [
@@ -172,7 +178,7 @@ def incident_popup(inc: Any, article: ParsedArticle) -> str:
     ]
     if (told := location_sentence_html(inc, article.text)) is not None:
         rows.append(f"<blockquote>{told}</blockquote>")
-    rows.append(f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})")
+    rows.append(where_line(inc))
     if inc.actors:
         rows.append(f"actors: {esc('; '.join(inc.actors))}")
     if inc.fatalities is not None:
@@ -287,6 +293,9 @@ def incident_data(articles: Sequence[ParsedArticle], types: Iterable[str]) -> li
                     "date": inc.date,
                     "place": inc.location_name or (inc.place.name if inc.place else None),
                     "f": inc.fatalities,
+                    # the radius within which it lies; "approx." when the point is no town's or site's
+                    "r": inc.uncertainty_km,
+                    "approx": (inc.uncertainty_km or 0) > TOWN_KM,
                     "tooltip": esc(f"{type_label(inc.incident_type)}: {inc.location_name or ''}"),
                     "popup": incident_popup(inc, article),
                 }

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from geomap.errors import StoreError
 from geomap.geodesy import haversine_km
-from geomap.incidents.merge import DEFAULT_MAX_KM
+from geomap.incidents.merge import DEFAULT_MAX_KM, WATER
 from geomap.model import ParsedArticle, place_summary
 from geomap.store.backend import Backend, is_postgres_url
 from geomap.store.merge import (
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from geomap.incidents.incident import Incident
     from geomap.place import Place
 
+
 def content_hash(article: ParsedArticle) -> str:
     """SHA-256 of the article's text; of its canonical parsed-article JSON when it has no text
     (a ``geomap parse --json`` file does not carry the text)."""
@@ -65,6 +66,11 @@ def _canonical(obj: Any) -> str:
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+#: How far a sea's point may lie from a spot in it that a report gives: the search radius for
+#: reports at sea (the Red Sea is 2,200 km long; ``same_event`` decides by the sea's box).
+WATER_REACH_KM = 1500.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,9 +331,11 @@ class Store:
             lo, hi = widen(period)
             clauses.append("(i.date_lo IS NULL OR (i.date_lo <= ? AND i.date_hi >= ?))")
             params += [hi.isoformat(), lo.isoformat()]
-        source, spatial, box_params = self._backend.bbox_sql(
-            search_boxes(inc.place.lat, inc.place.lon, DEFAULT_MAX_KM)
-        )
+        # a report "in the Gulf of Aden" is at the gulf's point, far from one at a spot in it
+        at_sea = inc.incident_type == "maritime_attack" or inc.precision in WATER
+        reach = WATER_REACH_KM if at_sea else DEFAULT_MAX_KM
+        boxes = search_boxes(inc.place.lat, inc.place.lon, reach)
+        source, spatial, box_params = self._backend.bbox_sql(boxes)
         rows = self._backend.execute(
             f"SELECT i.id, i.lat, i.lon FROM {source} WHERE {spatial} AND " + " AND ".join(clauses),
             [*box_params, *params],

@@ -13,6 +13,7 @@ from typing import Any
 
 import folium
 
+from geomap.incidents.precision import TOWN_KM
 from geomap.model import ParsedArticle
 from geomap.outputs.basemap import load_basemap
 from geomap.outputs.map_elements import BasemapLayer, FitView
@@ -37,6 +38,7 @@ from geomap.outputs.render import (
     place_group,
     stabilise_ids,
     type_label,
+    where_line,
 )
 from geomap.store.store import Report, StoredIncident
 
@@ -48,7 +50,7 @@ def incident_popup(stored: StoredIncident, reports: Sequence[Report]) -> str:
         f"{incident_icon(inc.incident_type)}<b>{esc(type_label(inc.incident_type))}</b>"
         f" · {esc(inc.date or 'date unknown')}",
         f"<blockquote>{incident_sentence_html(inc)}</blockquote>",
-        f"where: {esc(inc.location_name or 'not given')} ({esc(inc.precision)})",
+        where_line(inc),
     ]
     if inc.actors:
         rows.append(f"actors: {esc('; '.join(inc.actors))}")
@@ -127,6 +129,8 @@ def render_store_map(
                 "date": inc.date,
                 "place": inc.location_name or inc.place.name,
                 "f": stored.fatalities_range[1] if stored.fatalities_range else None,
+                "r": inc.uncertainty_km,
+                "approx": (inc.uncertainty_km or 0) > TOWN_KM,
                 "tooltip": esc(
                     f"{type_label(inc.incident_type)}: {inc.location_name or ''} ({len(stored.sources)})"
                 ),

@@ -35,7 +35,8 @@
   /* An incident (GeoJSON properties or a parsed-article incident) as the panel's row data. */
   function incidentData(p, lat, lon) {
     var t = typeLabels[p.incident_type] ? p.incident_type : 'other';
-    return {t: t, date: p.date || null, place: p.location_name, f: p.fatalities,
+    var approx = p.location_name && p.uncertainty_km > 2 ? ' (approx.)' : '';
+    return {t: t, date: p.date || null, place: p.location_name && p.location_name + approx, f: p.fatalities,
       lat: lat, lon: lon, props: p};
   }
 
@@ -44,7 +45,12 @@
     var head = el('b', '', null, box);
     el('i', 'geomap-icon geomap-i-' + d.t, null, head);
     head.appendChild(document.createTextNode(typeLabels[d.t] + ' \u00b7 ' + (d.date || 'date unknown')));
+    var within = p.uncertainty_km > 2 ? ', approx., within ' + p.uncertainty_km + ' km' : '';
+    var told = p.offset ? p.offset.text + ' ' + p.offset.anchor + ': ' : '';
     el('div', '', (p.location_name || 'place not named') + (p.country_code ? ' (' + p.country_code + ')' : ''), box);
+    if (p.precision && p.uncertainty_km !== null && p.uncertainty_km !== undefined) {
+      el('small', '', told + p.precision + within, box);
+    }
     if (p.fatalities !== null && p.fatalities !== undefined) {
       var range = p.fatalities_range && p.fatalities_range[0] !== p.fatalities_range[1] ?
         ' (sources say ' + p.fatalities_range[0] + '\u2013' + p.fatalities_range[1] + ')' : '';
