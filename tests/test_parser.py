@@ -88,3 +88,15 @@ def test_random_text_never_crashes_and_offsets_hold(geoparser, text):
         assert text[m.start : m.end] == m.text
         if m.place is not None:
             assert -90 <= m.place.lat <= 90 and -180 <= m.place.lon <= 180
+
+
+def test_airports_and_fields_in_text(geoparser):
+    """Sentences written for this test: an airport inside a longer name, a field's town, a base."""
+    parsed = geoparser.parse("Flights were cancelled at a New Jersey airport on Monday.")
+    assert [(m.text, m.place.id) for m in parsed.mentions] == [("New Jersey", "US-NJ")]  # not Jersey Airport
+    parsed = geoparser.parse("Ukrainian drones attacked the Morozovsk airfield in Rostov region on Monday.")
+    assert "Morozovsk" in {m.text for m in parsed.mentions if m.place is not None}  # "airfield" says so
+    parsed = geoparser.parse("Drones struck the Shayrat air base in Homs province on Monday.")
+    (strike,) = parsed.incidents
+    assert strike.place.feature_type == "landmark" and strike.place.name == "Shayrat Air Base"
+    assert strike.uncertainty_km == 1.0

@@ -50,7 +50,7 @@ offensive raid raids push advance march strike strikes airstrikes
 #: Lower-case nouns of sites a name can stand before: "the al-Qaryah school", "Kissufim crossing".
 _SITE_NOUNS = frozenset(
     "school hospital mosque church market crossing checkpoint road street highway bridge airport "
-    "airbase prison stadium square".split()
+    "airbase airfield aerodrome prison stadium square".split()
 )
 #: Of those, the sites an organisation's name before them still places: "the Hamas checkpoint"
 #: is Hamas's, "the Erez crossing" is at Erez.

@@ -31,6 +31,12 @@ class FeatureMatcher:
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
             # Names are capitalised in running text; "gulf" or "turkey" in lower case are words.
-            if span.text[:1].isupper():
-                spans.append((span.start_char, span.end_char))
+            if not span.text[:1].isupper():
+                continue
+            # A capitalised word before, not the sentence's first, runs the name on to the left:
+            # "New Jersey airport" is not Jersey's airport
+            before = doc[start - 1] if start > 0 else None
+            if before is not None and before.is_title and not before.is_sent_start and before.is_alpha:
+                continue
+            spans.append((span.start_char, span.end_char))
         return spans
