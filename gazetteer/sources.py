@@ -341,7 +341,9 @@ def airports() -> Iterator[Entry]:
                 country_codes=(country,) if country else (),
             )
             entry.add_name(name, 1.0)
-            for other in row["keywords"].split(","):
+            # "Baghdad International Airport / New Al Muthana Air Base": each part that names a field
+            parts = name.split(" / ") if " / " in name else []
+            for other in [*parts, *row["keywords"].split(",")]:
                 other = other.strip()
                 named = len(_FIELD_WORDS.sub("", other).strip(" -,.")) > 2  # not "Airport" alone
                 if _FIELD_WORDS.search(other) and named and not _is_code(other) and other != name:

@@ -208,6 +208,7 @@ def test_us_counties_lie_around_their_seat(gazetteer, county, state, seat):
         ("Shayrat Air Base", "SY", 34.49, 36.91),  # OurAirports, its full name
         ("nevatim air base", "IL", 31.21, 35.01),  # as news writes it
         ("Boryspil International Airport", "UA", 50.35, 30.89),
+        ("Baghdad International Airport", "IQ", 33.26, 44.23),  # one part of "… / New Al Muthana Air Base"
         ("Hmeimim Air Base", "SY", 35.40, 35.95),  # the curated entry, not a second copy
     ],
 )

@@ -252,12 +252,16 @@ class Gazetteer:
         return None
 
     def feature_names(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(name, alternate names) of every place that is not a populated place or admin unit.
+        """(name, alternate names) of every place that is not a populated place, admin unit or civil airport.
 
         These are the names a phrase matcher should find even where NER misses them.
         """
+        # Civil airports ("Boryspil International Airport") are named in title case, which the
+        # model finds; only fields news writes in lower case ("the Shayrat air base") are matched.
+        # Leaving the 4,600 civil airports out keeps loading the matcher at a fifth of a second.
         rows = self._query(
             "SELECT name, alternate_names FROM places WHERE feature_type NOT IN ('city', 'admin1', 'admin2')"
+            " AND NOT (id LIKE 'ourairports:%' AND name LIKE '%Airport%')"
         )
         return [(name, tuple(alts.split("|")) if alts else ()) for name, alts in rows]
 
