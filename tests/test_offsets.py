@@ -156,3 +156,13 @@ def test_an_offset_object_from_elsewhere_is_read_or_ignored():
     good = Offset("40 km north of", 10, "Kharkiv", 25, 32, 40.0, 0.0)
     assert Offset.from_dict(good.to_dict()) == good
     assert Offset.from_dict({"text": "x"}) is None and Offset.from_dict("40 km") is None
+
+
+def test_a_port_in_a_sea_is_no_offset_into_it(store_location, geoparser):
+    # a port lies in its sea's box; two ships attacked the same day are two events until one is placed at sea
+    near = geoparser.parse("Houthi forces attacked a tanker near Hodeidah on Monday.", id="n", date=DATE)
+    sea = geoparser.parse("Houthi forces attacked a container ship in the Red Sea on Monday.", id="s", date=DATE)
+    assert near.incidents[0].incident_type == sea.incidents[0].incident_type == "maritime_attack"
+    with Store(store_location) as store:
+        store.add_many([near, sea])
+        assert sorted(f["properties"]["location_name"] for f in store.features()) == ["Hodeidah", "Red Sea"]

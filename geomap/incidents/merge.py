@@ -81,16 +81,17 @@ WATER = frozenset({"sea", "ocean", "gulf", "bay", "strait", "channel"})
 
 
 def _in_water_of(point: Incident, water: Incident) -> bool:
-    """Whether ``water`` puts the event in a sea and ``point`` at a spot in that sea's box.
+    """Whether ``water`` puts the event in a sea and ``point`` at an offset point in that sea's box.
 
     "A ship was attacked in the Gulf of Aden" and "a ship was attacked 70 nm southeast of
     Mukalla" the same day are one attack. Only reports of one type: a strike on a port
-    and an attack on a ship off it are two events of one family.
+    and an attack on a ship off it are two events of one family. Only an offset: "near
+    Hodeidah" and "in the Red Sea" may be two ships, as a port lies in its sea's box.
     """
     return (
         point.incident_type == water.incident_type
         and water.precision in WATER
-        and point.precision not in WATER
+        and point.precision == "offset"
         and point.place is not None
         and water.place is not None
         and water.place.bbox is not None
