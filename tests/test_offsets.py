@@ -161,7 +161,7 @@ def test_an_offset_object_from_elsewhere_is_read_or_ignored():
 def test_a_port_in_a_sea_is_no_offset_into_it(store_location, geoparser):
     # a port lies in its sea's box; two ships attacked the same day are two events until one is placed at sea
     near = geoparser.parse("Houthi forces attacked a tanker near Hodeidah on Monday.", id="n", date=DATE)
-    sea = geoparser.parse("Houthi forces attacked a container ship in the Red Sea on Monday.", id="s", date=DATE)
+    sea = geoparser.parse("Houthi forces attacked a cargo ship in the Red Sea on Monday.", id="s", date=DATE)
     assert near.incidents[0].incident_type == sea.incidents[0].incident_type == "maritime_attack"
     with Store(store_location) as store:
         store.add_many([near, sea])
