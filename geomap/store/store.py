@@ -68,8 +68,8 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-#: How far a sea's point may lie from a spot in it that a report gives: the search radius for
-#: reports at sea (the Red Sea is 2,200 km long; ``same_event`` decides by the sea's box).
+#: How far a sea's point may lie from an offset point in it that a report gives: the search radius
+#: for such reports (the Red Sea is 2,200 km long; ``same_event`` decides by the sea's box).
 WATER_REACH_KM = 1500.0
 
 
@@ -331,8 +331,8 @@ class Store:
             lo, hi = widen(period)
             clauses.append("(i.date_lo IS NULL OR (i.date_lo <= ? AND i.date_hi >= ?))")
             params += [hi.isoformat(), lo.isoformat()]
-        # a report "in the Gulf of Aden" is at the gulf's point, far from one at a spot in it
-        at_sea = inc.incident_type == "maritime_attack" or inc.precision in WATER
+        # a report "in the Gulf of Aden" is at the gulf's point, far from an offset point in it
+        at_sea = inc.precision == "offset" or inc.precision in WATER
         reach = WATER_REACH_KM if at_sea else DEFAULT_MAX_KM
         boxes = search_boxes(inc.place.lat, inc.place.lon, reach)
         source, spatial, box_params = self._backend.bbox_sql(boxes)
