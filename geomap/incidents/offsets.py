@@ -19,6 +19,7 @@ compass points, as words ("north-northwest") or abbreviations ("NNW").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -189,10 +190,18 @@ def at_offsets(incidents: Sequence[Incident], text: str, mentions: Sequence[Ment
     Hodeidah is.
     """
     by_start = {m.start: m for m in mentions}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+    # each sentence's offsets once, from its own names: a long text's incidents and names are
+    # not each compared with every other
+    told: dict[tuple[int, int], list[Offset]] = {}
     out: list[Incident] = []
     for inc in incidents:
-        told = [] if inc.place is None else find_offsets(text, mentions, inc.sentence_start, inc.sentence_end)
-        chosen = _offset_for(inc, told, by_start)
+        span = (inc.sentence_start, inc.sentence_end)
+        if inc.place is not None and span not in told:
+            named = ordered[bisect_left(starts, span[0]) : bisect_left(starts, span[1])]
+            told[span] = find_offsets(text, named, *span)
+        chosen = _offset_for(inc, told.get(span, []), by_start)
         if chosen is None:
             out.append(inc)
             continue

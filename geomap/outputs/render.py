@@ -163,6 +163,12 @@ def article_link(article: ParsedArticle) -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
+def ring_fields(inc: Any) -> dict[str, Any]:
+    """A marker's ring data: ``r``, the radius within which the event lies, and ``approx`` when
+    that is wider than a town's or a site's point, for the panel's "(approx.)"."""
+    return {"r": inc.uncertainty_km, "approx": (inc.uncertainty_km or 0) > TOWN_KM}
+
+
 def where_line(inc: Any) -> str:
     """The popup's escaped "where:" line: the place words and what the point stands for."""
     return f"where: {esc(inc.location_name or 'not given')} ({esc(where_precision(inc) or inc.precision)})"
@@ -293,9 +299,7 @@ def incident_data(articles: Sequence[ParsedArticle], types: Iterable[str]) -> li
                     "date": inc.date,
                     "place": inc.location_name or (inc.place.name if inc.place else None),
                     "f": inc.fatalities,
-                    # the radius within which it lies; "approx." when the point is no town's or site's
-                    "r": inc.uncertainty_km,
-                    "approx": (inc.uncertainty_km or 0) > TOWN_KM,
+                    **ring_fields(inc),
                     "tooltip": esc(f"{type_label(inc.incident_type)}: {inc.location_name or ''}"),
                     "popup": incident_popup(inc, article),
                 }

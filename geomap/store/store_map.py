@@ -13,7 +13,6 @@ from typing import Any
 
 import folium
 
-from geomap.incidents.precision import TOWN_KM
 from geomap.model import ParsedArticle
 from geomap.outputs.basemap import load_basemap
 from geomap.outputs.map_elements import BasemapLayer, FitView
@@ -36,6 +35,7 @@ from geomap.outputs.render import (
     incident_sentence_html,
     map_type,
     place_group,
+    ring_fields,
     stabilise_ids,
     type_label,
     where_line,
@@ -129,8 +129,7 @@ def render_store_map(
                 "date": inc.date,
                 "place": inc.location_name or inc.place.name,
                 "f": stored.fatalities_range[1] if stored.fatalities_range else None,
-                "r": inc.uncertainty_km,
-                "approx": (inc.uncertainty_km or 0) > TOWN_KM,
+                **ring_fields(inc),
                 "tooltip": esc(
                     f"{type_label(inc.incident_type)}: {inc.location_name or ''} ({len(stored.sources)})"
                 ),
