@@ -44,7 +44,7 @@ from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import MIN_SENTENCES, EventJudge
 from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE
 from geomap.incidents.linker import EventLinker
-from geomap.incidents.location_rules import container, dateline_end
+from geomap.incidents.location_rules import chain_of, container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
 from geomap.incidents.modality import event_modality, modal_kind
 from geomap.incidents.offsets import at_offsets
@@ -237,9 +237,12 @@ def extract_incidents(
         if loc is None and modality != "asserted":
             # "attacks would expand to Eilat": a threat keeps the place it is aimed at
             loc = _aimed_at(ev, f.cands)
+        if loc is not None:
+            # "in Tamou (Say, Tillaberi)": a chain of units is one place, coded at its finest level
+            loc = chain_of(loc, f.cands, text)[0]
         where = loc
         if loc is not None and loc.place is None:
-            where = container(loc, ev, f.cands) or loc
+            where = container(loc, ev, f.cands, text) or loc
         s_start, s_end = f.span
         sentence = text[s_start:s_end]
         if s_start not in dates:
@@ -307,6 +310,7 @@ def extract_incidents(
                 affected_kind=counts.affected_kind,
                 fatalities_range=counts.fatalities_range,
                 cumulative=counts.cumulative,
+                contained=where is not loc,
             )
         )
         if loc is not None and decision.location is not None:
@@ -319,6 +323,7 @@ def extract_incidents(
                     location_end=m.end,
                     place=m.place,
                     precision=m.place.feature_type if m.place else "unknown",
+                    contained=False,
                 )
                 for m in coordinated_places(decision.location, f.cands)
             ]

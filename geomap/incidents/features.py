@@ -136,6 +136,11 @@ def name_candidates(doc: Doc, mentions: Sequence[tuple[Mention, Span]]) -> list[
     for ent in doc.ents:
         if ent.label_ in _NOT_NAMES or not any(ch.isupper() for ch in ent.text):
             continue
+        bracket = next((t.i for t in ent if t.text in "()"), None)
+        if bracket is not None:  # "Tamou (Say": the name before the bracket
+            ent = ent.doc[ent.start : bracket]
+            if not len(ent) or not any(ch.isupper() for ch in ent.text):
+                continue
         start, end = ent.start_char, ent.end_char
         if reach[bisect_left(starts, end)] > start:
             continue  # a mention starting before the name ends also ends after it starts: they overlap

@@ -70,6 +70,9 @@ class Incident:
     #: Where the place is told as an offset from a town ("50 nm west of Hodeidah"): then ``place``
     #: is the offset point, ``precision`` is "offset" and the location words are the town's.
     offset: Offset | None = None
+    #: Whether ``place`` is a known unit that the incident's unknown place lies in ("Doubale" in
+    #: Kaya's district): then the point stands for anywhere in that unit.
+    contained: bool = False
 
     @property
     def uncertainty_km(self) -> float | None:
@@ -78,7 +81,7 @@ class Incident:
             return None
         if self.offset is not None:
             return round(self.offset.uncertainty_km, 1)
-        return extent_km(self.place)
+        return extent_km(self.place, contained=self.contained)
 
     @property
     def trigger_spans(self) -> tuple[tuple[int, int], ...]:
@@ -119,6 +122,7 @@ class Incident:
             **self.properties(),
             **{name: getattr(self, name) for name in OFFSET_FIELDS},
             "triggers": [list(span) for span in self.trigger_spans],
+            "contained": self.contained,
             "place": place_summary(self.place),
         }
 

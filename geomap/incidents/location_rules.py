@@ -13,6 +13,7 @@ places the most specific is preferred.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from geomap.incidents.lexicon import (
@@ -28,6 +29,7 @@ from geomap.incidents.lexicon import (
     VERB_FORM_TO_BASE,
     words,
 )
+from geomap.mentions.chains import chains
 from geomap.model import Mention
 from geomap.place import Place
 
@@ -337,12 +339,32 @@ def _relative_on(clause: Token, place: Token) -> bool:
     return any(t.lower_ in ("whose", "where", "which") for left in clause.lefts for t in left.subtree)
 
 
-def container(loc: Mention, ev: Event, cands: list[tuple[Mention, Span]]) -> Mention | None:
+def chain_of(loc: Mention, cands: Sequence[tuple[Mention, Span]], text: str) -> list[Mention]:
+    """The levels of the chain of units ``loc`` is written in ("Doubale (Kaya, Sanmatenga)"), finest
+    first, or ``[loc]`` alone when it is in none."""
+    names = sorted({id(m): m for m, _ in cands}.values(), key=lambda m: (m.start, -m.end))
+    kept: list[Mention] = []
+    for m in names:
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)  # the names as they follow one another, none inside another
+    for run in chains(text, [(m.start, m.end) for m in kept]):
+        levels = [kept[k] for k in run]
+        if any(m is loc for m in levels):
+            return levels
+    return [loc]
+
+
+def container(loc: Mention, ev: Event, cands: list[tuple[Mention, Span]], text: str = "") -> Mention | None:
     """For a location the gazetteer does not know, the known place the sentence puts it in.
 
     "the Umbra area in southern Baghdad": the incident is mapped at Baghdad while its
-    location stays "Umbra", at the precision of the place it is mapped at.
+    location stays "Umbra", at the precision of the place it is mapped at. In a chain of
+    units ("Doubale (Kaya, Sanmatenga)") that is the finest level the gazetteer knows.
     """
+    chain = chain_of(loc, cands, text) if text else [loc]
+    known = [m for m in chain[1:] if m.place is not None]
+    if known:
+        return known[0]
     for cost, m in ranked_locations(ev, cands):
         if cost > MAX_CONTAINER_COST:
             break

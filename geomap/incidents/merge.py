@@ -194,6 +194,7 @@ def _placed_as(inc: Incident, source: Incident) -> Incident:
         place=source.place,
         precision=source.precision,
         offset=source.offset,
+        contained=source.contained,
     )
 
 

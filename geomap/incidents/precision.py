@@ -4,7 +4,8 @@ A town's point is good to a couple of kilometres; a province's, a country's or a
 point stands for anywhere in it. The radius is the half-diagonal of the place's bounding box
 where the gazetteer has one (seas, countries, regions), and otherwise a typical extent of
 its kind (GeoNames gives admin regions no boxes): a district some 25 km, a province some
-150 km. An incident at an unknown village placed at its district takes the district's radius.
+150 km. An incident at an unknown village placed at its district takes the district's radius,
+and one placed at a town that names its district ("Doubale (Kaya, Sanmatenga)") a district's.
 """
 
 from __future__ import annotations
@@ -31,9 +32,15 @@ TOWN_KM = TYPICAL_KM["city"]
 _POINT_LIKE = frozenset({"city", "landmark", "cape"})
 
 
-def extent_km(place: Place) -> float:
-    """The radius (km) within which anything the place's point stands for lies."""
+def extent_km(place: Place, *, contained: bool = False) -> float:
+    """The radius (km) within which anything the place's point stands for lies.
+
+    ``contained``: the point stands for an unknown place inside this one, and a town's point
+    then for anywhere in the district it names ("Doubale (Kaya, Sanmatenga)": Kaya's).
+    """
     typical = TYPICAL_KM.get(place.feature_type, 50.0)
+    if contained and place.feature_type in _POINT_LIKE:
+        return max(typical, TYPICAL_KM["admin2"])
     if place.bbox is None or place.feature_type in _POINT_LIKE:
         return typical
     west, south, east, north = place.bbox

@@ -112,6 +112,7 @@ def _incident(d: Mapping[str, Any], article_id: str) -> Incident:
         fatalities_range=_range(d.get("fatalities_range")),
         cumulative=d.get("cumulative") is True,
         offset=Offset.from_dict(d.get("offset")),
+        contained=d.get("contained") is True,
     )
 
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: What separates two names inside one of the model's entities.
+_SPLITTERS = frozenset({",", "(", ")", "[", "]"})
 
 
 class ModelPlaces:
@@ -84,16 +86,16 @@ class MislabelledPlaces:
 
 
 def _entity_names(ent: Span) -> list[FoundName]:
-    """The place names of a model entity, without a possessive ending, split at commas.
+    """The place names of a model entity, without a possessive ending, split at commas and brackets.
 
     The model often takes in the "'s" ("South Korea's pollution") and runs a
-    town and its county together ("Thruxton, Hampshire"): each name is a
+    town and its county together ("Thruxton, Hampshire", "Kadugli (Kadugli"): each name is a
     mention of its own.
     """
     out: list[FoundName] = []
     group: list[Token] = []
     for tok in [*ent, None]:
-        if tok is not None and tok.text != ",":
+        if tok is not None and tok.text not in _SPLITTERS:
             group.append(tok)
             continue
         while group and (group[-1].tag_ == "POS" or group[-1].text in ("'", "’")):

@@ -15,6 +15,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geomap.mentions.chains import UnitChains
 from geomap.mentions.checks import NameChecks
 from geomap.mentions.cues import AfterPreposition, AfterSiegeVerb, SiteNames
 from geomap.mentions.datelines import datelines
@@ -53,8 +54,8 @@ class MentionFinder:
     whole text is a well-known place ("Mauritius", "Tamil Nadu", "DPRK");
     all-capitals datelines; names the words around them make places, known to the
     gazetteer or not (label ``PATTERN``: "the town of X", "in X", "X, 60 km north of
-    Y", "the X hospital", "the X Valley", "shelled X"); demonyms ("Yemeni", label
-    ``DEMONYM``), which are evidence of a country but not a place of their own. A
+    Y", "the X hospital", "the X Valley", "shelled X", each level of "X (Y, Z)");
+    demonyms ("Yemeni", label ``DEMONYM``), which are evidence of a country but not a place of their own. A
     name taken as a place once is a place wherever else it recurs in the article.
     Generic words alone ("the Centre") and stray acronyms ("MoD") are no places.
     """
@@ -72,6 +73,7 @@ class MentionFinder:
         self.after_siege_verb = AfterSiegeVerb(self.checks)
         self.sites = SiteNames(self.checks)
         self.untagged = UntaggedNames(self.checks)
+        self.chains = UnitChains(gazetteer)
 
     def __call__(self, doc: Doc) -> list[RawMention]:
         text = doc_text(doc)
@@ -90,6 +92,8 @@ class MentionFinder:
         found += self.sites(doc)
         found += self.untagged(doc)
         found += datelines(text, self.checks)
+        people = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON" and len(e) > 1]
+        found += self.chains(text, lookalikes, people)
         found = drop_lookalikes(text, found, person_tokens, self.checks)
         chosen = propagate(doc, choose(found, lookalikes), lookalikes, person_tokens, self.checks)
         return [_mention(doc, s, e, label) for s, e, label in sorted(chosen)]

@@ -16,8 +16,8 @@ from geomap.resolution.gazetteer import Gazetteer
 CANDIDATES = 25
 STRONG_STEM_SCORE = 0.45  # a town named only inside a longer name must be a sizeable one ("west London")
 _KIND_SUFFIX = re.compile(
-    r"\s+(?:province|governorate|district|region|oblast|refugee camp|camp|municipality|neighbou?rhood|"
-    r"county|state)$",
+    r"\s+(?:province|governorate|district|region|oblast|raion|rayon|hromada|township|upazila|tehsil|"
+    r"prefecture|department|refugee camp|camp|municipality|neighbou?rhood|county|state)$",
     re.IGNORECASE,
 )
 _REGION_SUFFIX = re.compile(r"\s+(?:province|governorate|region|oblast|state)$", re.IGNORECASE)

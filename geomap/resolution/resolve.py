@@ -2,6 +2,7 @@
 
 Cues, from strongest to weakest:
 - containment written in the text: "Rafah, Gaza", "Springfield, Ill.", "Gaza's Rafah";
+  a chain of units read as one ("Doubale (Kaya, Sanmatenga)", each level inside the next);
   a name the text calls a county ("Madison County", "Jackson and Madison counties");
 - the countries and admin-1 regions the article names (outright or by demonym);
 - coherence: a story's places cluster, so candidates near the article's
@@ -27,13 +28,14 @@ from geomap.resolution.coherence import coherence
 from geomap.resolution.containment import has_namesake_town, in_admin1, inside
 from geomap.resolution.focus import focus_bonus, named_capitals, protected_mentions
 from geomap.resolution.gazetteer import Gazetteer
-from geomap.resolution.text import list_kinds, listed_runs, region_worded, stated_containers
+from geomap.resolution.text import chain_readings, list_kinds, listed_runs, region_worded, stated_containers
 
 COUNTRY_BONUS = 0.25  # candidate lies in a country the article names
 ADMIN1_BONUS = 0.3  # candidate lies in an admin-1 region the article names
 REGION_WORD_BONUS = 0.3  # the words around the name say it is a region ("eastern Washington")
 LIST_BONUS = 0.3  # the candidate is the kind of place the names listed with it are
 CONTAINER_BONUS = 0.6  # the text itself says which region holds the place
+CHAIN_BONUS = 1.0  # the reading of a chain's level that fits its other levels: as good as certain
 COHERENCE_BONUS = 0.3  # times the share of the article's other names read near the candidate
 FOCUS_ROUNDS = 2
 ALTERNATE_NAME_PENALTY = 0.1  # a town matched by an alternate name, where another place bears the name
@@ -53,6 +55,8 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     """One :class:`Resolution` per mention, in order."""
     options = [mention_options(m, gazetteer, text) for m in mentions]
     containers = stated_containers(text, mentions, gazetteer) if text else {}
+    # "Doubale (Kaya, Sanmatenga)": the levels of a chain of units, read together
+    chained = chain_readings(text, mentions, options) if text else {}
     # "Mexico, the US, and Canada" is a list: a country's own name is held by no other country.
     for i in list(containers):
         if (
@@ -113,6 +117,9 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
             if i in containers and any(inside(p, c) for c in containers[i]):
                 score += CONTAINER_BONUS
                 located = True
+            if i in chained and p.id == chained[i].id:
+                score += CHAIN_BONUS
+                located = True
             if county[i] and not located:
                 continue
             if held_by_town[i] and not located and p.feature_type in ("city", "landmark"):
@@ -149,9 +156,10 @@ def resolve(mentions: Sequence[RawMention], gazetteer: Gazetteer, text: str = ""
     # too, even those before it (a headline's "Springfield").
     readings: dict[str, Resolution] = {}
     out: list[Resolution] = [Resolution(None, 0.0, ())] * len(mentions)
-    for i in sorted(range(len(mentions)), key=lambda i: (not containers.get(i), i)):
+    placed = {i for i in range(len(mentions)) if containers.get(i) or i in chained}
+    for i in sorted(range(len(mentions)), key=lambda i: (i not in placed, i)):
         key = name_key(mentions[i].text)
-        if key in readings and i not in containers:
+        if key in readings and i not in placed:
             out[i] = readings[key]
             continue
         scored = current[i]

@@ -1,13 +1,18 @@
-"""What the text says around the names: containment ("Rafah, Gaza", "Gaza's Rafah"), lists, region words."""
+"""What the text says around the names: containment ("Rafah, Gaza", "Gaza's Rafah", "Doubale (Kaya,
+Sanmatenga)"), lists, region words."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
+from geomap.geodesy import haversine_km
+from geomap.mentions.chains import chains
 from geomap.mentions.finder import RawMention
 from geomap.place import Match, Place
 from geomap.resolution.candidates import is_region_named
+from geomap.resolution.containment import COUNTY_RADIUS_KM, inside
 from geomap.resolution.gazetteer import Gazetteer
 
 #: "Washington state", "Oaxaca state": the name is a state's.
@@ -55,6 +60,60 @@ def stated_containers(
             town = [p for p in gazetteer.candidates(a.text, limit=1) if p.feature_type == "city"]
             out.setdefault(i + 1, []).extend(regions(a.text) + town)
     return out
+
+
+#: Readings of each level of a chain weighed together: 4 levels of 8 readings are 4,096 combinations.
+_CHAIN_READINGS = 8
+_CHAIN_LEVELS = 4
+#: Kinds of place a level after the first may be: units, and towns that name their district.
+_LEVEL_TYPES = _CONTAINER_TYPES | {"city"}
+
+
+def chain_readings(
+    text: str, mentions: Sequence[RawMention], options: Sequence[Sequence[Match]]
+) -> dict[int, Place]:
+    """For each level of a chain of units ("Doubale (Kaya, Sanmatenga)"), the reading that fits the others.
+
+    The levels are read together: each finer level should lie in each coarser one, so in
+    "Córdoba (Capital, Córdoba)" of an Argentine story and alike the province and the city
+    agree on one country, whichever of the two the gazetteer ranks first. A level no reading
+    of which fits any other is left to the other cues.
+    """
+    out: dict[int, Place] = {}
+    for run in chains(text, [(m.start, m.end) for m in mentions]):
+        run = run[:_CHAIN_LEVELS]
+        levels = [
+            [m.place for m in options[i] if k == 0 or m.place.feature_type in _LEVEL_TYPES][:_CHAIN_READINGS]
+            for k, i in enumerate(run)
+        ]
+        known = [k for k, level in enumerate(levels) if level]
+        if len(known) < 2:
+            continue
+        best: tuple[float, tuple[Place, ...]] = (0.0, ())
+        for combo in itertools.product(*(levels[k] for k in known)):
+            fits = sum(_fit(combo[a], combo[b]) for a, b in itertools.combinations(range(len(combo)), 2))
+            # ties go to the gazetteer's order: a reading's rank costs a little
+            rank = sum(levels[k].index(p) for k, p in zip(known, combo, strict=True))
+            score = fits - 0.001 * rank
+            if score > best[0]:
+                best = (score, combo)
+        if not best[1]:
+            continue  # no two levels fit together: left to the other cues
+        for k, place in zip(known, best[1], strict=True):
+            out[run[k]] = place
+    return out
+
+
+def _fit(fine: Place, coarse: Place) -> float:
+    """How well a finer level of a chain lies in a coarser: 1 inside, 0.5 for the same place read
+    twice ("Kadugli (Kadugli, …)": the town and the district named after it), else 0."""
+    if fine.id == coarse.id:
+        return 0.5
+    if coarse.feature_type == "city":
+        # a town that names a district stands for the district
+        near = haversine_km(fine.lat, fine.lon, coarse.lat, coarse.lon) < COUNTY_RADIUS_KM
+        return float(fine.country_code == coarse.country_code and near)
+    return float(inside(fine, coarse))
 
 
 def listed_runs(text: str, mentions: Sequence[RawMention]) -> list[list[int]]:

@@ -154,7 +154,7 @@ def split_antimeridian(box: Box) -> list[Box]:
 #: Keys of an incident's parsed-article JSON object that are not GeoJSON properties.
 NOT_PROPERTIES = frozenset(
     {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "location_start", "location_end"}
-    | {"triggers", "place"}
+    | {"triggers", "place", "contained"}
 )
 
 
