@@ -109,3 +109,29 @@ def test_chains_are_runs_of_names_in_brackets():
     cordoba2 = at("Córdoba", cordoba[1])
     # "Capital" is no place name, and the chain runs over it
     assert chains(text, [doubale, kaya, sanma, kaya2, sanma2, cordoba, cordoba2]) == [[0, 1, 2], [5, 6]]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "unit"),
+    [
+        (
+            "On 2 May 2024, gunmen shot at a vaccination team in Dorwala tehsil (Kaya, Sanmatenga).",
+            "Dorwala",
+            "Kaya",
+        ),
+        (
+            "Rioters burned cars in the Umbrazi area of Kaya (Kaya, Sanmatenga) on 3 May 2024.",
+            "Umbrazi",
+            "Kaya",
+        ),
+    ],
+)
+def test_a_unit_word_or_an_area_of_a_town_opens_a_chain_too(geoparser, text, name, unit):
+    (inc,) = parse(geoparser, text).incidents
+    assert inc.location_name == name and inc.place.name == unit and inc.contained
+
+
+def test_a_route_between_two_places_is_not_where_it_happened_when_the_text_says_more(geoparser):
+    text = "On 4 May 2024, a bus struck a mine on the Kaya-Dori road near Pissila (Pissila, Sanmatenga)."
+    (inc,) = parse(geoparser, text).incidents
+    assert inc.location_name == "Pissila"

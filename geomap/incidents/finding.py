@@ -12,7 +12,7 @@ from spacy.attrs import LOWER
 
 from geomap.incidents.features import DocArrays, SentenceFeatures, name_candidates
 from geomap.incidents.lexicon import UNKNOWN_LOCATION
-from geomap.incidents.location_rules import mention_tokens
+from geomap.incidents.location_rules import mention_tokens, without_routes
 from geomap.incidents.triggers import EVENT_WORD_IDS, Event, sentence_events
 from geomap.model import Mention
 from geomap.nlp.docs import doc_text, sentences
@@ -80,6 +80,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], sents: Sequence[Span] | N
         lo, hi = bisect.bisect_left(roots, sent.start), bisect.bisect_left(roots, sent.end)
         cands = [every[k] for k in sorted(by_root[lo:hi])]
         cands.sort(key=lambda c: c[0].start)
+        cands = without_routes(cands, text)
         unknown = UNKNOWN_LOCATION.search(text[s_start:s_end]) is not None
         features = SentenceFeatures(arrays, sent, cands, unknown=unknown)
         for k, ev in enumerate(events):

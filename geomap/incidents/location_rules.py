@@ -13,6 +13,7 @@ places the most specific is preferred.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -337,6 +338,26 @@ def _relative_on(clause: Token, place: Token) -> bool:
     if clause.dep_ != "relcl" or clause.head.i != place.i:
         return False
     return any(t.lower_ in ("whose", "where", "which") for left in clause.lefts for t in left.subtree)
+
+
+#: What follows the name of a route between two places: "the Dori-Seytenga road".
+_ROUTE_AFTER = re.compile(
+    r"\s+(?:road|highway|route|axis|corridor|expressway|motorway|railway)\b", re.IGNORECASE
+)
+_ROUTE_NAME = re.compile(r"\w[\w'’ .]*[-–]\s?[A-Z][\w'’ .]*")
+
+
+def without_routes(cands: list[tuple[Mention, Span]], text: str) -> list[tuple[Mention, Span]]:
+    """The candidates less the routes between two places ("the Abuja-Kaduna highway"), where any is left.
+
+    A route's name is two places and the road between them, no one place; a coder puts an event
+    on it at the place the sentence says it is near ("near Rijana"), and at the route's ends only
+    when the sentence names no other.
+    """
+    kept = [
+        (m, sp) for m, sp in cands if not (_ROUTE_NAME.fullmatch(m.text) and _ROUTE_AFTER.match(text, m.end))
+    ]
+    return kept if kept and len(kept) < len(cands) else cands
 
 
 def chain_of(loc: Mention, cands: Sequence[tuple[Mention, Span]], text: str) -> list[Mention]:

@@ -36,11 +36,18 @@ _GROUP_WORDS = ORG_WORDS | frozenset(
 )
 #: Container kinds a bracketed level must be known as, at least once, for the bracket to be a chain.
 _UNIT_TYPES = frozenset({"country", "admin1", "admin2", "region", "territory", "city"})
-#: "(": what follows a chain's first name, and "," between levels; a level that is no place
-#: name ("Capital" in "Córdoba (Capital, Córdoba)") may stand between two that are. ")" ends it.
-_OPEN = re.compile(r"\s*\(\s*(?:[^,()]{1,40},\s*)*")
+_UNIT_ALTERNATIVES = "|".join(sorted((re.escape(w) for w in _UNIT_WORDS), key=len, reverse=True))
+#: "(": what follows a chain's first name (or its unit word: "Mamond tehsil ("), and "," between
+#: levels; a level that is no place name ("Capital" in "Córdoba (Capital, Córdoba)") may stand
+#: between two that are. ")" ends it.
+_OPEN = re.compile(rf"(?:\s+(?:{_UNIT_ALTERNATIVES}))?\s*\(\s*(?:[^,()]{{1,40}},\s*)*", re.IGNORECASE)
 _COMMA = re.compile(r"\s*,\s*(?:[^,()]{1,40},\s*)*")
-_CLOSE = re.compile(r"\s*\)")
+_CLOSE = re.compile(r"(?:\s*,\s*[^,()]{1,40})*\s*\)")
+#: "the Mahal area of Nagpur", "a village of Samalut district": the first lies in the second.
+_PART_OF = re.compile(
+    r"\s+(?:area|areas|neighbou?rhoods?|quarter|district|village|suburbs?|outskirts|part)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 #: Longest bracket read as a chain, in characters.
 _MAX_BRACKET = 90
 _MAX_WORDS = 6
@@ -162,17 +169,29 @@ def _head_before(text: str, opening: int) -> tuple[int, int] | None:
 
 
 def chains(text: str, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Runs of ``spans`` (sorted, not overlapping) written as "X (Y, Z)": indices, finest level first."""
+    """Runs of ``spans`` (sorted, not overlapping) written as one nested place, finest level first:
+    "X (Y, Z)", "X district (Y)", "the X area of Y (Z)". Indices into ``spans``."""
     out: list[list[int]] = []
     i = 0
     while i + 1 < len(spans):
-        if not _OPEN.fullmatch(text, spans[i][1], spans[i + 1][0]):
-            i += 1
-            continue
-        run = [i, i + 1]
-        while run[-1] + 1 < len(spans) and _COMMA.fullmatch(text, spans[run[-1]][1], spans[run[-1] + 1][0]):
-            run.append(run[-1] + 1)
-        if _CLOSE.match(text, spans[run[-1]][1]):
+        run, opened_at = [i], 0
+        j = i
+        while j + 1 < len(spans):
+            gap = (spans[j][1], spans[j + 1][0])
+            if not opened_at and _PART_OF.fullmatch(text, *gap):
+                pass
+            elif not opened_at and _OPEN.fullmatch(text, *gap):
+                opened_at = len(run)
+            elif not (opened_at and _COMMA.fullmatch(text, *gap)):
+                break
+            run.append(j + 1)
+            j += 1
+        closed = bool(opened_at) and _CLOSE.match(text, spans[run[-1]][1]) is not None
+        if opened_at and not closed:
+            run = run[:opened_at]  # a bracket that does not end in a level is no part of the chain
+        if len(run) >= 2:
             out.append(run)
-        i = run[-1] + 1
+            i = run[-1] + 1
+        else:
+            i += 1
     return out

@@ -87,6 +87,12 @@ def chain_readings(
             for k, i in enumerate(run)
         ]
         known = [k for k, level in enumerate(levels) if level]
+        if len(known) == 1 and known[0] > 0:
+            # one known unit after unknown names ("Seytenga (Seytenga, Seno)"): a unit, not a town
+            # of its name elsewhere
+            unit = next((p for p in levels[known[0]] if p.feature_type in _CONTAINER_TYPES), None)
+            if unit is not None:
+                out[run[known[0]]] = unit
         if len(known) < 2:
             continue
         best: tuple[float, tuple[Place, ...]] = (0.0, ())
