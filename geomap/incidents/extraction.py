@@ -42,7 +42,7 @@ from geomap.incidents.follow_on import (
 )
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import MIN_SENTENCES, EventJudge
-from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE
+from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE, unknown_spot_in
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import chain_of, container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
@@ -310,7 +310,8 @@ def extract_incidents(
                 affected_kind=counts.affected_kind,
                 fatalities_range=counts.fatalities_range,
                 cumulative=counts.cumulative,
-                contained=where is not loc,
+                # "Doubale" placed at Kaya, or "an unspecified location in Thoubal district" at Thoubal
+                contained=where is not loc or (loc is not None and unknown_spot_in(text, loc.start)),
             )
         )
         if loc is not None and decision.location is not None:

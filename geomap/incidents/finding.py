@@ -11,7 +11,7 @@ import numpy as np
 from spacy.attrs import LOWER
 
 from geomap.incidents.features import DocArrays, SentenceFeatures, name_candidates
-from geomap.incidents.lexicon import UNKNOWN_LOCATION
+from geomap.incidents.lexicon import unknown_location
 from geomap.incidents.location_rules import mention_tokens, without_routes
 from geomap.incidents.triggers import EVENT_WORD_IDS, Event, sentence_events
 from geomap.model import Mention
@@ -81,7 +81,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], sents: Sequence[Span] | N
         cands = [every[k] for k in sorted(by_root[lo:hi])]
         cands.sort(key=lambda c: c[0].start)
         cands = without_routes(cands, text)
-        unknown = UNKNOWN_LOCATION.search(text[s_start:s_end]) is not None
+        unknown = unknown_location(text[s_start:s_end])
         features = SentenceFeatures(arrays, sent, cands, unknown=unknown)
         for k, ev in enumerate(events):
             usable, rows = features.rows(ev, events=len(events), index=k)

@@ -326,6 +326,34 @@ UNKNOWN_LOCATION = re.compile(
     r"|\blocation\s+(?:was|is|has been)\s+not\s+(?:disclosed|revealed|known|given)",
     re.IGNORECASE,
 )
+#: "took him to an unknown location": where someone was taken, not where the event was.
+_TAKEN_TO = re.compile(r"\b(?:to|towards|into)\s+(?:an?|some|the)\s+$", re.IGNORECASE)
+#: "in an unspecified location in Yagha province": a spot unknown inside a named unit, which is the place.
+_INSIDE = r"\s+(?:in|of|near|outside|around)\s+(?:the\s+)?"
+_INSIDE_NAMED = re.compile(_INSIDE + "[A-Z]")
+_UNKNOWN_INSIDE = re.compile(f"(?:{UNKNOWN_LOCATION.pattern}){_INSIDE}$", re.IGNORECASE)
+
+
+def unknown_location(sentence: str) -> bool:
+    """Whether a sentence says that where its event happened is not known or not told.
+
+    Not when the unknown place is where someone was taken ("abducted a pharmacist from his home
+    in Jasim and took him to an unknown location"), nor when it lies in a named unit ("in an
+    unspecified location in Yagha province", as coders write it): there the text does place it.
+    """
+    for found in UNKNOWN_LOCATION.finditer(sentence):
+        if _TAKEN_TO.search(sentence, max(0, found.start() - 12), found.start()):
+            continue
+        if _INSIDE_NAMED.match(sentence, found.end()):
+            continue
+        return True
+    return False
+
+
+def unknown_spot_in(text: str, place_start: int) -> bool:
+    """Whether the place at ``place_start`` is told as the unit an unknown spot lies in: "in an
+    unspecified location in Yagha province". Its point then stands for anywhere in it."""
+    return _UNKNOWN_INSIDE.search(text, max(0, place_start - 60), place_start) is not None
 
 
 #: Objects that make a trigger verb a figure of speech: "captured the silver", "struck a deal".
