@@ -237,12 +237,12 @@ def extract_incidents(
         if loc is None and modality != "asserted":
             # "attacks would expand to Eilat": a threat keeps the place it is aimed at
             loc = _aimed_at(ev, f.cands)
-        if loc is not None:
-            # "in Tamou (Say, Tillaberi)": a chain of units is one place, coded at its finest level
-            loc = chain_of(loc, f.cands, text)[0]
+        # "in Tamou (Say, Tillaberi)": a chain of units is one place, coded at its finest level
+        chain = chain_of(loc, f.cands, text) if loc is not None else []
+        loc = chain[0] if chain else None
         where = loc
         if loc is not None and loc.place is None:
-            where = container(loc, ev, f.cands, text) or loc
+            where = container(loc, ev, f.cands, chain) or loc
         s_start, s_end = f.span
         sentence = text[s_start:s_end]
         if s_start not in dates:

@@ -375,14 +375,16 @@ def chain_of(loc: Mention, cands: Sequence[tuple[Mention, Span]], text: str) -> 
     return [loc]
 
 
-def container(loc: Mention, ev: Event, cands: list[tuple[Mention, Span]], text: str = "") -> Mention | None:
+def container(
+    loc: Mention, ev: Event, cands: list[tuple[Mention, Span]], chain: Sequence[Mention] = ()
+) -> Mention | None:
     """For a location the gazetteer does not know, the known place the sentence puts it in.
 
     "the Umbra area in southern Baghdad": the incident is mapped at Baghdad while its
     location stays "Umbra", at the precision of the place it is mapped at. In a chain of
-    units ("Doubale (Kaya, Sanmatenga)") that is the finest level the gazetteer knows.
+    units ("Doubale (Kaya, Sanmatenga)", ``chain`` as ``chain_of`` reads it, ``loc`` first)
+    that is the finest level the gazetteer knows.
     """
-    chain = chain_of(loc, cands, text) if text else [loc]
     known = [m for m in chain[1:] if m.place is not None]
     if known:
         return known[0]

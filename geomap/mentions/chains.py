@@ -145,7 +145,7 @@ def _head_before(text: str, opening: int) -> tuple[int, int] | None:
     for w in reversed(words):
         word = w.group()
         lower = word.lower().rstrip(".")
-        if kept and base + w.end() + 1 < base + kept[-1].start():
+        if kept and w.end() + 1 < kept[-1].start():
             break  # two spaces or more: no one name
         if lower in _OPENERS or lower in _GROUP_WORDS:
             break
@@ -163,7 +163,7 @@ def _head_before(text: str, opening: int) -> tuple[int, int] | None:
         break
     while kept and not kept[-1].group()[:1].isupper():
         kept.pop()  # a name starts with a capital, not a particle
-    if not kept or not any(w.group()[:1].isupper() for w in kept) or len(kept) > _MAX_WORDS:
+    if not kept or len(kept) > _MAX_WORDS:
         return None
     return base + kept[-1].start(), end
 
