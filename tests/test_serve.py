@@ -362,10 +362,19 @@ def test_pages_carry_a_policy_that_runs_no_inline_script(client):
     assert page.headers["x-frame-options"] == "DENY"
 
 
+def test_status_says_what_the_store_holds_and_when_it_last_grew(client, filled):
+    status = client.get("/api/status").json()
+    assert set(status) == {"articles", "incidents", "last_added"}
+    assert status["articles"] >= 1 and status["incidents"] >= 1
+    assert status["last_added"].endswith("+00:00")
+
+
 def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == {"/api/incidents", "/api/parse", "/api/articles", "/api/openapi.json"}
+    assert set(spec["paths"]) == {
+        "/api/incidents", "/api/parse", "/api/articles", "/api/status", "/api/openapi.json"
+    }  # fmt: skip
     assert set(spec["paths"]["/api/parse"]) == {"post"} and set(spec["paths"]["/api/articles"]) == {"post"}
     samples = {"bbox": "30,40,46,48", "since": "2024-01", "until": "2024-12-31", "type": "protest_unrest",
                "country": "GE", "limit": "10", "format": "csv"}  # fmt: skip

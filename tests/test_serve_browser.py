@@ -287,3 +287,19 @@ def test_markup_planted_in_every_field_stays_text_on_every_page(served, open_ser
         assert p.evaluate("() => document.querySelectorAll('[data-planted]').length") == 0
         assert p.evaluate("() => window.__pwned") is None
     assert not opened.errors
+
+
+def test_the_store_map_shows_what_comes_in_without_a_reload(filled, open_served, geoparser):
+    """An article added while the page is open (by ``geomap watch``, or another analyst) shows up
+    on the map by itself."""
+    server, store = filled
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    url = page.url
+    later = geoparser.parse("Police fired tear gas at protesters in Tbilisi.", id="later", date="2024-03-12")
+    store.add(later)
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 3'", timeout=20_000)
+    assert page.url == url  # the same page: nothing reloaded it
+    assert any("/api/status" in u for u in opened.requests)
+    assert not opened.errors and not opened.blocked

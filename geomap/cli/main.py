@@ -33,6 +33,7 @@ from geomap.cli.exit_codes import (
 )
 from geomap.cli.serve_commands import add_serve_command
 from geomap.cli.store_commands import MAP_INCIDENT_LIMIT, add_commands, db_option, filter_options
+from geomap.cli.watch_command import add_watch_command
 from geomap.errors import GazetteerError, GeomapError, InputError, StoreError
 
 #: ``geomap evaluate --corpus`` choices (geomap.evaluate has them too; importing it here would
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(commands)
     add_serve_command(commands)
+    add_watch_command(commands)
 
     gaz = commands.add_parser("gazetteer", help="build, query and describe the offline gazetteer")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True, parser_class=_Parser)

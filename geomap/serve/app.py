@@ -129,6 +129,9 @@ def create_app(
             status_code=201 if result.added else 200,
         )
 
+    async def status(request: Request) -> Response:
+        return GeomapJSON(await run_in_threadpool(store.status))
+
     async def openapi(request: Request) -> Response:
         return GeomapJSON(openapi_spec())
 
@@ -173,6 +176,7 @@ def create_app(
         Route("/api/incidents", incidents, methods=["GET"]),
         Route("/api/parse", parse, methods=["POST"]),
         Route("/api/articles", add_article, methods=["POST"]),
+        Route("/api/status", status, methods=["GET"]),
         Route("/api/openapi.json", openapi, methods=["GET"]),
         *page_routes(),
     ]

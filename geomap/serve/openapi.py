@@ -216,6 +216,30 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/status": {
+                "get": {
+                    "summary": "What the store holds, cheaply: the page asks every few seconds",
+                    "responses": {
+                        "200": {
+                            "description": "counts, and when the last article was added (ISO 8601, UTC)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["articles", "incidents", "last_added"],
+                                        "properties": {
+                                            "articles": {"type": "integer"},
+                                            "incidents": {"type": "integer"},
+                                            "last_added": {"type": ["string", "null"]},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
             "/api/openapi.json": {
                 "get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3.1"}}}
             },

@@ -103,9 +103,30 @@ _V3 = """
 ALTER TABLE incidents ADD COLUMN feature TEXT;
 """
 
+#: ``geomap watch``'s feeds and items seen, as in ``geomap.store.schema`` version 4.
+_V4 = """
+CREATE TABLE feeds (
+    source TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    checked_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+CREATE TABLE feed_items (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    url TEXT,
+    article_id TEXT,
+    outcome TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX articles_url ON articles(url);
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
-_TABLES = ("geomap_schema", "articles", "places", "incidents", "incident_sources")
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_TABLES = ("geomap_schema", "articles", "places", "incidents", "incident_sources", "feeds", "feed_items")
 
 
 def redact(url: str) -> str:

@@ -8,6 +8,9 @@ other SQLite database.
 Version 1: articles, places, incidents (merged) and their sources (one row per report).
 Version 2: an R*Tree over the located incidents' points, filled from the incidents table:
 bounding-box queries and the merge's "within a few km" look-up go through it, not a scan.
+Version 3: each incident's GeoJSON feature as text.
+Version 4: what ``geomap watch`` has read: each feed's conditional-request validators and each
+item seen (by guid, link or file), so that a feed item is fetched once.
 """
 
 from __future__ import annotations
@@ -88,8 +91,30 @@ _V3 = """
 ALTER TABLE incidents ADD COLUMN feature TEXT;
 """
 
+#: ``geomap watch``'s memory (``geomap.feeds.watch``): a feed's ETag and Last-Modified for the next
+#: conditional request, and every item it has dealt with, so that none is fetched twice.
+_V4 = """
+CREATE TABLE feeds (
+    source TEXT PRIMARY KEY,         -- a feed's URL or file, or a folder, as given
+    etag TEXT,
+    last_modified TEXT,
+    checked_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,  -- failed passes in a row
+    error TEXT                       -- the last failure, NULL after a good pass
+);
+CREATE TABLE feed_items (
+    key TEXT PRIMARY KEY,            -- the item's guid, else its link; a folder's file with its size and time
+    source TEXT NOT NULL,
+    url TEXT,
+    article_id TEXT,                 -- the article it was stored as, or the one with the same text or URL
+    outcome TEXT NOT NULL,           -- added, known (same text or URL already stored), no-text
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX articles_url ON articles(url);
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

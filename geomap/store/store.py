@@ -115,6 +115,25 @@ class AddTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class SeenItem:
+    """A feed item as ``geomap watch`` records it: its ``key`` (guid, link, or a folder's file with
+    its size and time), the feed or folder it came from, and its link."""
+
+    key: str
+    source: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed's validators from its last good answer (ETag, Last-Modified) and its failures in a row."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class StoredIncident:
     """A merged incident as the store returns it: GeoJSON with ``sources`` and ``source_count``."""
 
@@ -185,27 +204,36 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, article: ParsedArticle) -> AddResult:
-        """Add one parsed article in one transaction; see the module docstring."""
+    def add(self, article: ParsedArticle, *, seen: SeenItem | None = None) -> AddResult:
+        """Add one parsed article in one transaction; see the module docstring.
+
+        ``seen``: the feed item the article came from, recorded in the same transaction, so that
+        an item is never both stored and unrecorded (``geomap watch`` fetches it once).
+        """
         digest = content_hash(article)
         db = self._backend
         try:
             with self._lock, db.transaction():
-                if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,)).fetchone():
-                    return AddResult(article.id, added=False)
-                row = db.execute("SELECT parsed FROM articles WHERE id = ?", (article.id,)).fetchone()
-                renamed_from = None
-                if row is not None:
-                    if _same_parse(json.loads(row[0]), article):
-                        return AddResult(article.id, added=False)
-                    renamed_from, article = article.id, _renamed(article, f"{article.id}~{digest[:10]}")
-                self._insert_article(article, digest)
-                merged = sum(self._add_incident(inc) for inc in article.incidents)
-                return AddResult(
-                    article.id, True, len(article.incidents) - merged, merged, renamed_from=renamed_from
-                )
+                result = self._add(article, digest)
+                if seen is not None:
+                    self._record_item(seen, result.article_id, "added" if result.added else "known")
+                return result
         except db.errors as exc:
             raise StoreError(f"cannot add {article.id!r} to {self.path}: {exc}") from None
+
+    def _add(self, article: ParsedArticle, digest: str) -> AddResult:
+        db = self._backend
+        if same := db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone():
+            return AddResult(same[0], added=False)
+        row = db.execute("SELECT parsed FROM articles WHERE id = ?", (article.id,)).fetchone()
+        renamed_from = None
+        if row is not None:
+            if _same_parse(json.loads(row[0]), article):
+                return AddResult(article.id, added=False)
+            renamed_from, article = article.id, _renamed(article, f"{article.id}~{digest[:10]}")
+        self._insert_article(article, digest)
+        merged = sum(self._add_incident(inc) for inc in article.incidents)
+        return AddResult(article.id, True, len(article.incidents) - merged, merged, renamed_from=renamed_from)
 
     def add_many(self, articles: Iterable[ParsedArticle]) -> list[AddResult]:
         """``add`` for each article, each in its own transaction."""
@@ -358,6 +386,80 @@ class Store:
         ).fetchall()
         return [incident_from_dict(json.loads(data), article_id) for article_id, data in rows]
 
+    # ------------------------------------------------------------------ feeds
+
+    def feed_state(self, source: str) -> FeedState:
+        """What the last passes over a feed left: its validators for a conditional request."""
+        with self._reading():
+            row = self._backend.execute(
+                "SELECT etag, last_modified, failures FROM feeds WHERE source = ?", (source,)
+            ).fetchone()
+        return FeedState() if row is None else FeedState(row[0], row[1], int(row[2]))
+
+    def feed_checked(self, source: str, state: FeedState | None = None, *, error: str | None = None) -> None:
+        """Record a pass over a feed: its new validators (``state``), or the ``error`` it failed with
+        (the validators stay, and the failures in a row are counted)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        db = self._backend
+        with self._writing(f"cannot record feed {source!r} in"), db.transaction():
+            if error is None:
+                state = state or FeedState()
+                db.execute(
+                    "INSERT INTO feeds (source, etag, last_modified, checked_at, failures, error) "
+                    "VALUES (?, ?, ?, ?, 0, NULL) ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, "
+                    "last_modified = excluded.last_modified, checked_at = excluded.checked_at, failures = 0, "
+                    "error = NULL",
+                    (source, state.etag, state.last_modified, now),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO feeds (source, checked_at, failures, error) VALUES (?, ?, 1, ?) "
+                    "ON CONFLICT (source) DO UPDATE SET checked_at = excluded.checked_at, "
+                    "failures = feeds.failures + 1, error = excluded.error",
+                    (source, now, error),
+                )
+
+    def unseen(self, keys: Iterable[str]) -> list[str]:
+        """The feed items of ``keys`` that no pass has dealt with yet, in their order."""
+        wanted = list(dict.fromkeys(keys))
+        seen: set[str] = set()
+        with self._reading():
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = self._backend.execute(f"SELECT key FROM feed_items WHERE key IN ({marks})", chunk)
+                seen.update(r[0] for r in rows.fetchall())
+        return [k for k in wanted if k not in seen]
+
+    def article_with_url(self, url: str) -> str | None:
+        """The id of a stored article read from ``url``, if any."""
+        with self._reading():
+            row = self._backend.execute("SELECT id FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def mark_seen(self, item: SeenItem, article_id: str | None, outcome: str) -> None:
+        """Record a feed item dealt with without adding it: ``known`` (its URL or text is stored, as
+        ``article_id``) or ``no-text`` (its page has no article)."""
+        with self._writing(f"cannot record item {item.key!r} in"), self._backend.transaction():
+            self._record_item(item, article_id, outcome)
+
+    def _record_item(self, item: SeenItem, article_id: str | None, outcome: str) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self._backend.execute(
+            "INSERT INTO feed_items (key, source, url, article_id, outcome, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (item.key, item.source, item.url, article_id, outcome, now),
+        )
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """The store's lock, with the database's errors as one-line ``StoreError``s."""
+        with self._lock:
+            try:
+                yield
+            except self._backend.errors as exc:
+                raise StoreError(f"{what} {self.path}: {exc}") from None
+
     # ------------------------------------------------------------------ reading
 
     @contextmanager
@@ -465,6 +567,14 @@ class Store:
             row = self._backend.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else article_from_dict(json.loads(row[0]), f"{self.path}:{article_id}")
 
+    def status(self) -> dict[str, Any]:
+        """How many articles and incidents the store holds and when the last article came in: cheap
+        enough to ask every few seconds, so that a page can tell that there is something new."""
+        with self._reading():
+            articles, last = self._backend.execute("SELECT count(*), max(added_at) FROM articles").fetchone()
+            incidents = self._backend.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        return {"articles": int(articles), "incidents": int(incidents), "last_added": last}
+
     def stats(self) -> dict[str, Any]:
         """Counts of articles, incidents, reports and located incidents, the schema version and size."""
         with self._reading():
@@ -501,8 +611,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "AddResult",
     "AddTotals",
+    "FeedState",
     "IncidentQuery",
     "Report",
+    "SeenItem",
     "Store",
     "StoredIncident",
     "content_hash",

@@ -6,6 +6,7 @@
   var settings = geomap.data('geomap-settings');
   var typeLabels = settings.types;
   var PAGE_LIMIT = 5000;
+  var REFRESH_MS = 5000;  // how often the store map asks whether something new came in
 
   function el(tag, className, text, parent) {
     var node = document.createElement(tag);
@@ -182,6 +183,20 @@
       clearTimeout(timer);
       timer = setTimeout(load, 200);
     }
+
+    // What `geomap watch` or another analyst adds appears without a reload: the page asks every
+    // few seconds whether an article came in, and only then loads the view again.
+    var lastAdded;
+    function watchStore() {
+      if (document.hidden) { return; }
+      fetch('/api/status').then(function (r) { return r.ok ? r.json() : null; }).then(function (s) {
+        if (!s) { return; }
+        if (lastAdded !== undefined && s.last_added !== lastAdded && !first) { load(); }
+        lastAdded = s.last_added;
+      }).catch(function () {});
+    }
+    setInterval(watchStore, REFRESH_MS);
+    watchStore();
 
     form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
     form.elements.type.addEventListener('change', load);

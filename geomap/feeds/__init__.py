@@ -1,0 +1,1 @@
+"""News feeds and folders watched into the incident store (``geomap watch``)."""
