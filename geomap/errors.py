@@ -23,3 +23,7 @@ class FieldError(InputError):
 
 class StoreError(GeomapError):
     """The incident store is missing, not a geomap store, made by a newer geomap, or unwritable."""
+
+
+class NoSuchIncident(StoreError):
+    """The store has no incident with the id given."""

@@ -373,7 +373,8 @@ def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert set(spec["paths"]) == {
-        "/api/incidents", "/api/parse", "/api/articles", "/api/status", "/api/openapi.json"
+        "/api/incidents", "/api/parse", "/api/articles", "/api/status", "/api/openapi.json",
+        "/api/incidents/{id}", "/api/incidents/{id}/merge", "/api/incidents/{id}/dismiss",
     }  # fmt: skip
     assert set(spec["paths"]["/api/parse"]) == {"post"} and set(spec["paths"]["/api/articles"]) == {"post"}
     samples = {"bbox": "30,40,46,48", "since": "2024-01", "until": "2024-12-31", "type": "protest_unrest",

@@ -271,6 +271,8 @@ def test_markup_planted_in_every_field_stays_text_on_every_page(served, open_ser
     page.wait_for_selector(".leaflet-tooltip")
     page.click(".geomap-panel-row")
     page.wait_for_selector(".leaflet-popup-content blockquote")
+    page.click(".leaflet-popup .gm-review button")  # the review form: the sources' titles and links
+    page.wait_for_selector(".leaflet-popup .gm-sources li")
     assert "<b data-planted" in page.inner_text(".leaflet-tooltip")  # shown as the text it is
     pages = [page]
     # the article page, with an article whose text and title carry the same markup
@@ -302,4 +304,52 @@ def test_the_store_map_shows_what_comes_in_without_a_reload(filled, open_served,
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 3'", timeout=20_000)
     assert page.url == url  # the same page: nothing reloaded it
     assert any("/api/status" in u for u in opened.requests)
+    assert not opened.errors and not opened.blocked
+
+
+def _open_popup(page, incident_type: str) -> None:
+    """Go to the incident (the page then loads that view), and open its popup and review form."""
+    find = "window.geomapStore.layer.cluster.getLayers().find(x => x.geomap.props.incident_type === t)"
+    go = "window.geomapStore.map.setView(m.getLatLng(), 9, {animate: false})"
+    page.evaluate(f"(t) => {{ const m = {find}; {go}; }}", incident_type)
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    page.evaluate(f"(t) => {{ const m = {find}; m.openPopup(); }}", incident_type)
+    page.wait_for_selector(".leaflet-popup .gm-review button")
+    page.click(".leaflet-popup .gm-review button")
+    page.wait_for_selector(".leaflet-popup .gm-review-form")
+
+
+def _until(check, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the page's change never reached the store"
+        time.sleep(0.1)
+
+
+def test_review_an_incident_in_its_popup(filled, open_served):
+    """Open a strike, see its source, correct its toll with a note; dismiss the protest."""
+    server, store = filled
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    strike = next(f["properties"] for f in store.features() if f["properties"]["article_id"] == "strike")
+
+    _open_popup(page, strike["incident_type"])
+    assert "strike" in page.inner_text(".leaflet-popup .gm-sources")
+    page.fill(".leaflet-popup input[name=fatalities]", "5")
+    page.fill(".leaflet-popup input[name=note]", "hospital figure")
+    page.click(".leaflet-popup .gm-review-form button[type=submit]")
+    _until(lambda: store.feature(strike["id"])["properties"]["fatalities"] == 5)
+    [change] = store.corrections(strike["id"])
+    assert (change.field, change.before, change.after, change.by, change.note) == (
+        "fatalities", 4, 5, "local", "hospital figure"
+    )  # fmt: skip
+
+    page.evaluate("() => { const m = window.geomapStore.map; m.closePopup(); m.setView([45, 40], 4); }")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    _open_popup(page, "protest_unrest")
+    page.fill(".leaflet-popup input[name=reason]", "a film shoot, not a protest")
+    page.click(".leaflet-popup .gm-review-actions button:text('Dismiss')")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 0'", timeout=15_000)
+    assert [f["properties"]["article_id"] for f in store.features()] == ["strike"]
     assert not opened.errors and not opened.blocked

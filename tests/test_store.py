@@ -271,7 +271,7 @@ def test_an_older_store_is_migrated_when_opened(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
     with Store(path) as store:
-        assert store.stats()["schema_version"] == SCHEMA_VERSION == 4
+        assert store.stats()["schema_version"] == SCHEMA_VERSION == 5
         assert store.stats()["located"] == 1
         assert where(store, bbox="35,49,37,51") == ["old"]
         # and the migrated store merges into its old incident

@@ -79,7 +79,7 @@ def test_an_older_store_is_migrated_when_opened(url):
     finally:
         old.close()
     with Store(url) as store:
-        assert store.stats()["schema_version"] == SCHEMA_VERSION == 4
+        assert store.stats()["schema_version"] == SCHEMA_VERSION == 5
         assert store.stats()["located"] == 1
         assert [f["properties"]["id"] for f in store.features(IncidentQuery.parse(bbox="35,49,37,51"))] == [
             "old-e1"

@@ -47,8 +47,12 @@ def test_bad_filters_say_what_is_wrong(filters, message):
 
 
 @pytest.mark.parametrize("bbox_sql", [rtree_bbox_sql, gist_bbox_sql])
-def test_where_is_empty_without_filters(bbox_sql):
-    assert IncidentQuery().where(bbox_sql) == ("incidents i", "", [])
+def test_without_filters_only_merged_away_and_dismissed_incidents_are_left_out(bbox_sql):
+    assert IncidentQuery().where(bbox_sql) == (
+        "incidents i", " WHERE i.merged_into IS NULL AND i.dismissed IS NULL", []
+    )  # fmt: skip
+    with_dismissed = IncidentQuery(dismissed=True).where(bbox_sql)
+    assert with_dismissed == ("incidents i", " WHERE i.merged_into IS NULL", [])
 
 
 def test_a_box_across_the_antimeridian_is_two_boxes_for_either_index():

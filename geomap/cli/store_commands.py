@@ -144,6 +144,40 @@ def cmd_map_store(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_corrections(args: argparse.Namespace) -> int:
+    """``geomap corrections``: the analyst's corrections log, as JSON Lines or CSV."""
+    import csv
+    import json
+
+    from geomap.cli.exit_codes import EXIT_OK
+    from geomap.outputs.files import atomic_writer
+    from geomap.store.backend import resolve_db
+    from geomap.store.store import Store
+
+    fmt = args.format or ("csv" if args.output and args.output.lower().endswith(".csv") else "jsonl")
+    with Store(resolve_db(args.db), create=False) as store:
+        rows = [c.to_dict() for c in store.corrections()]
+
+    def write(f: TextIO) -> None:
+        if fmt == "jsonl":
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            return
+        writer = csv.DictWriter(f, fieldnames=["incident", "at", "by", "field", "before", "after", "note"])
+        writer.writeheader()
+        for row in rows:
+            # before and after as JSON, so that a number, a text and a place read back as they were
+            writer.writerow({**row, "before": json.dumps(row["before"]), "after": json.dumps(row["after"])})
+
+    if args.output:
+        with atomic_writer(args.output, force=args.force, newline="" if fmt == "csv" else None) as f:
+            write(f)
+        print(f"{len(rows)} correction(s) written as {fmt}: {args.output}", file=sys.stderr)
+    else:
+        write(sys.stdout)
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``add`` and ``incidents`` on the ``geomap`` parser."""
     add = commands.add_parser("add", help="parse articles and add them to the incident store")
@@ -180,3 +214,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     inc.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     inc.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
     inc.set_defaults(func=cmd_incidents)
+
+    cor = commands.add_parser(
+        "corrections", help="the corrections analysts made in the web app, oldest first"
+    )
+    db_option(cor)
+    cor.add_argument(
+        "--format", choices=("jsonl", "csv"), default=None, help="default: from the -o suffix, else jsonl"
+    )
+    cor.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
+    cor.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
+    cor.set_defaults(func=cmd_corrections)

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from geomap.errors import FieldError, InputError, StoreError
+from geomap.errors import FieldError, InputError, NoSuchIncident, StoreError
 from geomap.inputs.article import check_date
 from geomap.inputs.json_text import unusable
 from geomap.serve.openapi import openapi_spec
@@ -38,6 +38,7 @@ from geomap.store.store import Store
 
 if TYPE_CHECKING:
     from geomap.parser import Geoparser
+    from geomap.resolution.gazetteer import Gazetteer
 
 log = logging.getLogger("geomap.serve")
 
@@ -129,6 +130,72 @@ def create_app(
             status_code=201 if result.added else 200,
         )
 
+    who = "token" if token else "local"  # who made a correction, as the log keeps it
+    gazetteers: list[Gazetteer] = []
+
+    def place_by_id(place_id: str) -> dict[str, Any]:
+        """A gazetteer place as a correction's location; FieldError when the gazetteer has none."""
+        if not gazetteers:
+            from geomap.resolution.gazetteer import Gazetteer
+
+            found = getattr(getattr(parsing, "parser", None), "gazetteer", None)
+            gazetteers.append(found if isinstance(found, Gazetteer) else Gazetteer(auto_build=False))
+        place = gazetteers[0].get(place_id)
+        if place is None:
+            raise FieldError("location", f"the gazetteer has no place with id {place_id!r}")
+        return {
+            "id": place.id, "name": place.name, "lat": place.lat, "lon": place.lon,
+            "feature_type": place.feature_type, "country_code": place.country_code,
+            "geonameid": place.geonameid,
+        }  # fmt: skip
+
+    async def one_incident(request: Request) -> Response:
+        feature = await run_in_threadpool(store.feature, request.path_params["id"])
+        if feature is None:
+            return error(404, f"no incident {request.path_params['id']!r} in the store")
+        return GeomapJSON(feature)
+
+    async def correct(request: Request) -> Response:
+        body = await _json_object(request)
+        note = body.pop("note", None)
+        if not body and note is None:
+            raise InputError("nothing to correct: give any of incident_type, fatalities, wounded, date, "
+                             "modality, location, note")  # fmt: skip
+        location = body.get("location")
+        if isinstance(location, str | int) and not isinstance(location, bool):
+            body["location"] = await run_in_threadpool(place_by_id, str(location))
+        elif isinstance(location, dict) and set(location) == {"id"}:
+            body["location"] = await run_in_threadpool(place_by_id, str(location["id"]))
+        uid = request.path_params["id"]
+        await run_in_threadpool(store.correct, uid, body, by=who, note=note)
+        return GeomapJSON(await run_in_threadpool(store.feature, uid))
+
+    async def merge(request: Request) -> Response:
+        body = await _json_object(request)
+        unknown = set(body) - {"into", "note"}
+        if unknown:
+            raise InputError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        into, note = body.get("into"), body.get("note")
+        if not isinstance(into, str) or not into:
+            raise FieldError("into", "'into' must be the id of the incident to merge into")
+        if note is not None and not isinstance(note, str):
+            raise FieldError("note", "'note' must be a string")
+        uid = request.path_params["id"]
+        await run_in_threadpool(store.merge_into, uid, into, by=who, note=note)
+        return GeomapJSON(await run_in_threadpool(store.feature, uid))
+
+    async def dismiss(request: Request) -> Response:
+        body = await _json_object(request)
+        unknown = set(body) - {"reason"}
+        if unknown:
+            raise InputError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        reason = body.get("reason")
+        if not isinstance(reason, str):
+            raise FieldError("reason", "'reason' must say, as text, why the incident is dismissed")
+        uid = request.path_params["id"]
+        await run_in_threadpool(store.dismiss, uid, reason, by=who)
+        return GeomapJSON(await run_in_threadpool(store.feature, uid))
+
     async def status(request: Request) -> Response:
         return GeomapJSON(await run_in_threadpool(store.status))
 
@@ -139,6 +206,9 @@ def create_app(
         if isinstance(exc, FieldError):  # a field's value: 422, the field named
             return GeomapJSON({"error": str(exc), "field": exc.field}, status_code=422)
         return error(400, str(exc))
+
+    async def on_no_incident(request: Request, exc: Exception) -> Response:
+        return error(404, str(exc))
 
     async def on_store_error(request: Request, exc: Exception) -> Response:
         log.error("store error on %s %s: %s", request.method, request.url.path, exc)
@@ -176,6 +246,10 @@ def create_app(
         Route("/api/incidents", incidents, methods=["GET"]),
         Route("/api/parse", parse, methods=["POST"]),
         Route("/api/articles", add_article, methods=["POST"]),
+        Route("/api/incidents/{id:path}/merge", merge, methods=["POST"]),
+        Route("/api/incidents/{id:path}/dismiss", dismiss, methods=["POST"]),
+        Route("/api/incidents/{id:path}", one_incident, methods=["GET"]),
+        Route("/api/incidents/{id:path}", correct, methods=["PATCH"]),
         Route("/api/status", status, methods=["GET"]),
         Route("/api/openapi.json", openapi, methods=["GET"]),
         *page_routes(),
@@ -185,6 +259,7 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={
             InputError: on_input_error,
+            NoSuchIncident: on_no_incident,
             StoreError: on_store_error,
             BodyTooLarge: on_too_large,
             ParseBusy: on_busy,
@@ -211,10 +286,11 @@ def _collection(store: Store, query: IncidentQuery) -> bytes:
     return body.encode("utf-8")
 
 
-async def _article_fields(request: Request) -> dict[str, str | None]:
-    """The JSON body ``{"text", "title"?, "date"?, "url"?, "filename"?}``, checked."""
+async def _json_object(request: Request, example: str = "{…}", *, checked: bool = True) -> dict[str, Any]:
+    """The request's JSON object body; InputError for anything else, and (``checked``) for text in
+    it that no store keeps."""
     if "json" not in request.headers.get("content-type", ""):
-        raise InputError("send the article as JSON (Content-Type: application/json)")
+        raise InputError("send JSON (Content-Type: application/json)")
     raw = await request.body()
     try:
         body = json.loads(raw)
@@ -223,7 +299,26 @@ async def _article_fields(request: Request) -> dict[str, str | None]:
     except RecursionError:
         raise InputError("the body is JSON nested too deeply") from None
     if not isinstance(body, dict):
-        raise InputError('the body must be a JSON object {"text": …}')
+        raise InputError(f"the body must be a JSON object {example}")
+    if checked and (reason := _unusable_in(body)) is not None:
+        raise InputError(f"the body holds {reason}")
+    return body
+
+
+def _unusable_in(value: Any) -> str | None:
+    """What makes a JSON value unusable as text (a lone surrogate, a NUL), if anything."""
+    if isinstance(value, str):
+        return unusable(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((r for r in map(_unusable_in, value) if r is not None), None)
+    return None
+
+
+async def _article_fields(request: Request) -> dict[str, str | None]:
+    """The JSON body ``{"text", "title"?, "date"?, "url"?, "filename"?}``, checked."""
+    body = await _json_object(request, '{"text": …}', checked=False)  # each field is checked below
     unknown = set(body) - set(_FIELDS)
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(sorted(unknown))}")

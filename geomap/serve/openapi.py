@@ -51,6 +51,46 @@ _WRITE_ERRORS = {
 }
 
 
+_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the incident's id",
+}
+_FEATURE = {
+    "description": "the incident as a GeoJSON Feature; `reviewed` and `dismissed` among its properties",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+_PLACE = {
+    "type": "object",
+    "required": ["name", "lat", "lon"],
+    "properties": {
+        "name": {"type": "string"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+        "feature_type": {"type": "string", "description": "what the point stands for (default: city)"},
+        "country_code": {"type": ["string", "null"]},
+    },
+}
+_CORRECTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "incident_type": {"type": "string", "enum": _INCIDENT_TYPES},
+        "fatalities": {"type": ["integer", "null"], "minimum": 0},
+        "wounded": {"type": ["integer", "null"], "minimum": 0},
+        "date": {"type": ["string", "null"], "description": "YYYY-MM-DD, YYYY-MM or YYYY"},
+        "modality": {"type": "string", "enum": ["asserted", "planned", "threatened", "possible"]},
+        "location": {
+            "description": "a gazetteer id, a place by name and point, or null (the text gives no place)",
+            "oneOf": [{"type": "string"}, _PLACE, {"type": "null"}],
+        },
+        "note": {"type": "string", "maxLength": 2000, "description": "why; kept with each change"},
+    },
+}
+
+
 @cache
 def openapi_spec() -> dict[str, Any]:
     """The description served at ``/api/openapi.json``."""
@@ -215,6 +255,87 @@ def openapi_spec() -> dict[str, Any]:
                         **_WRITE_ERRORS,
                     },
                 }
+            },
+            "/api/incidents/{id}": {
+                "parameters": [_ID],
+                "get": {
+                    "summary": "One incident, with its sources (article, title, URL, date) and corrections",
+                    "responses": {"200": _FEATURE, "404": _error("no incident with this id"), **_ERRORS},
+                },
+                "patch": {
+                    "summary": "Correct an incident: now reviewed; later reports never undo the change",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _CORRECTION}},
+                    },
+                    "responses": {
+                        "200": _FEATURE,
+                        "404": _error("no incident with this id"),
+                        "422": _error("a field's value cannot be used; `field` names it"),
+                        **_ERRORS,
+                        **_WRITE_ERRORS,
+                    },
+                },
+            },
+            "/api/incidents/{id}/merge": {
+                "parameters": [_ID],
+                "post": {
+                    "summary": "Merge this incident into another: one incident with the sources of both",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["into"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "into": {
+                                            "type": "string",
+                                            "description": "the incident to merge into",
+                                        },
+                                        "note": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _FEATURE,
+                        "404": _error("either incident is unknown"),
+                        "422": _error("`into` is missing, or is this incident"),
+                        **_ERRORS,
+                        **_WRITE_ERRORS,
+                    },
+                },
+            },
+            "/api/incidents/{id}/dismiss": {
+                "parameters": [_ID],
+                "post": {
+                    "summary": "Dismiss an incident: off the map and out of the downloads, kept in the store",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reason"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "reason": {"type": "string", "minLength": 1, "maxLength": 2000}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _FEATURE,
+                        "404": _error("no incident with this id"),
+                        "422": _error("no reason given"),
+                        **_ERRORS,
+                        **_WRITE_ERRORS,
+                    },
+                },
             },
             "/api/status": {
                 "get": {

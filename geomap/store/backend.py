@@ -51,8 +51,8 @@ class Backend(Protocol):
         """One write transaction, exclusive among the store's writers; rolled back on any exception."""
         ...
 
-    def set_point(self, incident_id: int, lat: float, lon: float) -> None:
-        """Put a new incident's point into the spatial index."""
+    def set_point(self, incident_id: int, lat: float | None, lon: float | None) -> None:
+        """Put an incident's point into the spatial index, or move it there, or (None) take it out."""
         ...
 
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:

@@ -164,12 +164,18 @@ def merged_feature(
     point: tuple[float, float] | None,
     fatalities_range: tuple[int, int] | None,
     affected_range: tuple[int, int] | None,
+    *,
+    reviewed: bool = False,
+    dismissed: str | None = None,
 ) -> dict[str, Any]:
-    """A merged incident's GeoJSON feature: the contract's properties, its sources and count ranges."""
+    """A merged incident's GeoJSON feature: the contract's properties, its sources and count ranges,
+    and whether an analyst reviewed or dismissed it."""
     props = {k: v for k, v in incident.items() if k not in NOT_PROPERTIES}
     props["sources"] = sources
     props["source_count"] = len(sources)
     props["fatalities_range"] = list(fatalities_range) if fatalities_range is not None else None
     props["affected_range"] = list(affected_range) if affected_range is not None else None
+    props["reviewed"] = reviewed
+    props["dismissed"] = dismissed
     geometry = {"type": "Point", "coordinates": list(point)} if point is not None else None
     return {"type": "Feature", "geometry": geometry, "properties": props}

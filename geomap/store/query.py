@@ -28,6 +28,8 @@ class IncidentQuery:
     ``since``/``until`` keep the incidents whose date's period (a day, or a whole month for
     ``2024-03``) overlaps them; undated incidents are then left out. ``types`` are incident
     types (any of them), ``country`` an ISO 3166-1 alpha-2 code. Located only when a bbox is given.
+    Incidents an analyst dismissed are left out unless ``dismissed``; those merged into another
+    incident always are (their sources are that one's now).
     """
 
     bbox: Box | None = None
@@ -36,6 +38,7 @@ class IncidentQuery:
     types: tuple[str, ...] = ()
     country: str | None = None
     limit: int | None = None
+    dismissed: bool = False
 
     @classmethod
     def parse(
@@ -69,7 +72,9 @@ class IncidentQuery:
         through it, so only the incidents in the box are read.
         """
         source = "incidents i"
-        clauses: list[str] = []
+        clauses: list[str] = ["i.merged_into IS NULL"]
+        if not self.dismissed:
+            clauses.append("i.dismissed IS NULL")
         params: list[Any] = []
         if self.bbox is not None:
             source, spatial, params = bbox_sql(split_antimeridian(self.bbox))
@@ -86,7 +91,7 @@ class IncidentQuery:
         if self.country is not None:
             clauses.append("i.country_code = ?")
             params.append(self.country)
-        return source, (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return source, " WHERE " + " AND ".join(clauses), params
 
 
 def parse_bbox(text: str) -> Box:

@@ -11,6 +11,9 @@ bounding-box queries and the merge's "within a few km" look-up go through it, no
 Version 3: each incident's GeoJSON feature as text.
 Version 4: what ``geomap watch`` has read: each feed's conditional-request validators and each
 item seen (by guid, link or file), so that a feed item is fetched once.
+Version 5: review: what an analyst set on an incident (its overrides, laid over every later merge),
+whether it is reviewed, dismissed (with the reason) or merged into another, and the log of
+corrections.
 """
 
 from __future__ import annotations
@@ -113,8 +116,27 @@ CREATE TABLE feed_items (
 CREATE INDEX articles_url ON articles(url);
 """
 
+#: Review (``geomap.store.review``): an incident's overrides, its state, and the corrections log.
+_V5 = """
+ALTER TABLE incidents ADD COLUMN overrides TEXT;      -- JSON: field -> the value an analyst set
+ALTER TABLE incidents ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN dismissed TEXT;      -- the reason, when an analyst dismissed it
+ALTER TABLE incidents ADD COLUMN merged_into TEXT;    -- the uid it was merged into; its sources went there
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    incident_uid TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    field TEXT NOT NULL,
+    before TEXT,                     -- JSON
+    after TEXT,                      -- JSON
+    note TEXT
+);
+CREATE INDEX corrections_incident ON corrections(incident_uid, id);
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -70,10 +70,12 @@ class SqliteBackend:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
-    def set_point(self, incident_id: int, lat: float, lon: float) -> None:
-        self.db.execute(
-            "INSERT INTO incident_points VALUES (?, ?, ?, ?, ?)", (incident_id, lon, lon, lat, lat)
-        )
+    def set_point(self, incident_id: int, lat: float | None, lon: float | None) -> None:
+        self.db.execute("DELETE FROM incident_points WHERE id = ?", (incident_id,))
+        if lat is not None and lon is not None:
+            self.db.execute(
+                "INSERT INTO incident_points VALUES (?, ?, ?, ?, ?)", (incident_id, lon, lon, lat, lat)
+            )
 
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
         return rtree_bbox_sql(boxes)

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geomap.errors import StoreError
+from geomap.errors import NoSuchIncident, StoreError
 from geomap.geodesy import haversine_km
 from geomap.incidents.merge import DEFAULT_MAX_KM, WATER
 from geomap.model import ParsedArticle, place_summary
@@ -46,6 +46,7 @@ from geomap.store.merge import (
     widen,
 )
 from geomap.store.query import IncidentQuery
+from geomap.store.review import Correction, apply_overrides, check_changes, value_of
 from geomap.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -141,15 +142,20 @@ class StoredIncident:
     sources: tuple[str, ...]
     fatalities_range: tuple[int, int] | None
     affected_range: tuple[int, int] | None
+    reviewed: bool = False
+    dismissed: str | None = None  # why an analyst dismissed it
 
     def properties(self) -> dict[str, Any]:
-        """The contract's incident properties plus ``sources``, ``source_count`` and the count ranges."""
+        """The contract's incident properties plus ``sources``, ``source_count``, the count ranges
+        and the review state."""
         return {
             **self.incident.properties(),
             "sources": list(self.sources),
             "source_count": len(self.sources),
             "fatalities_range": list(self.fatalities_range) if self.fatalities_range else None,
             "affected_range": list(self.affected_range) if self.affected_range else None,
+            "reviewed": self.reviewed,
+            "dismissed": self.dismissed,
         }
 
     @property
@@ -289,8 +295,6 @@ class Store:
                     (uid,),
                 ).fetchone()[0]
             )
-            if inc.place is not None:
-                self._backend.set_point(incident_id, inc.place.lat, inc.place.lon)
             reports = [inc]
         else:
             incident_id, reports = match
@@ -304,9 +308,29 @@ class Store:
         return match is not None
 
     def _write_merged(self, incident_id: int, merged: Merged) -> None:
-        uid = self._backend.execute("SELECT uid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
-        inc = replace(merged.incident, id=uid)  # the public id, which ``reports(uid)`` takes
+        uid, overrides_text, reviewed, dismissed, old_lat, old_lon = self._backend.execute(
+            "SELECT uid, overrides, reviewed, dismissed, lat, lon FROM incidents WHERE id = ?", (incident_id,)
+        ).fetchone()
+        overrides = json.loads(overrides_text) if overrides_text else {}
+        # what an analyst set stays set, whatever a later report says
+        inc = apply_overrides(replace(merged.incident, id=uid), overrides)  # the public id
+        if "fatalities" in overrides:
+            merged = replace(merged, fatalities_range=None)
+        if overrides.get("location") is not None and inc.place is not None:
+            self._insert_place(inc.place)  # a place an analyst gave: the gazetteer's, or a point
+        point = (inc.place.lat, inc.place.lon) if inc.place else (None, None)
+        if point != (old_lat, old_lon):
+            self._backend.set_point(incident_id, *point)
         period = date_period(inc.date)
+        feature = merged_feature(
+            inc.to_dict(),
+            list(merged.sources),
+            (inc.place.lon, inc.place.lat) if inc.place else None,
+            merged.fatalities_range,
+            merged.affected_range,
+            reviewed=bool(reviewed),
+            dismissed=dismissed,
+        )
         self._backend.execute(
             "UPDATE incidents SET incident_type = ?, family = ?, place_id = ?, lat = ?, lon = ?, "
             "country_code = ?, date = ?, date_lo = ?, date_hi = ?, fatalities = ?, fatalities_min = ?, "
@@ -330,15 +354,7 @@ class Store:
                 len(merged.sources),
                 _dumps(list(merged.sources)),
                 _dumps(inc.to_dict()),
-                _dumps(
-                    merged_feature(
-                        inc.to_dict(),
-                        list(merged.sources),
-                        (inc.place.lon, inc.place.lat) if inc.place else None,
-                        merged.fatalities_range,
-                        merged.affected_range,
-                    )
-                ),
+                _dumps(feature),
                 incident_id,
             ),
         )
@@ -385,6 +401,171 @@ class Store:
             (incident_id,),
         ).fetchall()
         return [incident_from_dict(json.loads(data), article_id) for article_id, data in rows]
+
+    # ------------------------------------------------------------------ review
+
+    def correct(
+        self, uid: str, changes: dict[str, Any], *, by: str, note: str | None = None
+    ) -> dict[str, Any]:
+        """Set fields of an incident (``geomap.store.review.EDITABLE``) as an analyst corrects them;
+        its feature, now ``reviewed``. FieldError for a bad value, StoreError when there is no such
+        incident. Each changed field is logged with its value before; a later report never undoes it."""
+        checked = check_changes(changes)
+        if note is not None and (not isinstance(note, str) or len(note) > 2000):
+            from geomap.errors import FieldError
+
+            raise FieldError("note", "note must be text of at most 2,000 characters")
+        with self._writing("cannot correct an incident in"), self._backend.transaction():
+            incident_id, uid = self._live(uid)
+            current = self._merged_incident(incident_id)
+            row = self._backend.execute(
+                "SELECT overrides FROM incidents WHERE id = ?", (incident_id,)
+            ).fetchone()
+            overrides = {**(json.loads(row[0]) if row[0] else {}), **checked}
+            for name, value in checked.items():
+                before = value_of(current, name)
+                if before != value:
+                    self._log(uid, by, name, before, value, note)
+            if note and not any(value_of(current, n) != v for n, v in checked.items()):
+                self._log(uid, by, "note", None, None, note)
+            self._backend.execute(
+                "UPDATE incidents SET overrides = ?, reviewed = 1 WHERE id = ?",
+                (_dumps(overrides), incident_id),
+            )
+            self._write_merged(incident_id, merge_reports(self._reports_of(incident_id)))
+            return self._feature(incident_id)
+
+    def merge_into(self, uid: str, into: str, *, by: str, note: str | None = None) -> dict[str, Any]:
+        """Merge incident ``uid`` into ``into``: one incident with the sources of both, and what an
+        analyst set on either (``into``'s first). ``uid`` then answers as ``into``."""
+        with self._writing("cannot merge incidents in"), self._backend.transaction():
+            source_id, uid = self._live(uid)
+            target_id, into = self._live(into)
+            if source_id == target_id:
+                from geomap.errors import FieldError
+
+                raise FieldError("into", f"{uid!r} cannot be merged into itself")
+            db = self._backend
+            end = db.execute(
+                "SELECT coalesce(max(position), -1) FROM incident_sources WHERE incident_id = ?", (target_id,)
+            ).fetchone()[0]
+            db.execute(
+                "UPDATE incident_sources SET incident_id = ?, position = position + ? WHERE incident_id = ?",
+                (target_id, int(end) + 1, source_id),
+            )
+            rows = db.execute(
+                "SELECT id, overrides, reviewed FROM incidents WHERE id IN (?, ?)", (source_id, target_id)
+            ).fetchall()
+            state = {r[0]: (json.loads(r[1]) if r[1] else {}, int(r[2])) for r in rows}
+            overrides = {**state[source_id][0], **state[target_id][0]}
+            db.execute(
+                "UPDATE incidents SET overrides = ?, reviewed = 1 WHERE id = ?",
+                (_dumps(overrides), target_id),
+            )
+            db.execute(
+                "UPDATE incidents SET merged_into = ?, lat = NULL, lon = NULL, source_count = 0, "
+                "sources = '[]' WHERE id = ?",
+                (into, source_id),
+            )
+            db.set_point(source_id, None, None)
+            self._log(into, by, "merge", None, uid, note)
+            self._log(uid, by, "merged_into", None, into, note)
+            self._write_merged(target_id, merge_reports(self._reports_of(target_id)))
+            return self._feature(target_id)
+
+    def dismiss(self, uid: str, reason: str, *, by: str) -> dict[str, Any]:
+        """Take an incident off the map and out of downloads (``IncidentQuery(dismissed=True)`` still
+        finds it); ``reason`` says why. A later report of it joins it and stays dismissed."""
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
+            from geomap.errors import FieldError
+
+            raise FieldError("reason", "reason must be text of 1 to 2,000 characters")
+        with self._writing("cannot dismiss an incident in"), self._backend.transaction():
+            incident_id, uid = self._live(uid)
+            before = self._backend.execute("SELECT dismissed FROM incidents WHERE id = ?", (incident_id,))
+            self._log(uid, by, "dismissed", before.fetchone()[0], reason.strip(), None)
+            self._backend.execute(
+                "UPDATE incidents SET dismissed = ?, reviewed = 1 WHERE id = ?", (reason.strip(), incident_id)
+            )
+            self._write_merged(incident_id, merge_reports(self._reports_of(incident_id)))
+            return self._feature(incident_id)
+
+    def feature(self, uid: str) -> dict[str, Any] | None:
+        """The incident's GeoJSON feature with ``sources`` as objects (article id, title, URL, date)
+        and its ``corrections``; an incident merged into another answers as that one. None if unknown."""
+        with self._reading():
+            try:
+                incident_id, uid = self._live(uid)
+            except NoSuchIncident:
+                return None
+            feature = self._feature(incident_id)
+        feature["properties"]["sources"] = [
+            {
+                "article_id": r.article_id,
+                "title": r.article_title,
+                "url": r.article_url,
+                "date": r.article_date,
+                "sentence": r.incident.sentence,
+            }
+            for r in self.reports(uid)
+        ]
+        feature["properties"]["corrections"] = [c.to_dict() for c in self.corrections(uid)]
+        return feature
+
+    def corrections(self, uid: str | None = None) -> list[Correction]:
+        """The corrections log, oldest first: of one incident (by its public id), or of the whole store."""
+        sql = "SELECT incident_uid, at, by, field, before, after, note FROM corrections"
+        params: tuple[Any, ...] = ()
+        if uid is not None:
+            sql, params = sql + " WHERE incident_uid = ?", (uid,)
+        with self._reading():
+            rows = self._backend.execute(sql + " ORDER BY id", params).fetchall()
+        return [
+            Correction(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else None,
+                       json.loads(r[5]) if r[5] else None, r[6])
+            for r in rows
+        ]  # fmt: skip
+
+    def _live(self, uid: str) -> tuple[int, str]:
+        """(row id, public id) of the incident ``uid`` names, following merges; StoreError if none."""
+        for _ in range(100):  # a chain of merges is short; never loop on a damaged one
+            row = self._backend.execute(
+                "SELECT id, merged_into FROM incidents WHERE uid = ?", (uid,)
+            ).fetchone()
+            if row is None:
+                raise NoSuchIncident(f"no incident {uid!r} in the store")
+            if row[1] is None:
+                return int(row[0]), uid
+            uid = row[1]
+        raise StoreError(f"incident {uid!r} is merged in a loop in {self.path}")
+
+    def _merged_incident(self, incident_id: int) -> Incident:
+        from geomap.inputs.parsed import incident_from_dict
+
+        data = self._backend.execute("SELECT data FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+        obj = json.loads(data)
+        return incident_from_dict(obj, obj.get("article_id") or "")
+
+    def _feature(self, incident_id: int) -> dict[str, Any]:
+        text = self._backend.execute("SELECT feature FROM incidents WHERE id = ?", (incident_id,)).fetchone()[
+            0
+        ]
+        return dict(json.loads(text))
+
+    def _log(self, uid: str, by: str, field: str, before: Any, after: Any, note: str | None) -> None:
+        self._backend.execute(
+            "INSERT INTO corrections (incident_uid, at, by, field, before, after, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                by,
+                field,
+                None if before is None else _dumps(before),
+                None if after is None else _dumps(after),
+                note,
+            ),
+        )
 
     # ------------------------------------------------------------------ feeds
 
@@ -477,15 +658,19 @@ class Store:
         """The merged incidents that ``query`` selects, by date then in the order they were stored."""
         from geomap.inputs.parsed import incident_from_dict
 
-        for row in self._rows(query, "i.data, i.sources, i.fatalities_min, i.affected_min"):
-            data, sources, f_min, a_min = row
+        columns = "i.data, i.sources, i.fatalities_min, i.affected_min, i.reviewed, i.dismissed"
+        for data, sources, f_min, a_min, reviewed, dismissed in self._rows(query, columns):
             obj = json.loads(data)
             inc = incident_from_dict(obj, obj.get("article_id") or "")
             yield StoredIncident(
                 incident=inc,
                 sources=tuple(json.loads(sources)),
-                fatalities_range=(f_min, inc.fatalities) if inc.fatalities is not None else None,
+                fatalities_range=(f_min, inc.fatalities)
+                if inc.fatalities is not None and f_min is not None
+                else None,
                 affected_range=(a_min, inc.affected) if inc.affected is not None else None,
+                reviewed=bool(reviewed),
+                dismissed=dismissed,
             )
 
     def features(self, query: IncidentQuery | None = None) -> Iterator[dict[str, Any]]:
@@ -497,9 +682,10 @@ class Store:
         so a web map's bbox query costs the database's time, not Python's."""
         columns = (
             "i.feature, i.data, i.sources, i.lat, i.lon, i.fatalities, i.fatalities_min, i.affected, "
-            "i.affected_min"
+            "i.affected_min, i.reviewed, i.dismissed"
         )
-        for feature, data, sources, lat, lon, f_max, f_min, a_max, a_min in self._rows(query, columns):
+        for row in self._rows(query, columns):
+            feature, data, sources, lat, lon, f_max, f_min, a_max, a_min, reviewed, dismissed = row
             if feature is not None:
                 yield feature
                 continue
@@ -509,8 +695,10 @@ class Store:
                     json.loads(data),
                     json.loads(sources),
                     (lon, lat) if lat is not None else None,
-                    (f_min, f_max) if f_max is not None else None,
+                    (f_min, f_max) if f_max is not None and f_min is not None else None,
                     (a_min, a_max) if a_max is not None else None,
+                    reviewed=bool(reviewed),
+                    dismissed=dismissed,
                 )
             )
 
@@ -572,7 +760,9 @@ class Store:
         enough to ask every few seconds, so that a page can tell that there is something new."""
         with self._reading():
             articles, last = self._backend.execute("SELECT count(*), max(added_at) FROM articles").fetchone()
-            incidents = self._backend.execute("SELECT count(*) FROM incidents").fetchone()[0]
+            incidents = self._backend.execute(
+                "SELECT count(*) FROM incidents WHERE merged_into IS NULL"
+            ).fetchone()[0]
         return {"articles": int(articles), "incidents": int(incidents), "last_added": last}
 
     def stats(self) -> dict[str, Any]:
@@ -587,7 +777,7 @@ class Store:
                 "path": str(self.path),
                 "schema_version": db.schema_version(),
                 "articles": count("articles"),
-                "incidents": count("incidents"),
+                "incidents": count("incidents WHERE merged_into IS NULL"),
                 "located": db.located(),
                 "reports": count("incident_sources"),
                 "places": count("places"),

@@ -62,7 +62,108 @@
       el('small', '', p.source_count + (p.source_count === 1 ? ' source: ' : ' sources: ') +
         p.sources.join(', '), box);
     }
+    if (p.reviewed) { el('div', 'gm-reviewed', 'Reviewed by an analyst', box); }
+    if (review) { review(p, box); }
     return box;
+  }
+
+  // The store page sets this: it adds the review part of an incident's popup.
+  var review = null;
+
+  function send(method, path, payload) {
+    return fetch(path, {method: method, headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify(payload)}).then(function (r) {
+      return r.json().then(function (data) { return {ok: r.ok, status: r.status, body: data}; },
+        function () { return {ok: false, status: r.status, body: {error: 'HTTP ' + r.status}}; });
+    });
+  }
+
+  /* The review part of a stored incident's popup: its sources, a form to correct it, dismiss,
+     and merge with another incident selected the same way. Every value is set as text. */
+  function reviewer(reload) {
+    var selected = null;  // {id, label}: the incident chosen to merge another into
+    return function (p, box) {
+      var part = el('div', 'gm-review', null, box);
+      L.DomEvent.disableClickPropagation(part);  // a click in the form is not a click on the map
+      var open = el('button', '', 'Review\u2026', part);
+      open.type = 'button';
+      open.addEventListener('click', function () {
+        open.hidden = true;
+        var id = encodeURIComponent(p.id), msg = el('div', 'gm-review-msg', null);
+        function done(res) {
+          if (res.ok) { msg.textContent = 'Saved.'; reload(); } else {
+            msg.textContent = res.body.error || ('HTTP ' + res.status);
+          }
+        }
+        fetch('/api/incidents/' + id).then(function (r) { return r.json(); }).then(function (f) {
+          var list = el('ul', 'gm-sources', null, part);
+          f.properties.sources.forEach(function (s) {
+            var item = el('li', '', null, list);
+            var name = s.title || s.article_id;
+            if (s.url && /^https?:\/\//i.test(s.url)) {
+              var a = el('a', '', name, item);
+              a.href = s.url; a.target = '_blank'; a.rel = 'noopener noreferrer';
+            } else { item.appendChild(document.createTextNode(name)); }
+            if (s.date) { item.appendChild(document.createTextNode(' \u00b7 ' + s.date)); }
+          });
+          var form = el('form', 'gm-review-form', null, part);
+          var type = el('select', '', null, el('label', '', 'Type ', form));
+          type.name = 'incident_type';
+          Object.keys(typeLabels).forEach(function (t) {
+            var o = el('option', '', typeLabels[t], type);
+            o.value = t;
+            if (t === f.properties.incident_type) { o.selected = true; }
+          });
+          var killed = el('input', '', null, el('label', '', ' Killed ', form));
+          killed.name = 'fatalities'; killed.type = 'number'; killed.min = '0'; killed.style.width = '5em';
+          killed.value = f.properties.fatalities === null ? '' : String(f.properties.fatalities);
+          var day = el('input', '', null, el('label', '', ' Date ', form));
+          day.name = 'date'; day.size = 10; day.value = f.properties.date || '';
+          var note = el('input', '', null, el('label', '', ' Note ', form));
+          note.name = 'note'; note.size = 24;
+          var save = el('button', '', 'Save', form);
+          save.type = 'submit';
+          form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var change = {};
+            if (type.value !== f.properties.incident_type) { change.incident_type = type.value; }
+            var k = killed.value.trim() === '' ? null : Number(killed.value);
+            if (k !== f.properties.fatalities) { change.fatalities = k; }
+            var d = day.value.trim() || null;
+            if (d !== f.properties.date) { change.date = d; }
+            if (note.value.trim()) { change.note = note.value.trim(); }
+            send('PATCH', '/api/incidents/' + id, change).then(done);
+          });
+          var actions = el('div', 'gm-review-actions', null, part);
+          var reason = el('input', '', null, actions);
+          reason.name = 'reason'; reason.placeholder = 'why it is not an incident'; reason.size = 22;
+          var dismiss = el('button', '', 'Dismiss', actions);
+          dismiss.type = 'button';
+          dismiss.addEventListener('click', function () {
+            if (!reason.value.trim()) { msg.textContent = 'Say why it is dismissed.'; return; }
+            send('POST', '/api/incidents/' + id + '/dismiss', {reason: reason.value.trim()}).then(done);
+          });
+          var pick = el('button', '', null, actions);
+          pick.type = 'button';
+          if (selected && selected.id !== p.id) {
+            pick.textContent = 'Merge into ' + selected.label;
+            pick.addEventListener('click', function () {
+              var into = selected.id;
+              selected = null;
+              send('POST', '/api/incidents/' + id + '/merge', {into: into}).then(done);
+            });
+          } else {
+            pick.textContent = 'Select to merge';
+            pick.addEventListener('click', function () {
+              selected = {id: p.id, label: (typeLabels[p.incident_type] || p.incident_type) +
+                (p.location_name ? ' \u00b7 ' + p.location_name : '')};
+              msg.textContent = 'Selected: open the incident it repeats and merge it into this one.';
+            });
+          }
+          part.appendChild(msg);
+        });
+      });
+    };
   }
 
   function marker(d) {
@@ -179,8 +280,18 @@
       });
     }
 
+    // An open popup (maybe a review form being filled in) is never swept away by a reload: a move
+    // while it is open (its own auto-pan included) loads the view when it closes.
+    var popupOpen = false, pending = false;
+    map.on('popupopen', function () { popupOpen = true; });
+    map.on('popupclose', function () {
+      popupOpen = false;
+      if (pending) { pending = false; schedule(); }
+    });
+
     function schedule() {
       clearTimeout(timer);
+      if (popupOpen) { pending = true; return; }
       timer = setTimeout(load, 200);
     }
 
@@ -191,12 +302,14 @@
       if (document.hidden) { return; }
       fetch('/api/status').then(function (r) { return r.ok ? r.json() : null; }).then(function (s) {
         if (!s) { return; }
+        if (popupOpen) { return; }  // not under an analyst's hands: asked again later
         if (lastAdded !== undefined && s.last_added !== lastAdded && !first) { load(); }
         lastAdded = s.last_added;
       }).catch(function () {});
     }
     setInterval(watchStore, REFRESH_MS);
     watchStore();
+    review = reviewer(function () { load(); });
 
     form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
     form.elements.type.addEventListener('change', load);
