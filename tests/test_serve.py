@@ -302,7 +302,9 @@ def locked(store, geoparser):
         yield c
 
 
-@pytest.mark.parametrize("path", ["/", "/parse", "/static/geomap.js", "/api/incidents", "/api/openapi.json"])
+@pytest.mark.parametrize(
+    "path", ["/", "/parse", "/docs", "/static/geomap.js", "/api/incidents", "/api/openapi.json"]
+)
 def test_with_a_token_every_request_needs_it(locked, path):
     assert locked.get(path).status_code == 401
     assert locked.get(path, headers={"Authorization": "Bearer wrong-token-value"}).status_code == 401
@@ -360,6 +362,25 @@ def test_pages_carry_a_policy_that_runs_no_inline_script(client):
     assert policy["script-src"] == "'self'"
     assert "<script>" not in page.text  # only src= scripts and a JSON data block
     assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_the_api_reference_shows_every_route_of_the_description_with_an_example(client):
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    spec = client.get("/api/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method in item:
+            if method in ("get", "post", "patch"):
+                assert f"<code>{method.upper()} {path}</code>" in page.text
+    assert page.text.count("<h3>Example</h3>") == sum(
+        m in ("get", "post", "patch") for item in spec["paths"].values() for m in item
+    )
+    assert "<code>limit</code>" in page.text and "one of armed_attack, airstrike_shelling" in page.text
+    # nothing to fetch from elsewhere, nothing to run
+    assert "<script" not in page.text and " src=" not in page.text
+    assert all(h.startswith(("/", "#")) for h in re.findall(r'href="([^"]*)"', page.text))
 
 
 def test_status_says_what_the_store_holds_and_when_it_last_grew(client, filled):

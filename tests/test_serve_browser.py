@@ -353,3 +353,13 @@ def test_review_an_incident_in_its_popup(filled, open_served):
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 0'", timeout=15_000)
     assert [f["properties"]["article_id"] for f in store.features()] == ["strike"]
     assert not opened.errors and not opened.blocked
+
+
+def test_the_api_reference_reads_offline(served, open_served):
+    server, _ = served
+    opened = open_served(server, "/docs")
+    page = opened.page
+    assert page.inner_text("h1").startswith("geomap API")
+    page.click("a[href='#patch-api-incidents-id']")
+    assert "PATCH /api/incidents/{id}" in page.inner_text("#patch-api-incidents-id h2")
+    assert not opened.errors and not opened.blocked

@@ -83,7 +83,7 @@ def _page(page: str, title: str, body: str) -> str:
     store, article = (here, "") if page == "store" else ("", here)
     nav = (
         f'<nav><a href="/"{store}>Store map</a> <a href="/parse"{article}>Parse an article</a> '
-        '<a href="/api/openapi.json">API</a></nav>'
+        '<a href="/docs">API</a></nav>'
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -157,6 +157,11 @@ def page_routes() -> list[Route]:
     async def parse(request: Request) -> Response:
         return HTMLResponse(parse_page())
 
+    async def docs(request: Request) -> Response:
+        from geomap.serve.api_docs import api_docs_page
+
+        return HTMLResponse(api_docs_page())
+
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:  # a fixed set of names: no path from the request reaches the disk
@@ -166,5 +171,6 @@ def page_routes() -> list[Route]:
     return [
         Route("/", store, methods=["GET"]),
         Route("/parse", parse, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
         Route("/static/{name}", static, methods=["GET"]),
     ]
