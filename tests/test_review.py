@@ -98,6 +98,13 @@ def test_a_dismissed_incident_leaves_the_map_and_downloads_unless_asked_for(stor
     assert props(store, "b-e1")["source_count"] == 2
 
 
+def test_an_incident_last_written_by_an_older_geomap_is_shown_too(store):
+    with store._backend.transaction():
+        store._backend.execute("UPDATE incidents SET feature = NULL")  # as schema version 2 left it
+    assert props(store, "a-e1")["fatalities"] == 3
+    assert store.correct("a-e1", {"fatalities": 4}, by="local")["properties"]["fatalities"] == 4
+
+
 def test_bad_corrections_name_the_field_and_change_nothing(store):
     for changes, field in [
         ({"fatalities": -1}, "fatalities"),
@@ -224,3 +231,44 @@ def test_corrections_are_exported_for_reuse(tmp_path, capsys):
     # reading never creates a store
     assert main(["corrections", "--db", str(tmp_path / "none.db")]) == EXIT_STORE
     assert not (tmp_path / "none.db").exists()
+
+
+def test_summary_by_period_and_group(store_location):
+    """Incidents and deaths by week and by country, type or place; dismissed ones not counted."""
+    with Store(store_location) as s:
+        s.add(article("a", report("a", place=KHARKIV, fatalities=3, date="2024-03-12")))  # a Tuesday
+        s.add(article("b", report("b", place=ODESA, fatalities=1, date="2024-03-17")))  # that week's Sunday
+        s.add(article("c", report("c", place=TBILISI, incident_type="protest_unrest", date="2024-03-18")))
+        s.add(article("d", report("d", place=KHARKIV, fatalities=2, date="2024-04-02")))
+        s.add(article("e", report("e", place=None, date=None)))
+        s.add(article("f", report("f", place=ODESA, date="2024-03-12", incident_type="protest_unrest")))
+        s.dismiss("f-e1", "not an event", by="local")
+        weeks = s.summary(None, "country", "week")
+        assert weeks == [
+            {"period": "2024-03-11", "group": "UA", "incidents": 2, "deaths": 4},
+            {"period": "2024-03-18", "group": "GE", "incidents": 1, "deaths": 0},
+            {"period": "2024-04-01", "group": "UA", "incidents": 1, "deaths": 2},
+            {"period": None, "group": None, "incidents": 1, "deaths": 0},
+        ]
+        months = s.summary(IncidentQuery.parse(country="UA"), "place", "month")
+        assert [(r["period"], r["group"], r["incidents"]) for r in months] == [
+            ("2024-03", "Kharkiv", 1), ("2024-03", "Odesa", 1), ("2024-04", "Kharkiv", 1)
+        ]  # fmt: skip
+        days = s.summary(IncidentQuery.parse(since="2024-03-18"), "type", "day")
+        assert days == [
+            {"period": "2024-03-18", "group": "protest_unrest", "incidents": 1, "deaths": 0},
+            {"period": "2024-04-02", "group": "airstrike_shelling", "incidents": 1, "deaths": 2},
+        ]
+
+
+def test_summary_through_the_api(api):
+    body = api.get("/api/summary?group=type&period=month").json()
+    assert body["rows"] == [{"period": "2024-03", "group": "airstrike_shelling", "incidents": 2, "deaths": 3}]
+    for query, status in [
+        ("group=province", 400),
+        ("period=year", 400),
+        ("since=2024-13", 400),
+        ("x=1", 400),
+    ]:
+        response = api.get(f"/api/summary?{query}")
+        assert response.status_code == status and "error" in response.json()

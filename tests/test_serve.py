@@ -394,7 +394,7 @@ def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert set(spec["paths"]) == {
-        "/api/incidents", "/api/parse", "/api/articles", "/api/status", "/api/openapi.json",
+        "/api/incidents", "/api/parse", "/api/articles", "/api/status", "/api/openapi.json", "/api/summary",
         "/api/incidents/{id}", "/api/incidents/{id}/merge", "/api/incidents/{id}/dismiss",
     }  # fmt: skip
     assert set(spec["paths"]["/api/parse"]) == {"post"} and set(spec["paths"]["/api/articles"]) == {"post"}

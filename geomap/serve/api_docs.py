@@ -44,6 +44,7 @@ EXAMPLES: dict[tuple[str, str], str] = {
         '  -d \'{"reason": "a film shoot, not a protest"}\''
     ),
     ("get", "/api/status"): f"curl -s {_BASE}/api/status",
+    ("get", "/api/summary"): f"curl -s '{_BASE}/api/summary?group=country&period=month&since=2024'",
     ("get", "/api/openapi.json"): f"curl -s {_BASE}/api/openapi.json",
 }
 _METHODS = ("get", "post", "patch", "put", "delete")

@@ -75,6 +75,27 @@ def create_app(
     such as the worker processes of ``geomap serve`` (:mod:`geomap.serve.parsing`)."""
     parsing: Parsing = parser if isinstance(parser, (InlineParsing, WorkerParsing)) else InlineParsing(parser)
 
+    async def summary(request: Request) -> Response:
+        from geomap.store.store import GROUPS, PERIODS
+
+        params = request.query_params
+        unknown = set(params) - {"bbox", "since", "until", "type", "country", "group", "period"}
+        if unknown:
+            return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        group, period = params.get("group", "country"), params.get("period", "week")
+        if group == "province":
+            return error(400, "group=province is not available yet: the store does not keep provinces")
+        if group not in GROUPS:
+            return error(400, f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+        if period not in PERIODS:
+            return error(400, f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        try:
+            query = _query(params)
+        except InputError as exc:
+            return error(400, _FLAG.sub(r"\1", str(exc)))
+        rows = await run_in_threadpool(store.summary, query, group, period)
+        return GeomapJSON({"group": group, "period": period, "rows": rows})
+
     async def incidents(request: Request) -> Response:
         params = request.query_params
         unknown = set(params) - {"bbox", "since", "until", "type", "country", "limit", "format"}
@@ -84,15 +105,9 @@ def create_app(
         if fmt not in DOWNLOAD_FORMATS:
             return error(400, f"format must be one of geojson, csv, kml, not {fmt!r}")
         limit = params.get("limit")
-        types = [t for value in params.getlist("type") for t in value.split(",") if t]
         try:
-            query = IncidentQuery.parse(
-                bbox=params.get("bbox"),
-                since=params.get("since") or None,
-                until=params.get("until") or None,
-                types=types or None,
-                country=params.get("country") or None,
-                limit=limit if limit is not None else (DEFAULT_LIMIT if fmt == "geojson" else None),
+            query = _query(
+                params, limit if limit is not None else (DEFAULT_LIMIT if fmt == "geojson" else None)
             )
         except InputError as exc:  # its messages name the CLI's flags; here they are parameters
             return error(400, _FLAG.sub(r"\1", str(exc)))
@@ -250,6 +265,7 @@ def create_app(
         Route("/api/incidents/{id:path}/dismiss", dismiss, methods=["POST"]),
         Route("/api/incidents/{id:path}", one_incident, methods=["GET"]),
         Route("/api/incidents/{id:path}", correct, methods=["PATCH"]),
+        Route("/api/summary", summary, methods=["GET"]),
         Route("/api/status", status, methods=["GET"]),
         Route("/api/openapi.json", openapi, methods=["GET"]),
         *page_routes(),
@@ -270,6 +286,19 @@ def create_app(
     )
     app.add_middleware(Guard, token=token, allowed_hosts=allowed_hosts)
     return app
+
+
+def _query(params: Any, limit: str | int | None = None) -> IncidentQuery:
+    """The filters of a query string; InputError for a malformed one."""
+    types = [t for value in params.getlist("type") for t in value.split(",") if t]
+    return IncidentQuery.parse(
+        bbox=params.get("bbox"),
+        since=params.get("since") or None,
+        until=params.get("until") or None,
+        types=types or None,
+        country=params.get("country") or None,
+        limit=limit,
+    )
 
 
 def _collection(store: Store, query: IncidentQuery) -> bytes:

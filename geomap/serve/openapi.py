@@ -94,6 +94,8 @@ _CORRECTION = {
 @cache
 def openapi_spec() -> dict[str, Any]:
     """The description served at ``/api/openapi.json``."""
+    from geomap.store.store import GROUPS, PERIODS
+
     parsed = {
         "description": "parsed-article JSON (DESIGN.md §3)",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ParsedArticle"}}},
@@ -336,6 +338,42 @@ def openapi_spec() -> dict[str, Any]:
                         **_WRITE_ERRORS,
                     },
                 },
+            },
+            "/api/summary": {
+                "get": {
+                    "summary": "Incidents and deaths by period and by country, type or place",
+                    "parameters": [
+                        _param(
+                            "group",
+                            "what a row counts (default country)",
+                            {"type": "string", "enum": list(GROUPS)},
+                        ),
+                        _param(
+                            "period",
+                            "default week (from its Monday)",
+                            {"type": "string", "enum": list(PERIODS)},
+                        ),
+                        _param("bbox", "W,S,E,N in degrees; W > E crosses 180°", {"type": "string"}),
+                        _param("since", "on or after (YYYY-MM-DD, YYYY-MM or YYYY)", {"type": "string"}),
+                        _param("until", "on or before", {"type": "string"}),
+                        _param(
+                            "type",
+                            "incident type(s), repeatable or comma-separated",
+                            {"type": "string", "enum": _INCIDENT_TYPES},
+                        ),
+                        _param(
+                            "country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "rows of {period, group, incidents, deaths}, oldest period first; "
+                            "period and group are null for undated or unlocated incidents",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        **_ERRORS,
+                    },
+                }
             },
             "/api/status": {
                 "get": {

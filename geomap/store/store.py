@@ -454,10 +454,10 @@ class Store:
                 (target_id, int(end) + 1, source_id),
             )
             rows = db.execute(
-                "SELECT id, overrides, reviewed FROM incidents WHERE id IN (?, ?)", (source_id, target_id)
+                "SELECT id, overrides FROM incidents WHERE id IN (?, ?)", (source_id, target_id)
             ).fetchall()
-            state = {r[0]: (json.loads(r[1]) if r[1] else {}, int(r[2])) for r in rows}
-            overrides = {**state[source_id][0], **state[target_id][0]}
+            state = {r[0]: json.loads(r[1]) if r[1] else {} for r in rows}
+            overrides = {**state[source_id], **state[target_id]}
             db.execute(
                 "UPDATE incidents SET overrides = ?, reviewed = 1 WHERE id = ?",
                 (_dumps(overrides), target_id),
@@ -547,10 +547,10 @@ class Store:
         return incident_from_dict(obj, obj.get("article_id") or "")
 
     def _feature(self, incident_id: int) -> dict[str, Any]:
-        text = self._backend.execute("SELECT feature FROM incidents WHERE id = ?", (incident_id,)).fetchone()[
-            0
-        ]
-        return dict(json.loads(text))
+        row = self._backend.execute(
+            f"SELECT {_FEATURE_COLUMNS} FROM incidents i WHERE i.id = ?", (incident_id,)
+        )
+        return dict(json.loads(_feature_text(row.fetchone())))
 
     def _log(self, uid: str, by: str, field: str, before: Any, after: Any, note: str | None) -> None:
         self._backend.execute(
@@ -680,27 +680,8 @@ class Store:
     def feature_texts(self, query: IncidentQuery | None = None) -> Iterator[str]:
         """The GeoJSON features of ``incidents(query)`` as JSON text, as stored: nothing is decoded,
         so a web map's bbox query costs the database's time, not Python's."""
-        columns = (
-            "i.feature, i.data, i.sources, i.lat, i.lon, i.fatalities, i.fatalities_min, i.affected, "
-            "i.affected_min, i.reviewed, i.dismissed"
-        )
-        for row in self._rows(query, columns):
-            feature, data, sources, lat, lon, f_max, f_min, a_max, a_min, reviewed, dismissed = row
-            if feature is not None:
-                yield feature
-                continue
-            # an incident last written before schema version 3
-            yield _dumps(
-                merged_feature(
-                    json.loads(data),
-                    json.loads(sources),
-                    (lon, lat) if lat is not None else None,
-                    (f_min, f_max) if f_max is not None and f_min is not None else None,
-                    (a_min, a_max) if a_max is not None else None,
-                    reviewed=bool(reviewed),
-                    dismissed=dismissed,
-                )
-            )
+        for row in self._rows(query, _FEATURE_COLUMNS):
+            yield _feature_text(row)
 
     def geojson(self, query: IncidentQuery | None = None) -> dict[str, Any]:
         """A GeoJSON FeatureCollection (RFC 7946) of the selected incidents."""
@@ -722,6 +703,24 @@ class Store:
             cursor = self._backend.execute(sql, params)
             while batch := cursor.fetchmany(512):
                 yield from batch
+
+    def summary(self, query: IncidentQuery | None, group: str, period: str) -> list[dict[str, Any]]:
+        """Incidents and deaths by ``period`` (day, week from its Monday, month) and ``group`` (country,
+        type or place), oldest period first, then most incidents first. Undated incidents have no
+        period (null), and unlocated ones no country or place (null)."""
+        column = {"country": "i.country_code", "type": "i.incident_type", "place": "i.place_id"}[group]
+        counts: dict[tuple[str | None, str | None], list[int]] = {}
+        names: dict[str, str] = {}
+        for day, key, fatalities, data in self._rows(query, f"i.date_lo, {column}, i.fatalities, i.data"):
+            when = _period_start(day, period)
+            if group == "place" and key is not None and key not in names:
+                names[key] = json.loads(data).get("location_name") or key
+            row = counts.setdefault((when, key), [0, 0])
+            row[0] += 1
+            row[1] += fatalities or 0
+        rows = [(when, names.get(key, key) if key else None, n, d) for (when, key), (n, d) in counts.items()]
+        rows.sort(key=lambda r: (r[0] is None, r[0] or "", -r[2], r[1] is None, r[1] or ""))
+        return [{"period": w, "group": g, "incidents": n, "deaths": d} for w, g, n, d in rows]
 
     def reports(self, uid: str) -> list[Report]:
         """Every article's report of the incident with public id ``uid``, oldest first."""
@@ -783,6 +782,52 @@ class Store:
                 "places": count("places"),
                 "size_bytes": db.size_bytes(),
             }
+
+
+#: What ``_feature_text`` reads of an incident ``i``.
+_FEATURE_COLUMNS = (
+    "i.feature, i.data, i.sources, i.lat, i.lon, i.fatalities, i.fatalities_min, i.affected, "
+    "i.affected_min, i.reviewed, i.dismissed"
+)
+
+
+def _feature_text(row: tuple[Any, ...]) -> str:
+    """An incident's GeoJSON feature as text: as stored, or built from its data when it was last
+    written before schema version 3."""
+    feature, data, sources, lat, lon, f_max, f_min, a_max, a_min, reviewed, dismissed = row
+    if feature is not None:
+        return str(feature)
+    return _dumps(
+        merged_feature(
+            json.loads(data),
+            json.loads(sources),
+            (lon, lat) if lat is not None else None,
+            (f_min, f_max) if f_max is not None and f_min is not None else None,
+            (a_min, a_max) if a_max is not None else None,
+            reviewed=bool(reviewed),
+            dismissed=dismissed,
+        )
+    )
+
+
+#: ``Store.summary``'s periods.
+PERIODS = ("day", "week", "month")
+#: ``Store.summary``'s groups.
+GROUPS = ("country", "type", "place")
+
+
+def _period_start(day: str | None, period: str) -> str | None:
+    """The first day (a month: ``YYYY-MM``) of the period that holds ``day`` (an ISO day)."""
+    if day is None:
+        return None
+    if period == "month":
+        return day[:7]
+    if period == "week":
+        from datetime import date, timedelta
+
+        start = date.fromisoformat(day)
+        return (start - timedelta(days=start.weekday())).isoformat()
+    return day
 
 
 def _same_parse(stored: dict[str, Any], article: ParsedArticle) -> bool:
