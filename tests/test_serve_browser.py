@@ -157,7 +157,7 @@ def test_store_map_filters_by_type_and_follows_the_view(filled, open_served):
     assert "protest unrest" in page.inner_text(".geomap-panel-list")
     assert "airstrike" not in page.inner_text(".geomap-panel-list")
     # Moving the map asks the server for what is in view: Kharkiv only, so no protest there.
-    page.select_option("select[name=type]", "")
+    page.select_option("select[name=type]", [])
     page.evaluate("() => { window.geomapStore.map.setView([49.98, 36.25], 8, {animate: false}); }")
     # The panel still reads "1" (the protest) until the answer for the new view arrives: wait for its content.
     in_view = "document.querySelector('.geomap-panel-list').innerText.includes('airstrike')"
@@ -298,11 +298,11 @@ def test_the_store_map_shows_what_comes_in_without_a_reload(filled, open_served,
     opened = open_served(server, "/")
     page = opened.page
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
-    url = page.url
+    page.evaluate("() => { window.__openedOnce = true; }")  # gone if the page were loaded again
     later = geoparser.parse("Police fired tear gas at protesters in Tbilisi.", id="later", date="2024-03-12")
     store.add(later)
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 3'", timeout=20_000)
-    assert page.url == url  # the same page: nothing reloaded it
+    assert page.evaluate("() => window.__openedOnce") is True  # the same page: nothing reloaded it
     assert any("/api/status" in u for u in opened.requests)
     assert not opened.errors and not opened.blocked
 
@@ -362,4 +362,33 @@ def test_the_api_reference_reads_offline(served, open_served):
     assert page.inner_text("h1").startswith("geomap API")
     page.click("a[href='#patch-api-incidents-id']")
     assert "PATCH /api/incidents/{id}" in page.inner_text("#patch-api-incidents-id h2")
+    assert not opened.errors and not opened.blocked
+
+
+def test_the_address_holds_every_filter_and_the_page_counts_as_the_api(filled, open_served, geoparser):
+    """Types as a list, a month, a box: opened from its address, the page shows what the API gives
+    for the same query, and choosing filters writes them back into the address."""
+    server, store = filled
+    odesa = "Thousands of people protested in Odesa against the new media law."
+    store.add(geoparser.parse(odesa, id="odesa", date="2024-07-15"))
+    query = "type=airstrike_shelling,protest_unrest&since=2024-06&until=2024-07&bbox=20,40,40,52"
+    from urllib.request import urlopen
+
+    with urlopen(f"{server.url}/api/incidents?{query}") as answer:
+        expected = len(json.load(answer)["features"])
+    assert expected == 2  # the Kharkiv strike and the Odesa protest; Tbilisi is outside the box
+    opened = open_served(server, "/?" + query)
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: {expected}'")
+    chosen = page.evaluate(
+        "() => Array.from(document.querySelector('select[name=type]').selectedOptions, o => o.value)"
+    )
+    assert sorted(chosen) == ["airstrike_shelling", "protest_unrest"]
+    assert page.input_value("input[name=since]") == "2024-06"  # as written: ISO, a month
+    # choosing filters writes them into the address
+    page.select_option("select[name=type]", ["protest_unrest"])
+    # the view now (the box fitted to the window) holds the Odesa and Tbilisi protests, not the strike
+    no_strike = "!document.querySelector('.geomap-panel-list').innerText.includes('airstrike')"
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2' && {no_strike}")
+    assert "type=protest_unrest" in page.url and "since=2024-06" in page.url and "bbox=" in page.url
     assert not opened.errors and not opened.blocked

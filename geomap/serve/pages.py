@@ -106,9 +106,13 @@ def _type_options() -> str:
 
 def store_page() -> str:
     body = f"""<form id="filters" class="gm-tools" autocomplete="off">
-<label>From <input type="date" name="since"></label>
-<label>to <input type="date" name="until"></label>
-<label>Type <select name="type"><option value="">all types</option>{_type_options()}</select></label>
+<label>From <input name="since" size="10" placeholder="YYYY-MM-DD" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?"
+ title="a day, a month or a year: 2024-06-03, 2024-06 or 2024"></label>
+<label>to <input name="until" size="10" placeholder="YYYY-MM-DD" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?"
+ title="a day, a month or a year: 2024-06-03, 2024-06 or 2024"></label>
+<label>Types <select name="type" multiple size="3"
+ title="none chosen: every type; Ctrl or ⌘ to choose several">
+{_type_options()}</select></label>
 <label>Country <input name="country" size="3" maxlength="2" pattern="[A-Za-z]{{2}}" placeholder="UA"></label>
 <button type="submit">Apply</button>
 <span class="gm-downloads">Download:

@@ -204,16 +204,27 @@
     var sequence = 0, timer = null, first = true;
 
     var FILTERS = ['since', 'until', 'type', 'country'];
-    // The address holds the filters (/?type=…&since=…), so a filtered map can be shared.
+    // The address holds the filters (/?type=a,b&since=2024-06&bbox=…), so a filtered map can be
+    // shared: opened again, it shows the same incidents as the API gives for the same query.
     var given = new URLSearchParams(window.location.search);
+    var types = form.elements.type;
     FILTERS.forEach(function (name) {
-      if (given.get(name)) { form.elements[name].value = given.get(name); }
+      var value = given.getAll(name).join(',');
+      if (!value) { return; }
+      if (name === 'type') {
+        var chosen = value.split(',');
+        Array.prototype.forEach.call(types.options, function (o) { o.selected = chosen.indexOf(o.value) >= 0; });
+      } else { form.elements[name].value = value; }
     });
+    var givenBox = given.get('bbox');
 
     function filters() {
       var q = new URLSearchParams();
       FILTERS.forEach(function (name) {
-        var value = form.elements[name].value.trim();
+        var value = name === 'type' ?
+          Array.prototype.filter.call(types.options, function (o) { return o.selected; })
+            .map(function (o) { return o.value; }).join(',') :
+          form.elements[name].value.trim();
         if (value) { q.set(name, value); }
       });
       return q;
@@ -242,8 +253,9 @@
     function load() {
       var q = filters();
       downloads(q);
+      var box = first ? givenBox : viewBox();
+      if (box) { q.set('bbox', box); }
       window.history.replaceState(null, '', q.toString() ? '?' + q.toString() : window.location.pathname);
-      if (!first) { q.set('bbox', viewBox()); }
       q.set('limit', String(PAGE_LIMIT));
       var mine = ++sequence;
       setStatus('Loading\u2026');
@@ -269,7 +281,10 @@
         setStatus(text);
         if (first) {
           first = false;
-          if (markers.length) {
+          var b = givenBox && givenBox.split(',').map(Number);
+          if (b && b.length === 4 && b.every(isFinite)) {
+            map.fitBounds([[b[1], b[0]], [b[3], b[2] < b[0] ? b[2] + 360 : b[2]]], {animate: false});
+          } else if (markers.length) {
             var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
             map.fitBounds(bounds, {padding: [30, 30], maxZoom: 9, animate: false});
           }
