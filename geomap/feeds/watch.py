@@ -180,24 +180,25 @@ class Watcher:
 
         if item.path is not None:
             return list(read_articles(item.path))
+        article_id = _item_id(item)
         article: Article | None = None
         if item.url is not None:
-            article = self._page(item)
+            article = self._page(item, article_id)
         if article is None:
             if not item.content:
                 raise InputError("no article text in the page or the feed")
-            article = from_html(item.content, item.url or item.key, _item_id(item))
+            article = from_html(item.content, item.url or item.key, article_id)
         return [
             replace(
                 article,
-                id=_item_id(item),
+                id=article_id,
                 title=item.title or article.title,
                 date=item.date or article.date,
                 url=item.url or article.url,
             )
         ]
 
-    def _page(self, item: FeedItem) -> Article | None:
+    def _page(self, item: FeedItem, article_id: str) -> Article | None:
         """The article of the item's page; None when the page has no article text."""
         from geomap.inputs.article import article_from_html, article_from_text, decode_text
 
@@ -207,8 +208,8 @@ class Watcher:
         try:
             decoded = decode_text(answer.content, item.url, html=not is_text)
             if is_text:
-                return article_from_text(decoded, _item_id(item))
-            return article_from_html(decoded, item.url, _item_id(item))
+                return article_from_text(decoded, article_id)
+            return article_from_html(decoded, item.url, article_id)
         except InputError:
             if item.content:
                 return None  # the feed's own text stands in

@@ -48,6 +48,8 @@ MAX_LIMIT = 100_000
 DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
 _FLAG = re.compile(r"--(bbox|since|until|type|country|limit)\b")
 _FIELDS = ("text", "title", "date", "url", "filename")
+#: The query parameters ``_query`` reads: the filters of ``/api/incidents`` and ``/api/summary``.
+_FILTER_PARAMS = frozenset({"bbox", "since", "until", "type", "country"})
 
 
 class GeomapJSON(JSONResponse):
@@ -79,7 +81,7 @@ def create_app(
         from geomap.store.store import GROUPS, PERIODS
 
         params = request.query_params
-        unknown = set(params) - {"bbox", "since", "until", "type", "country", "group", "period"}
+        unknown = set(params) - _FILTER_PARAMS - {"group", "period"}
         if unknown:
             return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
         group, period = params.get("group", "country"), params.get("period", "week")
@@ -98,7 +100,7 @@ def create_app(
 
     async def incidents(request: Request) -> Response:
         params = request.query_params
-        unknown = set(params) - {"bbox", "since", "until", "type", "country", "limit", "format"}
+        unknown = set(params) - _FILTER_PARAMS - {"limit", "format"}
         if unknown:
             return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
         fmt = params.get("format", "geojson")

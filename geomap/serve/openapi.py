@@ -51,6 +51,16 @@ _WRITE_ERRORS = {
 }
 
 
+#: The filters ``/api/incidents`` and ``/api/summary`` share (``geomap.store.query.IncidentQuery``).
+_FILTERS = [
+    _param("bbox", "W,S,E,N in degrees; W > E crosses 180°", {"type": "string"}),
+    _param("since", "on or after (YYYY-MM-DD, YYYY-MM or YYYY)", {"type": "string"}),
+    _param("until", "on or before", {"type": "string"}),
+    _param(
+        "type", "incident type(s), repeatable or comma-separated", {"type": "string", "enum": _INCIDENT_TYPES}
+    ),
+    _param("country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}),
+]
 _ID = {
     "name": "id",
     "in": "path",
@@ -192,17 +202,7 @@ def openapi_spec() -> dict[str, Any]:
                 "get": {
                     "summary": "The store's merged incidents, filtered (as geomap incidents)",
                     "parameters": [
-                        _param("bbox", "W,S,E,N in degrees; W > E crosses 180°", {"type": "string"}),
-                        _param("since", "on or after (YYYY-MM-DD, YYYY-MM or YYYY)", {"type": "string"}),
-                        _param("until", "on or before", {"type": "string"}),
-                        _param(
-                            "type",
-                            "incident type(s), repeatable or comma-separated",
-                            {"type": "string", "enum": _INCIDENT_TYPES},
-                        ),
-                        _param(
-                            "country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}
-                        ),
+                        *_FILTERS,
                         _param(
                             "limit",
                             "at most this many, by date (GeoJSON default 5000, max 100000)",
@@ -353,17 +353,7 @@ def openapi_spec() -> dict[str, Any]:
                             "default week (from its Monday)",
                             {"type": "string", "enum": list(PERIODS)},
                         ),
-                        _param("bbox", "W,S,E,N in degrees; W > E crosses 180°", {"type": "string"}),
-                        _param("since", "on or after (YYYY-MM-DD, YYYY-MM or YYYY)", {"type": "string"}),
-                        _param("until", "on or before", {"type": "string"}),
-                        _param(
-                            "type",
-                            "incident type(s), repeatable or comma-separated",
-                            {"type": "string", "enum": _INCIDENT_TYPES},
-                        ),
-                        _param(
-                            "country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}
-                        ),
+                        *_FILTERS,
                     ],
                     "responses": {
                         "200": {

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geomap.errors import NoSuchIncident, StoreError
+from geomap.errors import FieldError, NoSuchIncident, StoreError
 from geomap.geodesy import haversine_km
 from geomap.incidents.merge import DEFAULT_MAX_KM, WATER
 from geomap.model import ParsedArticle, place_summary
@@ -412,8 +412,6 @@ class Store:
         incident. Each changed field is logged with its value before; a later report never undoes it."""
         checked = check_changes(changes)
         if note is not None and (not isinstance(note, str) or len(note) > 2000):
-            from geomap.errors import FieldError
-
             raise FieldError("note", "note must be text of at most 2,000 characters")
         with self._writing("cannot correct an incident in"), self._backend.transaction():
             incident_id, uid = self._live(uid)
@@ -422,11 +420,11 @@ class Store:
                 "SELECT overrides FROM incidents WHERE id = ?", (incident_id,)
             ).fetchone()
             overrides = {**(json.loads(row[0]) if row[0] else {}), **checked}
-            for name, value in checked.items():
-                before = value_of(current, name)
-                if before != value:
-                    self._log(uid, by, name, before, value, note)
-            if note and not any(value_of(current, n) != v for n, v in checked.items()):
+            before = {name: value_of(current, name) for name in checked}
+            changed = [name for name, value in checked.items() if before[name] != value]
+            for name in changed:
+                self._log(uid, by, name, before[name], checked[name], note)
+            if note and not changed:
                 self._log(uid, by, "note", None, None, note)
             self._backend.execute(
                 "UPDATE incidents SET overrides = ?, reviewed = 1 WHERE id = ?",
@@ -442,8 +440,6 @@ class Store:
             source_id, uid = self._live(uid)
             target_id, into = self._live(into)
             if source_id == target_id:
-                from geomap.errors import FieldError
-
                 raise FieldError("into", f"{uid!r} cannot be merged into itself")
             db = self._backend
             end = db.execute(
@@ -477,8 +473,6 @@ class Store:
         """Take an incident off the map and out of downloads (``IncidentQuery(dismissed=True)`` still
         finds it); ``reason`` says why. A later report of it joins it and stays dismissed."""
         if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
-            from geomap.errors import FieldError
-
             raise FieldError("reason", "reason must be text of 1 to 2,000 characters")
         with self._writing("cannot dismiss an incident in"), self._backend.transaction():
             incident_id, uid = self._live(uid)
