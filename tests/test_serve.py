@@ -385,7 +385,7 @@ def test_the_api_reference_shows_every_route_of_the_description_with_an_example(
 
 def test_status_says_what_the_store_holds_and_when_it_last_grew(client, filled):
     status = client.get("/api/status").json()
-    assert set(status) == {"articles", "incidents", "last_added"}
+    assert set(status) == {"articles", "incidents", "corrections", "last_added"}
     assert status["articles"] >= 1 and status["incidents"] >= 1
     assert status["last_added"].endswith("+00:00")
 

@@ -375,10 +375,11 @@ def openapi_spec() -> dict[str, Any]:
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "required": ["articles", "incidents", "last_added"],
+                                        "required": ["articles", "incidents", "corrections", "last_added"],
                                         "properties": {
                                             "articles": {"type": "integer"},
                                             "incidents": {"type": "integer"},
+                                            "corrections": {"type": "integer"},
                                             "last_added": {"type": ["string", "null"]},
                                         },
                                     }

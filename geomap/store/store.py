@@ -756,7 +756,14 @@ class Store:
             incidents = self._backend.execute(
                 "SELECT count(*) FROM incidents WHERE merged_into IS NULL"
             ).fetchone()[0]
-        return {"articles": int(articles), "incidents": int(incidents), "last_added": last}
+            corrections = self._backend.execute("SELECT count(*) FROM corrections").fetchone()[0]
+        # Times are to the second: the counts tell two writes within one second apart.
+        return {
+            "articles": int(articles),
+            "incidents": int(incidents),
+            "corrections": int(corrections),
+            "last_added": last,
+        }
 
     def stats(self) -> dict[str, Any]:
         """Counts of articles, incidents, reports and located incidents, the schema version and size."""

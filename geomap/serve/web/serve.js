@@ -310,16 +310,19 @@
       timer = setTimeout(load, 200);
     }
 
-    // What `geomap watch` or another analyst adds appears without a reload: the page asks every
-    // few seconds whether an article came in, and only then loads the view again.
-    var lastAdded;
+    // What `geomap watch` or another analyst adds or corrects appears without a reload: the page
+    // asks every few seconds what the store holds, and loads the view again when that changed. A
+    // change seen while the first view is loading or a popup is open is acted on at a later ask.
+    var lastSeen;
     function watchStore() {
       if (document.hidden) { return; }
       fetch('/api/status').then(function (r) { return r.ok ? r.json() : null; }).then(function (s) {
         if (!s) { return; }
-        if (popupOpen) { return; }  // not under an analyst's hands: asked again later
-        if (lastAdded !== undefined && s.last_added !== lastAdded && !first) { load(); }
-        lastAdded = s.last_added;
+        var seen = JSON.stringify(s);
+        if (lastSeen === undefined) { lastSeen = seen; return; }
+        if (seen === lastSeen || popupOpen || first) { return; }
+        lastSeen = seen;
+        load();
       }).catch(function () {});
     }
     setInterval(watchStore, REFRESH_MS);
