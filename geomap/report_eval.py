@@ -15,12 +15,15 @@ parse of each against it:
 - ``per_event``: incidents per report found (the ideal is 1.0);
 - ``place_acc``: reports found whose first incident names the coded place (null when the coder
   coded none);
-- ``date_acc``: reports found whose first incident has the coded date.
+- ``date_acc``: reports found whose first incident has the coded date;
+- ``within25`` / ``within161``: of the reports with a coded point (``pointed``), those whose first
+  incident's point lies within 25 / 161 km of it; ``median_km`` over those with a point.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,7 @@ from typing import Any
 
 from geomap.errors import InputError
 from geomap.evaluate import part_of
+from geomap.geodesy import haversine_km
 from geomap.incident_eval import share
 from geomap.model import ParsedArticle
 
@@ -47,6 +51,8 @@ class Report:
     type: str
     killed: int | None
     location: str | None
+    lat: float | None = None  # the coded place's point, where the writer knew it (the second batch)
+    lon: float | None = None
 
 
 def load_reports(part: str = "all", path: Path | None = None) -> list[Report]:
@@ -62,9 +68,8 @@ def load_reports(part: str = "all", path: Path | None = None) -> list[Report]:
             r = json.loads(line)
             if part != "all" and part_of(r["id"]) != part:
                 continue
-            out.append(
-                Report(r["id"], r["text"], r.get("date"), r["type"], r.get("killed"), r.get("location"))
-            )
+            fields = (r["id"], r["text"], r.get("date"), r["type"], r.get("killed"), r.get("location"))
+            out.append(Report(*fields, lat=r.get("lat"), lon=r.get("lon")))
     return out
 
 
@@ -83,6 +88,9 @@ def score_report(report: Report, parsed: ParsedArticle) -> dict[str, Any]:
             place = report.text[first.location_start : first.location_end]
         else:
             place = first.location_name
+    error_km = None
+    if report.lat is not None and report.lon is not None and first is not None and first.place is not None:
+        error_km = round(haversine_km(report.lat, report.lon, first.place.lat, first.place.lon), 1)
     return {
         "id": report.id,
         "type": report.type,
@@ -98,6 +106,8 @@ def score_report(report: Report, parsed: ParsedArticle) -> dict[str, Any]:
         "toll_exact": bool(tolls) and max(tolls) == report.killed,
         "place_right": first is not None and _names(place) == _names(report.location),
         "date_right": first is not None and report.date is not None and first.date == report.date,
+        "coded_point": report.lat is not None and report.lon is not None,
+        "error_km": error_km,  # None: no coded point, or no incident point (a miss at any distance)
     }
 
 
@@ -116,6 +126,19 @@ def summarise_reports(scored: list[dict[str, Any]]) -> dict[str, Any]:
         "per_event": share(sum(r["incidents"] for r in found), len(found)),
         "place_acc": share(sum(r["place_right"] for r in found), len(found)),
         "date_acc": share(sum(r["date_right"] for r in dated), len(dated)),
+        **_distances([r for r in scored if r["coded_point"]]),
+    }
+
+
+def _distances(pointed: list[dict[str, Any]]) -> dict[str, Any]:
+    """How far the first incident's point lies from the coded one, over the reports with a coded
+    point: an incident without a point, or no incident, is a miss at every distance."""
+    errors = sorted(r["error_km"] for r in pointed if r["error_km"] is not None)
+    return {
+        "pointed": len(pointed),
+        "within25": share(sum(e <= 25 for e in errors), len(pointed)),
+        "within161": share(sum(e <= 161 for e in errors), len(pointed)),
+        "median_km": round(statistics.median(errors), 1) if errors else None,
     }
 
 

@@ -163,3 +163,38 @@ def test_a_death_toll_updates_and_nouns_that_count_the_dead(geoparser, text, fat
 
 def test_a_toll_road_is_no_death_toll(geoparser):
     assert incidents(geoparser, "Drivers paid the toll on the road to Kisumu.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # every side's dead, told in one sentence or the next, add up as a coder codes them
+        ("Gunmen raided a post near Zahedan, killing two guards. One of the raiders was also killed.", 3),
+        ("Two gendarmes were killed in fighting near Fada; five militants were also killed.", 7),
+        ("A truck hit a mine near Tessit, killing three soldiers. A fourth soldier died of his wounds.", 4),
+        ("A drone struck a bus near Kobo, killing six passengers. Two more died later in hospital.", 8),
+        ("A shell hit a school in Avdiivka, killing 4 people. The toll rose to 6 on Friday.", 6),
+    ],
+)
+def test_the_dead_of_every_side_and_those_who_died_later_add_up(geoparser, text, fatalities):
+    (event,) = [i for i in incidents(geoparser, text) if i.fatalities is not None]
+    assert event.fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Militias fought near Beledweyne. Seven people died, among them a woman and her two daughters.", 7),
+        ("Masked men entered the home of a trader in Popayan and shot him dead.", 1),
+        ("A bomber blew herself up at a bus stop in Bama, killing three travellers as well as herself.", 4),
+        ("Troops fired on a crowd in Mandalay. A 16-year-old was shot dead.", 1),
+    ],
+)
+def test_victims_told_as_pronouns_or_with_among_count_right(geoparser, text, fatalities):
+    assert max(i.fatalities or 0 for i in incidents(geoparser, text)) == fatalities
+
+
+def test_two_counts_of_one_sentence_add_only_when_both_name_people(geoparser):
+    # a headline run into the lead by the parse: "kills three" and "killing three workers" are one toll
+    text = "Drone strike on Sumy kills three\nA drone struck a depot in Sumy on Monday, killing three men."
+    assert max(i.fatalities or 0 for i in incidents(geoparser, text)) == 3

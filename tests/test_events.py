@@ -882,3 +882,31 @@ def test_what_happened_without_fighting_is_no_fight(geoparser):
 def test_a_gulf_in_a_gangs_name_is_no_sea(geoparser):
     text = "Soldiers were attacked by gunmen of the Gulf Cartel while patrolling in Reynosa."
     assert "maritime_attack" not in {i.incident_type for i in incidents(geoparser, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # force against a protest is coded as the protest, whoever fired
+        ("Police opened fire on demonstrators in Kisumu on Tuesday, killing one of them.", "protest_unrest"),
+        ("Soldiers fired live rounds at protesters in Basra, killing 3.", "protest_unrest"),
+        # a riot's looting and arson, done by a crowd and not by armed men
+        ("Young men looted a warehouse and set two lorries on fire in Kaolack on Monday.", "protest_unrest"),
+        # drones brought down, however the parse hangs the count
+        ("Air defences shot down 7 of 9 drones launched at Kursk overnight.", "military_plan"),
+        # what was fired says how: mortars are shelling; an aerial bomb is dropped from the air
+        ("Militants lobbed mortar rounds into Mora, wounding four civilians.", "airstrike_shelling"),
+        ("A guided aerial bomb struck a warehouse in Zaporizhzhia, killing two.", "airstrike_shelling"),
+        # a raid that kills is an attack; men taken by a gang are abducted, not arrested
+        ("Rebels stormed a farm near Bamenda and killed two farmers.", "armed_attack"),
+        ("Gang members seized four fishermen in Port-de-Paix on Friday.", "armed_attack"),
+        ("Police seized four suspects in Port-de-Paix on Friday.", "arrest_detention"),
+        ("Pirates boarded and seized a trawler off Hobyo on Monday.", "maritime_attack"),
+        # and the same deeds by armed men stay attacks
+        ("Gunmen opened fire on protesters in Kisumu on Tuesday, killing one of them.", "armed_attack"),
+        ("Militants torched a warehouse and two lorries in Kaolack on Monday.", "armed_attack"),
+    ],
+)
+def test_the_type_follows_who_did_what_to_whom(geoparser, text, kind):
+    found = incidents(geoparser, text)
+    assert found and found[0].incident_type == kind, [(i.trigger, i.incident_type) for i in found]

@@ -241,7 +241,7 @@ _INCIDENT_COLUMNS = (
 
 _REPORT_COLUMNS = (
     "reports", "incidents", "recall", "type_acc", "lethal", "toll_exact", "per_event", "place_acc",
-    "date_acc",
+    "date_acc", "pointed", "within25", "within161", "median_km",
 )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geomap.incidents.lexicon import words
+from geomap.incidents.lexicon import ARMED_ACTORS, PERSON_WORDS, words
 from geomap.incidents.numbers import SCALE, parse_number
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ _AFFECT_KINDS: dict[str, str] = {
 _COUNTED_WORDS = _KILL_WORDS | frozenset(_AFFECT_KINDS)
 #: Kill words whose subject is the dead ("a soldier died"); for the others the subject is the killer.
 _DYING = words("dead died die dies perished fled fleeing hurt injured wounded")
+#: Of those, the ones no object follows: the subject of "died" is the dead, whatever the parse
+#: makes of "six people died, among them a man and his two sons".
+_INTRANSITIVE = words("died die dies perished")
 #: Verbs of "to death": "stabbed to death", "beaten to death".
 _TO_DEATH = words("to")
 #: "claimed four lives", "cost 12 lives", "took the lives of three".
@@ -43,8 +46,8 @@ _LIFE_VERBS = words("claimed claim claims cost costs took take takes")
 
 #: Words that count nobody: "nobody was killed", "none of the crew were hurt".
 _NOBODY = words("nobody none noone")
-#: Singular pronouns that stand for one person: "he was killed".
-_ONE_PERSON = words("he him she her")
+#: Singular pronouns that stand for one person: "he was killed", "shot him dead", "as well as herself".
+_ONE_PERSON = words("he him she her himself herself")
 #: Singular nouns that are no person, though a kill word can take them ("the deal died").
 _NOT_PEOPLE = words(
     "deal talks plan process ceasefire agreement bill project idea hope truce proposal engine "
@@ -60,6 +63,40 @@ _FATALLY = words("fatally mortally")
 _PAIRS = words("couple pair")
 #: Words that make a victim phrase an addition to a toll told before.
 _MORE = words("more another further additional")
+#: "One of the attackers was also killed": a kill word so told adds to the dead told before.
+_ALSO = words("also too")
+#: "A fifth soldier died of his wounds", "a second protester died": one more of the dead.
+_ORDINALS = words("second third fourth fifth sixth seventh eighth ninth tenth")
+
+
+#: People named as a side's dead, beyond the lexicon's persons: "three guards", "two policemen".
+_MORE_PEOPLE = words("guards guard policemen servicemen gendarmes airmen customers residents herders")
+
+#: Victim nouns that may name any dead: a count of "people" may be the dead told before again.
+_ANYONE = words("people persons person individuals victims others one man men woman women boy girl")
+
+
+def other_victims(before: str | None, now: str | None) -> bool:
+    """Whether two counts name different groups of dead ("gendarmes", then "militants"), so that
+    they add up; a count of "people" may be the same dead told again."""
+    if before is None or now is None or before in _ANYONE or now in _ANYONE:
+        return False
+    return _singular(before) != _singular(now)
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def _other_people(before: str | None, now: str | None) -> bool:
+    """:func:`other_victims`, for two counts of one sentence: both must name people, as a parse that
+    runs a headline into the lead may make anything the object of "kills"."""
+    known = PERSON_WORDS | ARMED_ACTORS | _MORE_PEOPLE
+    return (
+        other_victims(before, now)
+        and any(w in known for w in (before, _singular(before or ""), f"{before}s"))
+        and any(w in known for w in (now, _singular(now or ""), f"{now}s"))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +147,12 @@ def _range_of(num: Token) -> tuple[int, int] | None:
         for c in (*num.children, *num.head.children)
         if c.i != num.i and c.like_num and (c.dep_ in ("conj", "prep", "quantmod") or c.head.i == num.i)
     ]
+    # "6-7 people" split at the hyphen: the number before it is the low end
+    if num.i >= 2 and num.doc[num.i - 1].text in ("-", "–") and not num.doc[num.i - 1].whitespace_:
+        low_tok = num.doc[num.i - 2]
+        low = parse_number(low_tok.text) if low_tok.like_num and not low_tok.whitespace_ else None
+        if low is not None and low < value:
+            return low, value
     # "6-7 people": the parser hangs 7 on 6 (or on its noun) across a hyphen or "to"
     bridge = num.doc[num.i + 1] if num.i + 1 < len(num.doc) else None
     if bridge is not None and bridge.text in ("-", "–", "to", "and") and num.i + 2 < len(num.doc):
@@ -150,10 +193,14 @@ def _one_group(noun: Token) -> tuple[int, int] | None:
     if noun.like_num:
         return _range_of(noun)
     for c in noun.children:
+        if c.lower_ in _ORDINALS:
+            continue  # "a fifth soldier": one, the ordinal says he adds to those told before
         if c.dep_ == "nummod" or (c.like_num and c.dep_ in ("amod", "quantmod")):
             return _range_of(c)
     if noun.lower_ in _ONE_PERSON:
         return 1, 1
+    if noun.pos_ == "ADJ" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return 1, 1  # "a 17-year-old was shot dead"
     if noun.lower_ in _PAIRS and noun.tag_ == "NN":
         return 2, 2
     if noun.pos_ == "PROPN" and noun.ent_type_ in ("PERSON", "") and noun.tag_ == "NNP":
@@ -174,7 +221,10 @@ def _counted_noun(t: Token) -> Token | None:
     """The victim phrase of the counting word ``t``, found from the parse."""
     word = t.lower_
     # the subject of "killed" or "arrested" is who did it; of "died" or "fled", who it befell
-    deps = ("nsubjpass", "dobj", "nsubj") if word in _DYING else ("nsubjpass", "dobj")
+    if word in _INTRANSITIVE:
+        deps: tuple[str, ...] = ("nsubj", "nsubjpass")
+    else:
+        deps = ("nsubjpass", "dobj", "nsubj") if word in _DYING else ("nsubjpass", "dobj")
     for dep in deps:
         for c in t.children:
             if c.dep_ == dep and c.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
@@ -229,15 +279,30 @@ def _counted_noun(t: Token) -> Token | None:
             if c.like_num or c.dep_ in ("nsubj", "nsubjpass", "dobj") or c is h:
                 if c.pos_ in ("NOUN", "NUM", "PROPN") and (c is not h or t.dep_ in ("amod", "acl")):
                     return c
+                if c is not h and (c.lower_ in _ONE_PERSON or (c.pos_ == "ADJ" and c.dep_ == "nsubjpass")):
+                    return c  # "shot him dead", "a 17-year-old was shot dead"
                 if c.pos_ in ("NOUN", "NUM", "PROPN") and c is h and _one_group(c) is not None and c.like_num:
                     return c
     return None
 
 
+#: Verbs a bare "the toll" rises by: "the toll rose to 9" after a deadly event is its death toll.
+_TOLL_RISES = words("rise rose risen rises climb climbed climbs reach reached reaches stand stood stands")
+
+
+def death_toll(toll: Token) -> bool:
+    """Whether the noun "toll" is a count of the dead: "the death toll", "the casualty toll", or a
+    bare "the toll rose to 9" (not "a toll road", "took a toll on")."""
+    if any(c.lower_ in ("death", "casualty") for c in toll.children):
+        return True
+    the = any(c.dep_ == "det" and c.lower_ == "the" for c in toll.children)
+    return the and toll.dep_ == "nsubj" and toll.head.lower_ in _TOLL_RISES
+
+
 def toll_figure(toll: Token) -> Token | None:
     """The number a death toll is given as: "the death toll rose to 9", "raised the toll to 60",
     "a death toll of 12", "the toll stood at 30", as coders write it "fatalities coded as 13"."""
-    if toll.lower_ == "toll" and not any(c.lower_ in ("death", "casualty") for c in toll.children):
+    if toll.lower_ == "toll" and not death_toll(toll):
         return None
     for holder in (toll, toll.head):
         for c in holder.children:
@@ -277,6 +342,32 @@ def _lives(t: Token) -> int | None:
             n = _one_group(c)
             return n[0] if n else None
     return None
+
+
+def _victim_noun(noun: Token | None) -> str | None:
+    """The noun that names the dead, lower case: "soldiers"; "attackers" in "one of the attackers".
+    A name ("Baer died") may be anyone told before: none."""
+    if noun is None:
+        return None
+    if noun.pos_ == "NUM":
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [g for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+                if objs:
+                    return objs[0].lower_
+    return noun.lower_ if noun.pos_ == "NOUN" else None
+
+
+def _additional(t: Token, noun: Token | None) -> bool:
+    """Whether the dead the kill word ``t`` counts add to dead told before: "two more died",
+    "another soldier died", "a fifth soldier died of his wounds", "one attacker was also killed"."""
+    if noun is not None:
+        if noun.lower_ in _MORE or any(c.lower_ in _MORE for c in noun.subtree):
+            return True
+        if any(c.lower_ in _ORDINALS and c.dep_ == "amod" for c in noun.children):
+            return True
+    verb = t if t.pos_ in ("VERB", "AUX") else t.head
+    return any(c.dep_ == "advmod" and c.lower_ in _ALSO for c in verb.children)
 
 
 def _told_by_another(tok: Token, trigger: Token, others: frozenset[int]) -> bool:
@@ -345,12 +436,16 @@ def casualty_counts(tokens: list[Token], others: frozenset[int] = frozenset()) -
         if n is None:
             continue
         if word in _KILL_WORDS or fatal:
+            named = _victim_noun(noun)
+            extra = _additional(t, noun)
             if fatalities is None:
                 fatalities = n
                 cumulative = _cumulative(t)
-                additional = noun is not None and any(c.lower_ in _MORE for c in noun.subtree if c.i < noun.i)
-                if noun is not None and noun.pos_ == "NOUN":
-                    victims = noun.lower_  # a name ("Baer died") may be anyone told before
+                additional = extra
+                victims = named
+            elif not cumulative and not _cumulative(t) and (extra or _other_people(victims, named)):
+                # "three soldiers were killed …; four militants were also killed": every side's dead
+                fatalities = (fatalities[0] + n[0], fatalities[1] + n[1])
         elif _AFFECT_KINDS[word] == "wounded":
             wounded = n[0] if wounded is None else wounded
         elif affected is None:

@@ -42,7 +42,7 @@ from geomap.incidents.follow_on import (
 )
 from geomap.incidents.incident import INCIDENT_TYPES, Incident
 from geomap.incidents.judge import MIN_SENTENCES, EventJudge
-from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE, unknown_spot_in
+from geomap.incidents.lexicon import SPREAD_VERBS, VERB_FORM_TO_BASE, VIOLENCE_TYPES, unknown_spot_in
 from geomap.incidents.linker import EventLinker
 from geomap.incidents.location_rules import chain_of, container, dateline_end
 from geomap.incidents.merge import merge_article_incidents
@@ -251,8 +251,11 @@ def extract_incidents(
         counts = casualty_counts(ev.tokens, frozenset(told[s_start] - {t.i for t in ev.tokens}))
         if counts.only_nobody:
             back.update(_trigger_spans(ev))  # "nobody was killed": of an event told before
-        if counts.additional and loc is None and kind == "casualties":
-            more.update(_trigger_spans(ev))  # "two more died in hospital": the toll of an event told before
+        told_here = bool(incidents) and incidents[-1].sentence_start == f.span[0]
+        if counts.additional and kind in VIOLENCE_TYPES and (loc is None or told_here):
+            # "two more died in hospital", "…; four militants were also killed": the toll of an event
+            # told before, added to it
+            more.update(_trigger_spans(ev))
         at_sentence = sent_index.get(f.sent.start, -2)
         if modality == "asserted":
             # "Militants attacked a post in Kaya. Two soldiers and three civilians were killed.",
@@ -266,8 +269,11 @@ def extract_incidents(
             fresh = any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in ev.tokens for c in t.children)
             # and what it was done to, read only once a protest has been told: nothing else asks
             targets = _targets(ev) if scene.protests else frozenset()
+            # the place an event before it names again: "… and arrested four smugglers" near the same town
+            spot = loc.text if loc is not None and own_place else None
+            same_spot = spot is not None and any(prev.location_name == spot for prev in incidents)
             go_on = scene.follow_on(
-                kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers, targets
+                kind, own_place or fresh, own_date, counts, f.sent, at_sentence, doers, targets, same_spot
             )
             if go_on is not None:
                 kind = go_on.kind

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from geomap.incidents.counts import other_victims
 from geomap.incidents.lexicon import (
     ATTACK_TYPES,
     PROTEST_PURPOSES,
@@ -37,6 +38,8 @@ RAID_WORDS = words("raid raided raids raiding stormed storm storming")
 _ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previously")
 #: Words anywhere in the sentence that say the event is another one.
 _OTHER = words("another other separate elsewhere")
+#: People "other" may count without telling another event: "seven other people were injured".
+_COUNTED_PEOPLE = words("people persons civilians villagers residents passengers victims soldiers")
 #: Who answers a protest: "police fired tear gas", "security forces dispersed them".
 _RESPONDERS = words("police policemen officers forces troops soldiers army security gendarmes gendarmerie")
 #: What follows an event and is coded with it in a short report: arrests, seizures, deployments,
@@ -51,8 +54,6 @@ _AFTERMATH = frozenset(
         "other",
     }
 )
-#: Victims that name no group, so they may be the same dead told again: "12 people were killed".
-_ANYONE = words("people persons person individuals victims others one man men woman women boy girl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +103,27 @@ class Scene:
         at: int,
         doers: set[str],
         targets: frozenset[str] = frozenset(),
+        same_spot: bool = False,
     ) -> FollowOn | None:
         """Whether an incident of sentence ``at`` continues an attack or protest of that sentence or
         the one before: it names no place and no day of its own, and no word says it is another event.
         ``doers`` are the words of who did it (not of whom it befell), ``targets`` those of what it
-        was done to."""
+        was done to. ``same_spot``: its place is the one an event before it names."""
         near = (at, at - 1)
         if self._meets_protest(kind, placed, own_date, counts, sent, near, targets):
             # "Police later detained several of the protesters", "… fired tear gas at protesters who
             # threw stones near Parliament": the protest met by force is one event, as coders code it
             self.protests.add(at)
             return FollowOn("protest_unrest", adds=False)
-        if placed or own_date or counts.cumulative or _another(sent):
-            return None
         told_before = [k for k in near if k in self.kinds]
+        # in a short report, what follows the event at its own place (or, for flight, wherever the
+        # people fled to) is still the event: "… and arrested four smugglers", "thousands fled to Goma"
+        after_here = same_spot or kind == "displacement_humanitarian"
+        if placed and not (self.short and kind in _AFTERMATH and after_here):
+            return None
+        # a day of its own tells another event, unless it is the day of this sentence's event
+        if (own_date and at not in self.kinds) or counts.cumulative or _another(sent):
+            return None
         if self.short and kind in _AFTERMATH and told_before:
             # "… killing 2 gang members. Soldiers arrested 5 others and seized explosives.": in a
             # short report, what is done after the event, with no place or day of its own, is its
@@ -141,7 +149,7 @@ class Scene:
         if not told or kind == "protest_unrest":
             return None
         before = self.attacks[max(told)]
-        adds = counts.fatalities is not None and _other_victims(before, counts.victims)
+        adds = counts.fatalities is not None and (counts.additional or other_victims(before, counts.victims))
         # the event goes on in this sentence: a toll told next continues it, with the dead counted so
         # far ("… killing 17 militants; 2 soldiers were also killed")
         named = before is None and counts.fatalities
@@ -178,8 +186,11 @@ class Scene:
 
 
 def _another(sent: Span) -> bool:
-    """ "Separately, …", "in another attack": the sentence tells another event."""
-    return any(t.lower_ in _ANOTHER_EVENT for t in sent[:3]) or any(t.lower_ in _OTHER for t in sent)
+    """ "Separately, …", "in another attack": the sentence tells another event; not "seven other
+    people were injured", which counts more people of the same one."""
+    return any(t.lower_ in _ANOTHER_EVENT for t in sent[:3]) or any(
+        t.lower_ in _OTHER and t.head.lower_ not in _COUNTED_PEOPLE for t in sent
+    )
 
 
 #: Openings by which coders and reporters recall what came before: "This follows …", "It comes after …".
@@ -193,18 +204,6 @@ def recalls_before(sent: Span) -> bool:
     camp since December"): none of its events is the report's."""
     words = [t.lower_ for t in sent[:2]]
     return len(words) == 2 and (words[0], words[1]) in _RECALLING
-
-
-def _other_victims(before: str | None, now: str | None) -> bool:
-    """Whether two counts name different groups of dead ("gendarmes", then "militants"), so that
-    they add up; a count of "people" may be the same dead told again."""
-    if before is None or now is None or before in _ANYONE or now in _ANYONE:
-        return False
-    return _singular(before) != _singular(now)
-
-
-def _singular(noun: str) -> str:
-    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 #: Words that tie a protest to what it is about: "protested after a driver was killed", "rallied

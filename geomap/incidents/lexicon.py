@@ -206,7 +206,7 @@ HAZARD_WORDS = words(
 VEHICLE_WORDS = words("car cars suv truck trucks lorry van bus train vehicle vehicles motorcycle pickup taxi")
 SHIP_WORDS = words(
     "ship ships vessel vessels tanker tankers freighter boat boats carrier ferry cargo sea seas "
-    "waters strait gulf"
+    "waters strait gulf dhow dhows trawler trawlers"
 )
 AIR_WORDS = words(
     "airstrike airstrikes aircraft warplane warplanes jets jet drone drones missile missiles "
@@ -271,7 +271,8 @@ PROTEST_PURPOSES = words(
 ARMED_ACTORS = words(
     "gunmen gunman militants militant attackers attacker assailants assailant rebels rebel insurgents "
     "insurgent jihadists jihadist fighters bandits terrorists terrorist militia militias militiamen "
-    "troops soldiers forces police policemen officers army extremists kidnappers pirates"
+    "troops soldiers forces police policemen officers army extremists kidnappers pirates "
+    "separatists separatist gang gangs gangsters raiders"
 )
 #: Strikes from afar named as the subject of "hit": "shelling hit Rafah".
 STRIKE_NOUNS = words("shelling shellings bombardment bombardments airstrike airstrikes strikes barrage")
@@ -279,7 +280,8 @@ PERSON_WORDS = words(
     "man men woman women people person civilians civilian soldier soldiers militant militants "
     "fighters fighter suspect suspects leader commander journalist reporter children child "
     "officer officers policeman member members aide activist activists rebels rebel crew sailors "
-    "gunman gunmen protesters demonstrators students"
+    "gunman gunmen protesters demonstrators students miners workers farmers villagers passengers "
+    "traders fishermen herders hostages"
 )
 PLACE_NOUNS = words(
     "district districts neighbourhood neighborhood neighbourhoods neighborhoods province "

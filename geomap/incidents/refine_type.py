@@ -44,7 +44,10 @@ def refine_kind(ev: Event) -> str:
                 common.add(t.lower_)
     base = VERB_FORM_TO_BASE.get(tok.lower_)
     objects = {w.lower_ for t in ev.tokens for c in t.children if c.dep_ == "dobj" for w in c.subtree}
-    if base in ("hit", "strike") and (objects | set().union(*map(subject_words, ev.tokens))) & BOMB_WORDS:
+    hitters = set().union(*map(subject_words, ev.tokens))
+    if base in ("hit", "strike") and hitters & _DROPPED:
+        return "airstrike_shelling"  # "a guided aerial bomb struck an apartment block"
+    if base in ("hit", "strike") and (objects | hitters) & BOMB_WORDS:
         return "armed_attack"  # "a military vehicle struck an IED": a bomb, not a strike from the air
     if kind == "ground_operation" and base in ("seize", "capture") and objects & WEAPON_WORDS:
         return "military_plan"  # "seized a motorbike loaded with explosives": weapons stopped
@@ -56,7 +59,9 @@ def refine_kind(ev: Event) -> str:
     if kind == "casualties" and tok.dep_ in ("advcl", "conj") and tok.head.pos_ == "VERB":
         # "a car bomb went off, killing seven", "shells fell on X, wounding four": the weapon says how
         weapon = subject_words(tok.head)
-        if weapon & AIR_WORDS:
+        # "militants lobbed mortar shells into X, wounding two": what the verb sent says how
+        sent = {w.lower_ for c in tok.head.children if c.dep_ == "dobj" for w in c.subtree}
+        if (weapon | sent) & AIR_WORDS:
             return "airstrike_shelling"
         if weapon & (BOMB_WORDS | ARMED_ACTORS | {"armed", "bomber", "bombers"}):
             return "armed_attack"  # "gunmen opened fire on a team, killing a worker"
@@ -67,6 +72,18 @@ def refine_kind(ev: Event) -> str:
     if unrest and subjects & (RIOTER_WORDS | _PROTESTING):
         return "protest_unrest"  # "rioters torched shops": a riot
     armed = subjects & (ARMED_ACTORS | {"armed"})
+    if (base in _RIOTING or tok.lower_ in _RIOTING) and subjects & _CROWD and not armed:
+        return "protest_unrest"  # "young people looted a supermarket and set a station on fire"
+    at_protest = any(t.lower_ in PROTEST_WORDS and t.pos_ == "NOUN" for t in tok.subtree)
+    if kind in ("armed_attack", "casualties") and at_protest and subjects & _POLICING:
+        # "police opened fire on demonstrators, killing one": force against a protest, as coded
+        return "protest_unrest"
+    if (
+        kind == "ground_operation"
+        and tok.lower_ in _RAIDED
+        and any(casualty_word(c) for c in tok.children if c.dep_ in ("conj", "advcl"))
+    ):
+        return "armed_attack"  # "separatists stormed a compound and killed a man": a deadly raid
     if base == "clash" and subjects & _CROWD and not armed:
         return "protest_unrest"  # "youths clashed with police": a riot, not a battle
     if kind == "casualties" and base in _ACTIVE_KILLING and armed and tok.dep_ != "amod":
@@ -100,7 +117,8 @@ def refine_kind(ev: Event) -> str:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         for o in objs:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
-                return "arrest_detention"
+                # "gang members seized three miners": an abduction; by the state, an arrest
+                return "armed_attack" if armed - _POLICING else "arrest_detention"
     return kind
 
 
@@ -136,6 +154,18 @@ _CROWD = RIOTER_WORDS | PROTEST_WORDS | words("people youths youth students work
 
 #: Verbs of damage to property: unrest when protesters or a mob do it, else property destroyed.
 _DAMAGE = words("vandalise vandalize ransack")
+
+#: Verbs (base or form) of a riot when a crowd does them: "youths looted shops", "set a car on fire".
+_RIOTING = words("loot ransack torch burn set smash vandalise vandalize")
+
+#: Who polices a protest: their force against protesters is coded as the protest's.
+_POLICING = words("police policemen officers forces security troops soldiers gendarmes gendarmerie army")
+
+#: Raid verbs: with a killing told with them, the raid is a deadly attack.
+_RAIDED = words("stormed storming raided raiding")
+
+#: What is dropped from the air, though named a bomb: "a guided aerial bomb struck".
+_DROPPED = words("aerial guided glide airdropped")
 
 #: Verbs whose subject is a killer: "gunmen killed", "militants massacred".
 _ACTIVE_KILLING = words("kill massacre murder execute")

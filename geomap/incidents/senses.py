@@ -89,6 +89,8 @@ def _objects(tok: Token) -> list[Token]:
     """What the verb acts on: its object, or the subject of its passive ("34 drones were shot down"),
     and what a count of it counts ("9 of 13 drones")."""
     objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    # "shot down 3 of 4 drones": the parser may hang the count on the verb as a modifier
+    objects += [c for c in tok.children if c.dep_ == "npadvmod" and c.like_num]
     return objects + [
         g for o in objects for c in o.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"
     ]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from geomap.incidents.counts import toll_figure
+from geomap.incidents.counts import death_toll, toll_figure
 from geomap.incidents.lexicon import (
     ARMED_ACTORS,
     ATTACK_TYPES,
@@ -168,7 +168,7 @@ def trigger_kind(tok: Token) -> str | None:
         if word == "fire":
             return "armed_attack" if opened_fire(tok) else None  # not "a house fire"
         kind = NOUN_TYPES.get(word)
-        if word == "toll" and not any(c.lower_ in ("death", "casualty") for c in tok.children):
+        if word == "toll" and not death_toll(tok):
             return None  # "a toll road", "took a toll on"
         if tok.tag_ == "NNS" and _trend(tok):
             return None  # "attacks have surged across the Sahel": a trend, no event
