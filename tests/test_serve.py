@@ -518,6 +518,8 @@ def test_geomap_serve_prints_its_url_and_answers_there(tmp_path):
     assert early is None, f"geomap serve stopped before Ctrl-C, exit {early}: {err}"
     assert proc.returncode == 130, err  # "interrupted", as every geomap command
     assert err.rstrip().endswith("geomap: interrupted")
+    # it said which store it opened, and that it was new
+    assert f"geomap: store {db} (created, empty); starting" in err
 
 
 class BlockingParser:

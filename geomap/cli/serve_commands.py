@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 from types import FrameType
 
 from geomap.errors import InputError
@@ -96,10 +97,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from geomap.store.store import Store
 
         # The store first: a bad --db fails at once, not after the parsers have loaded.
-        with Store(resolve_db(args.db)) as store:
+        target = resolve_db(args.db)
+        created = isinstance(target, Path) and not target.exists()
+        with Store(target) as store:
             workers = args.workers or os.cpu_count() or 1
+            # which store, and whether it is the one the analyst meant: a new one is said to be new
+            held = store.status()
+            what = (
+                "created, empty"
+                if created
+                else f"{held['articles']} article(s), {held['incidents']} incident(s)"
+            )
             # the store's URL, with no password
-            print(f"geomap: store {store.path}; starting {workers} parser process(es)", file=sys.stderr)
+            print(
+                f"geomap: store {store.path} ({what}); starting {workers} parser process(es)",
+                file=sys.stderr,
+            )
             parsing = WorkerParsing(workers, timeout=args.parse_timeout, queue=args.queue)
             # The server's long-lived objects would be walked by every full garbage collection, a
             # pause in some request; frozen, the collector skips them.
