@@ -69,8 +69,12 @@ _ALSO = words("also too")
 _ORDINALS = words("second third fourth fifth sixth seventh eighth ninth tenth")
 
 
-#: People named as a side's dead, beyond the lexicon's persons: "three guards", "two policemen".
-_MORE_PEOPLE = words("guards guard policemen servicemen gendarmes airmen customers residents herders")
+#: Nouns that name people as a side's dead: the lexicon's persons and armed actors, "three guards".
+_PEOPLE = (
+    PERSON_WORDS
+    | ARMED_ACTORS
+    | words("guards guard policemen servicemen gendarmes airmen customers residents herders")
+)
 
 #: Victim nouns that may name any dead: a count of "people" may be the dead told before again.
 _ANYONE = words("people persons person individuals victims others one man men woman women boy girl")
@@ -88,15 +92,14 @@ def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
+def _names_people(noun: str | None) -> bool:
+    return noun is not None and any(w in _PEOPLE for w in (noun, _singular(noun), f"{noun}s"))
+
+
 def _other_people(before: str | None, now: str | None) -> bool:
     """:func:`other_victims`, for two counts of one sentence: both must name people, as a parse that
     runs a headline into the lead may make anything the object of "kills"."""
-    known = PERSON_WORDS | ARMED_ACTORS | _MORE_PEOPLE
-    return (
-        other_victims(before, now)
-        and any(w in known for w in (before, _singular(before or ""), f"{before}s"))
-        and any(w in known for w in (now, _singular(now or ""), f"{now}s"))
-    )
+    return other_victims(before, now) and _names_people(before) and _names_people(now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +365,7 @@ def _additional(t: Token, noun: Token | None) -> bool:
     """Whether the dead the kill word ``t`` counts add to dead told before: "two more died",
     "another soldier died", "a fifth soldier died of his wounds", "one attacker was also killed"."""
     if noun is not None:
-        if noun.lower_ in _MORE or any(c.lower_ in _MORE for c in noun.subtree):
+        if any(c.lower_ in _MORE for c in noun.subtree):  # the subtree holds the noun itself
             return True
         if any(c.lower_ in _ORDINALS and c.dep_ == "amod" for c in noun.children):
             return True

@@ -22,6 +22,7 @@ from geomap.incidents.lexicon import (
     ATTACK_TYPES,
     PROTEST_PURPOSES,
     PROTEST_WORDS,
+    RESPONDERS,
     RIOTER_WORDS,
     VIOLENCE_TYPES,
     words,
@@ -40,8 +41,6 @@ _ANOTHER_EVENT = words("separately elsewhere meanwhile also earlier later previo
 _OTHER = words("another other separate elsewhere")
 #: People "other" may count without telling another event: "seven other people were injured".
 _COUNTED_PEOPLE = words("people persons civilians villagers residents passengers victims soldiers")
-#: Who answers a protest: "police fired tear gas", "security forces dispersed them".
-_RESPONDERS = words("police policemen officers forces troops soldiers army security gendarmes gendarmerie")
 #: What follows an event and is coded with it in a short report: arrests, seizures, deployments,
 #: flight, statements.
 _AFTERMATH = frozenset(
@@ -118,13 +117,13 @@ class Scene:
         told_before = [k for k in near if k in self.kinds]
         # in a short report, what follows the event at its own place (or, for flight, wherever the
         # people fled to) is still the event: "… and arrested four smugglers", "thousands fled to Goma"
-        after_here = same_spot or kind == "displacement_humanitarian"
-        if placed and not (self.short and kind in _AFTERMATH and after_here):
+        aftermath = self.short and kind in _AFTERMATH
+        if placed and not (aftermath and (same_spot or kind == "displacement_humanitarian")):
             return None
         # a day of its own tells another event, unless it is the day of this sentence's event
         if (own_date and at not in self.kinds) or counts.cumulative or _another(sent):
             return None
-        if self.short and kind in _AFTERMATH and told_before:
+        if aftermath and told_before:
             # "… killing 2 gang members. Soldiers arrested 5 others and seized explosives.": in a
             # short report, what is done after the event, with no place or day of its own, is its
             return FollowOn(self.kinds[max(told_before)], adds=False)
@@ -134,7 +133,7 @@ class Scene:
             # "police fired tear gas; 1 worker was killed", "a bus was set on fire": what no one is said
             # to have done is the protest's
             victims = ({counts.victims} & PROTEST_WORDS) or not doers
-            policed = doers & _RESPONDERS
+            policed = doers & RESPONDERS
             if kind == "arrest_detention" and not policed:
                 return None
             rioters = doers & RIOTER_WORDS

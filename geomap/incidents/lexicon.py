@@ -267,6 +267,9 @@ PROTEST_PURPOSES = words(
     "denounce denouncing protest protesting demand demanding condemn condemning oppose opposing "
     "call calling chant chanting"
 )
+#: Who polices a protest and answers it: "police fired tear gas", "security forces dispersed them";
+#: their force against protesters is coded as the protest's.
+RESPONDERS = words("police policemen officers forces troops soldiers army security gendarmes gendarmerie")
 #: Armed perpetrators: "gunmen killed a village chief" is an attack, though no weapon is named.
 ARMED_ACTORS = words(
     "gunmen gunman militants militant attackers attacker assailants assailant rebels rebel insurgents "

@@ -12,6 +12,7 @@ from geomap.incidents.lexicon import (
     HAZARD_WORDS,
     PERSON_WORDS,
     PROTEST_WORDS,
+    RESPONDERS,
     RIOTER_WORDS,
     SHIP_WORDS,
     STRIKE_NOUNS,
@@ -75,7 +76,7 @@ def refine_kind(ev: Event) -> str:
     if (base in _RIOTING or tok.lower_ in _RIOTING) and subjects & _CROWD and not armed:
         return "protest_unrest"  # "young people looted a supermarket and set a station on fire"
     at_protest = any(t.lower_ in PROTEST_WORDS and t.pos_ == "NOUN" for t in tok.subtree)
-    if kind in ("armed_attack", "casualties") and at_protest and subjects & _POLICING:
+    if kind in ("armed_attack", "casualties") and at_protest and subjects & RESPONDERS:
         # "police opened fire on demonstrators, killing one": force against a protest, as coded
         return "protest_unrest"
     if (
@@ -118,7 +119,7 @@ def refine_kind(ev: Event) -> str:
         for o in objs:
             if o.ent_type_ == "PERSON" or o.lower_ in PERSON_WORDS or o.pos_ == "PRON":
                 # "gang members seized three miners": an abduction; by the state, an arrest
-                return "armed_attack" if armed - _POLICING else "arrest_detention"
+                return "armed_attack" if armed - RESPONDERS else "arrest_detention"
     return kind
 
 
@@ -157,9 +158,6 @@ _DAMAGE = words("vandalise vandalize ransack")
 
 #: Verbs (base or form) of a riot when a crowd does them: "youths looted shops", "set a car on fire".
 _RIOTING = words("loot ransack torch burn set smash vandalise vandalize")
-
-#: Who polices a protest: their force against protesters is coded as the protest's.
-_POLICING = words("police policemen officers forces security troops soldiers gendarmes gendarmerie army")
 
 #: Raid verbs: with a killing told with them, the raid is a deadly attack.
 _RAIDED = words("stormed storming raided raiding")

@@ -29,10 +29,12 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
-_ARTICLE_BODY = {
-    "required": True,
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
-}
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required JSON request body of ``schema``: every write route takes JSON only."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_ARTICLE_BODY = _json_body({"$ref": "#/components/schemas/ArticleInput"})
 _ERRORS = {
     "400": _error("bad input: a one-line reason; or a Host header that is not one of the server's names"),
     "401": _error("the server has a token and the request did not carry it"),
@@ -266,10 +268,7 @@ def openapi_spec() -> dict[str, Any]:
                 },
                 "patch": {
                     "summary": "Correct an incident: now reviewed; later reports never undo the change",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": _CORRECTION}},
-                    },
+                    "requestBody": _json_body(_CORRECTION),
                     "responses": {
                         "200": _FEATURE,
                         "404": _error("no incident with this id"),
@@ -283,25 +282,17 @@ def openapi_spec() -> dict[str, Any]:
                 "parameters": [_ID],
                 "post": {
                     "summary": "Merge this incident into another: one incident with the sources of both",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["into"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "into": {
-                                            "type": "string",
-                                            "description": "the incident to merge into",
-                                        },
-                                        "note": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["into"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "into": {"type": "string", "description": "the incident to merge into"},
+                                "note": {"type": "string"},
+                            },
+                        }
+                    ),
                     "responses": {
                         "200": _FEATURE,
                         "404": _error("either incident is unknown"),
@@ -315,21 +306,14 @@ def openapi_spec() -> dict[str, Any]:
                 "parameters": [_ID],
                 "post": {
                     "summary": "Dismiss an incident: off the map and out of the downloads, kept in the store",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["reason"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "reason": {"type": "string", "minLength": 1, "maxLength": 2000}
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["reason"],
+                            "additionalProperties": False,
+                            "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}},
+                        }
+                    ),
                     "responses": {
                         "200": _FEATURE,
                         "404": _error("no incident with this id"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from geomap.errors import FieldError
@@ -39,15 +39,7 @@ class Correction:
     note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "incident": self.incident,
-            "at": self.at,
-            "by": self.by,
-            "field": self.field,
-            "before": self.before,
-            "after": self.after,
-            "note": self.note,
-        }
+        return asdict(self)
 
 
 def check_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
