@@ -905,6 +905,15 @@ def test_a_gulf_in_a_gangs_name_is_no_sea(geoparser):
         # and the same deeds by armed men stay attacks
         ("Gunmen opened fire on protesters in Kisumu on Tuesday, killing one of them.", "armed_attack"),
         ("Militants torched a warehouse and two lorries in Kaolack on Monday.", "armed_attack"),
+        # a crowd armed with weapons that sets on people attacks them; with stones it riots
+        ("A mob armed with iron bars attacked reporters in Kutaisi, injuring 20.", "armed_attack"),
+        ("Youths armed with machetes attacked traders at a market in Jos, killing two.", "armed_attack"),
+        ("Rioters armed with stones torched a bus in Jos on Saturday.", "protest_unrest"),
+        # a crowd is no protest of itself: soldiers firing on people queueing for food attack them
+        ("Soldiers opened fire on crowds waiting for flour in Khan Younis, killing 12.", "armed_attack"),
+        ("Police fired tear gas at a crowd of protesters in Nairobi, killing one.", "protest_unrest"),
+        # "a motorcycle shot" read as a noun by the parser is still a shooting
+        ("Two gunmen on a motorcycle shot dead a shop owner in Kano on Friday.", "armed_attack"),
     ],
 )
 def test_the_type_follows_who_did_what_to_whom(geoparser, text, kind):

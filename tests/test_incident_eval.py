@@ -102,3 +102,14 @@ def test_the_shipped_labels_hold_spans_of_their_stories():
             assert e["type"] in INCIDENT_TYPES and e["mentions"]
             for a, b in [*e["mentions"], *([e["location"]] if e["location"] else [])]:
                 assert 0 <= a < b <= len(s.text) and s.text[a:b].strip() == s.text[a:b]
+
+
+@pytest.mark.skipif(not (eval_dir() / "voa_stories.jsonl").is_file(), reason="needs ../shared/eval")
+def test_the_labelled_stories_are_the_two_batches_the_script_chooses(monkeypatch):
+    monkeypatch.setenv("GEOMAP_EVAL_DIR", str(eval_dir()))
+    script = _labelling_script()
+    first, second = list(script.stories(1)), list(script.stories(2))
+    assert not set(first) & set(second) and len(second) >= 100
+    rows = [json.loads(line) for line in labels_path().read_text(encoding="utf-8").splitlines()]
+    labelled = [(row["corpus"], row["id"]) for row in rows]
+    assert labelled == first + second

@@ -58,7 +58,7 @@ PARAMS: dict[str, Any] = {
 }
 ROUNDS = 150
 #: The chance of being a labelled event under which an incident is dropped.
-THRESHOLD = 0.2
+THRESHOLD = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,12 +70,15 @@ def refine_kind(ev: Event) -> str:
         return "armed_attack"  # "gunmen hijacked a truck"
     subjects = set().union(*(doer_words(t) for t in ev.tokens))
     unrest = kind in ("armed_attack", "casualties") or base in _DAMAGE
-    if unrest and subjects & (RIOTER_WORDS | _PROTESTING):
-        return "protest_unrest"  # "rioters torched shops": a riot
     armed = subjects & (ARMED_ACTORS | {"armed"})
+    # "a mob armed with iron bars attacked reporters": an attack; "rioters armed with stones", a riot
+    armed_mob = "armed" in subjects and not subjects & THROWN_IN_UNREST
+    if unrest and subjects & (RIOTER_WORDS | _PROTESTING) and not armed_mob:
+        return "protest_unrest"  # "rioters torched shops": a riot
     if (base in _RIOTING or tok.lower_ in _RIOTING) and subjects & _CROWD and not armed:
         return "protest_unrest"  # "young people looted a supermarket and set a station on fire"
-    at_protest = any(t.lower_ in PROTEST_WORDS and t.pos_ == "NOUN" for t in tok.subtree)
+    # protesters, not any crowd: "fired on crowds waiting for flour" is no protest
+    at_protest = any(t.lower_ in _PROTESTERS and t.pos_ == "NOUN" for t in tok.subtree)
     if kind in ("armed_attack", "casualties") and at_protest and subjects & RESPONDERS:
         # "police opened fire on demonstrators, killing one": force against a protest, as coded
         return "protest_unrest"
@@ -91,7 +94,7 @@ def refine_kind(ev: Event) -> str:
         return "armed_attack"  # "gunmen killed a village chief": a deadly attack, no weapon named
     if kind == "casualties" and _armed_before(tok):
         return "armed_attack"  # "armed men …, suspected to be militants, killed 9 civilians", however parsed
-    if kind == "casualties" and tok.lower_ == "dead" and VERB_FORM_TO_BASE.get(tok.head.lower_) == "shoot":
+    if kind == "casualties" and tok.lower_ == "dead" and _shot_dead(tok, armed):
         return "armed_attack"  # "gunmen shot dead a driver", parsed with "dead" as the event word
     if (
         kind == "armed_attack"
@@ -136,6 +139,14 @@ def _armed_before(tok: Token) -> bool:
     )
 
 
+def _shot_dead(dead: Token, armed: set[str]) -> bool:
+    """ "shot dead", however parsed: "gunmen on a motorcycle shot dead a driver" makes "shot" a noun."""
+    if VERB_FORM_TO_BASE.get(dead.head.lower_) == "shoot":
+        return True
+    before = dead.doc[dead.i - 1] if dead.i > dead.sent.start else None
+    return before is not None and before.lower_ == "shot" and bool(armed)
+
+
 def _air_word(tok: Token) -> bool:
     """A weapon from the air or from afar; not "anti-tank missiles", fired on the ground."""
     return tok.lower_ in AIR_WORDS and not any(c.lower_ == "anti" for c in tok.children)
@@ -149,6 +160,9 @@ def _air_attack(tok: Token) -> bool:
 
 #: Participles that make a subject protesters: "students protesting against the quota clashed with police".
 _PROTESTING = words("protesting demonstrating rioting marching")
+
+#: Who is protesting, where force against them is the protest's: a crowd alone may be anyone.
+_PROTESTERS = PROTEST_WORDS - words("crowd crowds")
 
 #: Who clashes in a riot: "groups of young people clashed with police".
 _CROWD = RIOTER_WORDS | PROTEST_WORDS | words("people youths youth students workers young")
