@@ -13,11 +13,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from geomap.outputs.files import write_text_atomic
 from geomap.resolution.gazetteer import Gazetteer, data_dir
 
 if TYPE_CHECKING:
@@ -59,25 +58,9 @@ def feature_tokens(nlp: Language, gazetteer: Gazetteer, folder: Path | None = No
         names.update(a for a in alternates if a)
     tokenizer = cast("Tokenizer", nlp.tokenizer)
     tokens = [[t.lower_ for t in doc] for doc in tokenizer.pipe(sorted(names)) if len(doc) > 0]
-    _write_atomically(path, json.dumps(tokens, ensure_ascii=False, separators=(",", ":")))
+    with contextlib.suppress(OSError):  # a read-only data directory: split again in the next process
+        write_text_atomic(path, json.dumps(tokens, ensure_ascii=False, separators=(",", ":")), force=True)
     return tokens
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a parallel process never reads half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
-        pass  # a read-only data directory: the names are split again in the next process
 
 
 class FeatureMatcher:

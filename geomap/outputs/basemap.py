@@ -14,11 +14,10 @@ simplification settings; a process reads that file once (``load_basemap`` is cac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from geomap.normalize import normalize_name
+from geomap.outputs.files import write_text_atomic
 from geomap.place import Place
 
 #: Douglas–Peucker tolerance in degrees (about 5 km at the equator): coastlines keep their
@@ -102,7 +102,8 @@ def load_basemap() -> Basemap:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         text = json.dumps(build_basemap_data(), separators=(",", ":"), sort_keys=True)
-        _write_atomically(path, text)
+        with contextlib.suppress(OSError):  # a read-only data directory: rebuilt in the next process
+            write_text_atomic(path, text, force=True)
         data = json.loads(text)  # as a later process reads it: same key order, same page bytes
     countries = data["countries"]
     land = [countries[code] for code in sorted(countries)]
@@ -111,18 +112,6 @@ def load_basemap() -> Basemap:
         marine=MappingProxyType(data["marine"]),
         land_json=json.dumps(land, separators=(",", ":")),
     )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a parallel process never reads half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only data directory: the basemap is simply rebuilt in the next process
 
 
 # --------------------------------------------------------------------------- building
