@@ -289,6 +289,7 @@ def test_incidents_filters(capsys, db):
     assert ids("--since", "2024-03-13") == []
     assert ids("--type", "protest_unrest") == []
     assert ids("--type", "casualties,airstrike_shelling", "--bbox", "30,46,31,47") == ["Odesa"]
+    assert ids("--q", "odesa") == ["Odesa"] and ids("--q", "kharkiv odesa") == []
 
 
 @pytest.mark.parametrize(
@@ -298,6 +299,7 @@ def test_incidents_filters(capsys, db):
         (["--since", "12/03/2024"], "--since"),
         (["--type", "bombing"], "--type 'bombing'"),
         (["--country", "UKR"], "--country"),
+        (["--q", '""'], "--q"),
     ],
 )
 def test_incidents_bad_filters_exit_2(capsys, db, flags, message):

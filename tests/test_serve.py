@@ -110,6 +110,8 @@ def types_of(client, query):
         ("bbox=34,48,38,51", ["airstrike_shelling"]),  # around Kharkiv
         ("bbox=40,40,46,43", ["protest_unrest"]),  # around Tbilisi
         ("bbox=0,0,1,1", []),
+        ("q=TBILISI", ["protest_unrest"]),
+        ("q=kharkiv&type=protest_unrest", []),
         (
             "bbox=30,40,46,52&type=airstrike_shelling&since=2024-06-03&until=2024-06-03",
             ["airstrike_shelling"],
@@ -146,6 +148,7 @@ def test_downloads_are_csv_and_kml_of_the_filtered_incidents(filled):
         ("get", "/api/incidents?country=Ukraine", None, 400, "country"),
         ("get", "/api/incidents?since=2024-05&until=2024-04", None, 400, "after"),
         ("get", "/api/incidents?limit=many", None, 400, "limit"),
+        ("get", "/api/incidents?q=" + "x" * 201, None, 400, "at most 200"),
         ("get", "/api/incidents?format=shp", None, 400, "format"),
         ("get", "/api/incidents?path=/etc/passwd", None, 400, "unknown parameter"),
         ("post", "/api/parse", b"{not json", 400, "not JSON"),
@@ -399,7 +402,7 @@ def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     }  # fmt: skip
     assert set(spec["paths"]["/api/parse"]) == {"post"} and set(spec["paths"]["/api/articles"]) == {"post"}
     samples = {"bbox": "30,40,46,48", "since": "2024-01", "until": "2024-12-31", "type": "protest_unrest",
-               "country": "GE", "limit": "10", "format": "csv"}  # fmt: skip
+               "country": "GE", "q": "tbilisi", "limit": "10", "format": "csv"}  # fmt: skip
     for param in spec["paths"]["/api/incidents"]["get"]["parameters"]:
         response = client.get("/api/incidents", params={param["name"]: samples[param["name"]]})
         assert response.status_code == 200, (param["name"], response.text)

@@ -391,4 +391,9 @@ def test_the_address_holds_every_filter_and_the_page_counts_as_the_api(filled, o
     no_strike = "!document.querySelector('.geomap-panel-list').innerText.includes('airstrike')"
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2' && {no_strike}")
     assert "type=protest_unrest" in page.url and "since=2024-06" in page.url and "bbox=" in page.url
+    # a text search narrows the same view, and goes into the address too
+    page.fill("input[name=q]", "ODESA media")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+    assert "Odesa" in page.inner_text(".geomap-panel-list") and "q=ODESA+media" in page.url
     assert not opened.errors and not opened.blocked

@@ -228,6 +228,21 @@ def test_type_country_and_limit_filters(filled):
     assert ordered[:4] == ["2024-03", "2024-03-12", "2024-03-20", "2024-04-02"] and ordered[-1] is None
 
 
+def test_text_search_finds_every_word_in_place_sentence_actors_and_titles(filled):
+    assert where(filled, q="tbilisi") == ["c", "f"]  # the place's name, any case
+    assert where(filled, q="Tbilisi, report f.") == ["f"]  # every word must occur
+    assert where(filled, q="undisclosed") == ["e"]  # the sentence
+    assert where(filled, q="test article b") == ["b"]  # a source's title
+    assert where(filled, q="tbilisi", types="protest_unrest") == ["c"]  # with the other filters
+    assert where(filled, q="100%") == []  # "%" is no wildcard: LIKE sees letters and digits only
+    assert where(filled, q="tbil") == ["c", "f"] and where(filled, q="bilisi") == []  # a word's start
+    filled.add(article("g", report("g", place=KHARKIV, date="2024-07-01", actors=("Forces Armées",))))
+    assert where(filled, q="ARMÉES") == ["g"]  # non-ASCII letters fold too
+    # a later report's article title is searchable on the merged incident
+    filled.add(article("later", report("later", place=KHARKIV, date="2024-07-01", actors=("Forces Armées",))))
+    assert where(filled, q="article later") == ["g"]
+
+
 def test_bbox_query_goes_through_the_rtree(tmp_path):
     query = IncidentQuery.parse(bbox="22,44,41,53", types="casualties")
     source, where_sql, params = query.where(rtree_bbox_sql)
@@ -271,9 +286,12 @@ def test_an_older_store_is_migrated_when_opened(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
     with Store(path) as store:
-        assert store.stats()["schema_version"] == SCHEMA_VERSION == 5
+        assert store.stats()["schema_version"] == SCHEMA_VERSION == 6
         assert store.stats()["located"] == 1
         assert where(store, bbox="35,49,37,51") == ["old"]
+        # version 6 filled in the text search of the incidents already stored: title, place, sentence
+        assert where(store, q="OLD kharkiv") == ["old"] and where(store, q="report 1 attack") == ["old"]
+        assert where(store, q="odesa") == []
         # and the migrated store merges into its old incident
         assert store.add(article("new", report("new", place=KHARKIV, date="2024-01-05"))).merged == 1
 

@@ -79,8 +79,11 @@ def test_an_older_store_is_migrated_when_opened(url):
     finally:
         old.close()
     with Store(url) as store:
-        assert store.stats()["schema_version"] == SCHEMA_VERSION == 5
+        assert store.stats()["schema_version"] == SCHEMA_VERSION == 6
         assert store.stats()["located"] == 1
+        # version 6's search words, filled in for the incidents stored before: title, place, sentence
+        found = store.features(IncidentQuery.parse(q="OLD kharkiv attack"))
+        assert [f["properties"]["id"] for f in found] == ["old-e1"]
         assert [f["properties"]["id"] for f in store.features(IncidentQuery.parse(bbox="35,49,37,51"))] == [
             "old-e1"
         ]

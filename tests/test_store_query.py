@@ -22,6 +22,9 @@ def test_good_filters():
     assert q.since == date(2024, 3, 1) and q.until == date(2024, 12, 31)
     assert q.types == ("casualties", "armed_attack") and q.country == "UA"
     assert IncidentQuery.parse() == IncidentQuery()
+    assert IncidentQuery.parse(q=' Kharkiv,  "Saltivka" kharkiv ').words == ("kharkiv", "saltivka")
+    assert IncidentQuery.parse(q="al-Shifa 100%").words == ("al", "shifa", "100")
+    assert IncidentQuery.parse(q="").words == ()
     assert parse_bbox("170,-10,-170,10") == (170.0, -10.0, -170.0, 10.0)  # across the antimeridian
 
 
@@ -38,6 +41,8 @@ def test_good_filters():
         ({"types": "strike"}, "--type 'strike' is not an incident type"),
         ({"country": "Ukraine"}, "two-letter country code"),
         ({"limit": 0}, "at least 1"),
+        ({"q": "x" * 201}, "at most 200"),
+        ({"q": '" , _ "'}, "has no word"),
     ],
 )
 def test_bad_filters_say_what_is_wrong(filters, message):

@@ -48,19 +48,30 @@ def filter_options(p: argparse.ArgumentParser) -> None:
         "--type", action="append", metavar="T", help="only this incident type (repeatable, or T1,T2)"
     )
     p.add_argument("--country", metavar="CC", help="only incidents in this country (ISO 3166-1 alpha-2)")
+    p.add_argument(
+        "--q",
+        metavar="TEXT",
+        help="only incidents whose place, sentence, actors, type or sources' titles hold every word of TEXT",
+    )
 
 
 def query_from(args: argparse.Namespace, limit: int | None = None) -> IncidentQuery:
     from geomap.store.query import IncidentQuery
 
     return IncidentQuery.parse(
-        bbox=args.bbox, since=args.since, until=args.until, types=args.type, country=args.country, limit=limit
+        bbox=args.bbox,
+        since=args.since,
+        until=args.until,
+        types=args.type,
+        country=args.country,
+        q=args.q,
+        limit=limit,
     )
 
 
 def has_filters(args: argparse.Namespace) -> bool:
     return any(
-        getattr(args, name, None) is not None for name in ("bbox", "since", "until", "type", "country")
+        getattr(args, name, None) is not None for name in ("bbox", "since", "until", "type", "country", "q")
     )
 
 

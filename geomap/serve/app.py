@@ -46,10 +46,10 @@ log = logging.getLogger("geomap.serve")
 DEFAULT_LIMIT = 5_000
 MAX_LIMIT = 100_000
 DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
-_FLAG = re.compile(r"--(bbox|since|until|type|country|limit)\b")
+_FLAG = re.compile(r"--(bbox|since|until|type|country|q|limit)\b")
 _FIELDS = ("text", "title", "date", "url", "filename")
 #: The query parameters ``_query`` reads: the filters of ``/api/incidents`` and ``/api/summary``.
-_FILTER_PARAMS = frozenset({"bbox", "since", "until", "type", "country"})
+_FILTER_PARAMS = frozenset({"bbox", "since", "until", "type", "country", "q"})
 
 
 class GeomapJSON(JSONResponse):
@@ -299,6 +299,7 @@ def _query(params: Any, limit: str | int | None = None) -> IncidentQuery:
         until=params.get("until") or None,
         types=types or None,
         country=params.get("country") or None,
+        q=params.get("q") or None,
         limit=limit,
     )
 

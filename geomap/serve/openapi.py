@@ -62,6 +62,12 @@ _FILTERS = [
         "type", "incident type(s), repeatable or comma-separated", {"type": "string", "enum": _INCIDENT_TYPES}
     ),
     _param("country", "ISO 3166-1 alpha-2", {"type": "string", "pattern": "^[A-Za-z]{2}$"}),
+    _param(
+        "q",
+        "text search: every word must occur in the incident's place names, sentence, actors, type or "
+        "its sources' titles (case ignored)",
+        {"type": "string", "maxLength": 200},
+    ),
 ]
 _ID = {
     "name": "id",

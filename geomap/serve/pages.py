@@ -114,6 +114,8 @@ def store_page() -> str:
  title="none chosen: every type; Ctrl or ⌘ to choose several">
 {_type_options()}</select></label>
 <label>Country <input name="country" size="3" maxlength="2" pattern="[A-Za-z]{{2}}" placeholder="UA"></label>
+<label>Search <input name="q" type="search" size="14" maxlength="200" placeholder="words"
+ title="every word in the place, sentence, actors or a source's title"></label>
 <button type="submit">Apply</button>
 <span class="gm-downloads">Download:
 <a id="dl-geojson" href="/api/incidents?format=geojson&amp;limit=100000"

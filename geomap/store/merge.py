@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -179,3 +180,24 @@ def merged_feature(
     props["dismissed"] = dismissed
     geometry = {"type": "Point", "coordinates": list(point)} if point is not None else None
     return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def search_text(incident: dict[str, Any], titles: Sequence[str | None]) -> str:
+    """What a text search (``--q``, ``?q=``) looks through: the words of the incident's place names,
+    sentence, actors and type, and of its sources' titles, case-folded and between spaces, so that
+    a search word matches the start of a word whatever its case or punctuation."""
+    place = incident.get("place") or {}
+    parts = [
+        incident.get("location_name"),
+        place.get("name"),
+        incident.get("incident_type"),
+        incident.get("sentence"),
+        " ".join(a for a in incident.get("actors") or () if isinstance(a, str)),
+        *titles,
+    ]
+    return " " + " ".join(search_words(" ".join(p for p in parts if isinstance(p, str)))) + " "
+
+
+def search_words(text: str) -> list[str]:
+    """The case-folded words of ``text``, split at anything that is not a letter or digit."""
+    return [w for w in re.split(r"[\W_]+", text.casefold()) if w]

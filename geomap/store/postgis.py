@@ -143,8 +143,13 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_incident ON corrections(incident_uid, id);
 """
 
+#: Text search, as in ``geomap.store.schema`` version 6.
+_V6 = """
+ALTER TABLE incidents ADD COLUMN search TEXT;
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 _TABLES = (
     "geomap_schema",
     "articles",

@@ -15,9 +15,11 @@ from typing import Any
 
 from geomap.errors import InputError
 from geomap.store.backend import BboxSQL
-from geomap.store.merge import Box, date_period, split_antimeridian
+from geomap.store.merge import Box, date_period, search_words, split_antimeridian
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
+#: The longest text search taken, in characters.
+MAX_SEARCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,9 @@ class IncidentQuery:
     ``bbox`` is (west, south, east, north) in degrees; west > east crosses the antimeridian.
     ``since``/``until`` keep the incidents whose date's period (a day, or a whole month for
     ``2024-03``) overlaps them; undated incidents are then left out. ``types`` are incident
-    types (any of them), ``country`` an ISO 3166-1 alpha-2 code. Located only when a bbox is given.
+    types (any of them), ``country`` an ISO 3166-1 alpha-2 code. ``words`` are a text search's
+    case-folded words, each of which must start a word of the incident's place names, sentence, actors,
+    type or its sources' titles (``store_merge.search_text``). Located only when a bbox is given.
     Incidents an analyst dismissed are left out unless ``dismissed``; those merged into another
     incident always are (their sources are that one's now).
     """
@@ -37,6 +41,7 @@ class IncidentQuery:
     until: date | None = None
     types: tuple[str, ...] = ()
     country: str | None = None
+    words: tuple[str, ...] = ()
     limit: int | None = None
     dismissed: bool = False
 
@@ -49,6 +54,7 @@ class IncidentQuery:
         until: str | None = None,
         types: str | Iterable[str] | None = None,
         country: str | None = None,
+        q: str | None = None,
         limit: int | str | None = None,
     ) -> IncidentQuery:
         """A query from user text; InputError with a one-line reason for anything malformed."""
@@ -62,6 +68,7 @@ class IncidentQuery:
             until=hi,
             types=_parse_types(types),
             country=_parse_country(country),
+            words=_parse_words(q),
             limit=_parse_limit(limit),
         )
 
@@ -91,6 +98,9 @@ class IncidentQuery:
         if self.country is not None:
             clauses.append("i.country_code = ?")
             params.append(self.country)
+        for word in self.words:  # letters and digits only (search_words): nothing for LIKE to read
+            clauses.append("i.search LIKE ?")
+            params.append(f"% {word}%")
         return source, " WHERE " + " AND ".join(clauses), params
 
 
@@ -141,6 +151,18 @@ def _parse_country(text: str | None) -> str | None:
     if not _COUNTRY.fullmatch(text.strip()):
         raise InputError(f"--country {text!r} is not a two-letter country code (ISO 3166-1, e.g. UA)")
     return text.strip().upper()
+
+
+def _parse_words(text: str | None) -> tuple[str, ...]:
+    """A text search's words, case-folded; every one must start a word of the incident's text."""
+    if text is None:
+        return ()
+    if len(text) > MAX_SEARCH:
+        raise InputError(f"--q (the text search) is {len(text)} characters long; at most {MAX_SEARCH}")
+    words = search_words(text)
+    if not words and text.strip():
+        raise InputError(f"--q {text!r} has no word to look for")
+    return tuple(dict.fromkeys(words))
 
 
 def _parse_limit(limit: int | str | None) -> int | None:

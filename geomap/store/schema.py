@@ -14,6 +14,7 @@ item seen (by guid, link or file), so that a feed item is fetched once.
 Version 5: review: what an analyst set on an incident (its overrides, laid over every later merge),
 whether it is reviewed, dismissed (with the reason) or merged into another, and the log of
 corrections.
+Version 6: each incident's words for a text search (``store_merge.search_text``).
 """
 
 from __future__ import annotations
@@ -135,8 +136,14 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_incident ON corrections(incident_uid, id);
 """
 
+#: Text search: the words ``geomap.store.merge.search_text`` makes, which every write of an incident
+#: sets; ``Store`` fills in the incidents stored before (it takes Python's Unicode case folding).
+_V6 = """
+ALTER TABLE incidents ADD COLUMN search TEXT;
+"""
+
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -43,6 +43,7 @@ from geomap.store.merge import (
     merge_reports,
     merged_feature,
     search_boxes,
+    search_text,
     widen,
 )
 from geomap.store.query import IncidentQuery
@@ -197,6 +198,28 @@ class Store:
             self.path = Path(path)
             self._backend = SqliteBackend(self.path, create=create, timeout=timeout)
         self._lock = threading.RLock()
+        try:
+            self._fill_search()
+        except BaseException:
+            self._backend.close()
+            raise
+
+    def _fill_search(self) -> None:
+        """Give the incidents stored before schema version 6 their search words, once."""
+        db = self._backend
+        failures: tuple[type[BaseException], ...] = (StoreError, *db.errors)
+        try:
+            if db.execute("SELECT 1 FROM incidents WHERE search IS NULL LIMIT 1").fetchone() is None:
+                return
+            with db.transaction():
+                rows = db.execute("SELECT id, data, sources FROM incidents WHERE search IS NULL").fetchall()
+                for incident_id, data, sources in rows:
+                    text = search_text(json.loads(data), self._titles(json.loads(sources)))
+                    db.execute("UPDATE incidents SET search = ? WHERE id = ?", (text, incident_id))
+        except failures:
+            # a store this process may only read, one busy with a long write, or a damaged one
+            # (whose reads then say so): searched as it stands, filled in by the next open that can
+            return
 
     def close(self) -> None:
         with self._lock:
@@ -335,7 +358,7 @@ class Store:
             "UPDATE incidents SET incident_type = ?, family = ?, place_id = ?, lat = ?, lon = ?, "
             "country_code = ?, date = ?, date_lo = ?, date_hi = ?, fatalities = ?, fatalities_min = ?, "
             "affected = ?, affected_min = ?, confidence = ?, source_count = ?, sources = ?, data = ?, "
-            "feature = ? WHERE id = ?",
+            "feature = ?, search = ? WHERE id = ?",
             (
                 inc.incident_type,
                 family(inc.incident_type),
@@ -355,9 +378,19 @@ class Store:
                 _dumps(list(merged.sources)),
                 _dumps(inc.to_dict()),
                 _dumps(feature),
+                search_text(inc.to_dict(), self._titles(merged.sources)),
                 incident_id,
             ),
         )
+
+    def _titles(self, article_ids: Sequence[str]) -> list[str | None]:
+        """The titles of these stored articles, for the incident's search text."""
+        if not article_ids:
+            return []
+        rows = self._backend.execute(
+            f"SELECT title FROM articles WHERE id IN ({', '.join('?' * len(article_ids))})", list(article_ids)
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _find_match(self, inc: Incident) -> tuple[int, list[Incident]] | None:
         """The stored incident that ``inc`` reports too, with its reports; the nearest if several.

@@ -203,7 +203,7 @@
     var form = document.getElementById('filters');
     var sequence = 0, timer = null, first = true;
 
-    var FILTERS = ['since', 'until', 'type', 'country'];
+    var FILTERS = ['since', 'until', 'type', 'country', 'q'];
     // The address holds the filters (/?type=a,b&since=2024-06&bbox=…), so a filtered map can be
     // shared: opened again, it shows the same incidents as the API gives for the same query.
     var given = new URLSearchParams(window.location.search);
