@@ -29,6 +29,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3 postgis)
+[ -f /usr/share/javascript/chart.js/chart.min.js ] || missing+=(libjs-chart.js)  # the web app's chart
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     sudo=""

@@ -397,3 +397,59 @@ def test_the_address_holds_every_filter_and_the_page_counts_as_the_api(filled, o
     page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
     assert "Odesa" in page.inner_text(".geomap-panel-list") and "q=ODESA+media" in page.url
     assert not opened.errors and not opened.blocked
+
+
+def test_the_summary_charts_incidents_and_deaths_by_week_and_tabulates_places(filled, open_served, geoparser):
+    """Beside the map: a chart of incidents and deaths per week (quiet weeks at 0) and a table by
+    place, both for the filters and the view; a place name from an article is only ever text."""
+    server, store = filled
+    store.add(geoparser.parse("A drone strike hit Kharkiv on Tuesday, killing two people.", id="s2",
+                              date="2024-06-18"))  # fmt: skip
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 3'")
+    chart = "() => { const c = window.geomapStore.summary.chart(); return c && c.data.labels.length; }"
+    page.wait_for_function(chart)
+    data = page.evaluate(
+        "() => { const d = window.geomapStore.summary.chart().data;"
+        " return {labels: d.labels, incidents: d.datasets[0].data, deaths: d.datasets[1].data}; }"
+    )
+    # weeks from Monday 2024-06-03 to Monday 2024-07-01, the quiet ones at 0
+    assert data["labels"] == ["2024-06-03", "2024-06-10", "2024-06-17", "2024-06-24", "2024-07-01"]
+    assert data["incidents"] == [1, 0, 1, 0, 1] and data["deaths"] == [4, 0, 2, 0, 0]
+    rows = page.eval_on_selector_all("#by-place tbody tr", "rows => rows.map(r => r.innerText.split('\\t'))")
+    assert rows == [["Kharkiv", "2", "6"], ["Tbilisi", "1", "0"]]
+    page.select_option("#summary select[name=group]", "type")
+    page.wait_for_function("() => document.querySelector('#by-place thead th').textContent === 'Type'")
+    page.select_option("#summary select[name=period]", "month")
+    labels = "() => window.geomapStore.summary.chart().data.labels.join()"
+    page.wait_for_function(f"() => ({labels})() === '2024-06,2024-07'")
+    # a filter narrows the summary as it narrows the map
+    page.select_option("select[name=type]", "protest_unrest")
+    page.wait_for_function(f"() => ({labels})() === '2024-07'")
+    assert not opened.errors and not opened.blocked
+
+
+def test_without_the_chart_library_the_page_says_so_and_keeps_the_table(
+    filled, open_served, monkeypatch, tmp_path
+):
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    from geomap.serve.pages import static_file
+
+    monkeypatch.setenv("GEOMAP_CHARTJS", str(tmp_path / "absent" / "chart.min.js"))
+    static_file.cache_clear()
+    server, _ = filled
+    try:
+        opened = open_served(server, "/")
+        page = opened.page
+        page.wait_for_function("() => document.querySelectorAll('#by-place tbody tr').length === 2")
+        page.wait_for_selector("#chart-note:not([hidden])")
+        assert "libjs-chart.js" in page.inner_text("#chart-note")
+        assert not opened.errors and not any(r.endswith("/static/chart.js") for r in opened.requests)
+        with pytest.raises(HTTPError) as info:  # asked for anyway: a JSON reason
+            urlopen(f"{server.url}/static/chart.js")
+        assert info.value.code == 404 and "libjs-chart.js" in json.load(info.value)["error"]
+    finally:
+        static_file.cache_clear()

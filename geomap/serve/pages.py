@@ -11,8 +11,10 @@ JSON and is put in with ``textContent``.
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -27,7 +29,18 @@ STATIC = {
     "geomap.css": "text/css; charset=utf-8",
     "serve.js": "text/javascript; charset=utf-8",
     "basemap.json": "application/json",
+    "chart.js": "text/javascript; charset=utf-8",
 }
+
+#: Chart.js, the summary chart's library: Debian's ``libjs-chart.js`` (installed by
+#: ``scripts/setup.sh``), or the file ``$GEOMAP_CHARTJS`` names. Without it the page shows the
+#: summary's table and says what is missing.
+CHARTJS = Path("/usr/share/javascript/chart.js/chart.min.js")
+
+
+def chartjs_path() -> Path:
+    """Where the chart library is read from."""
+    return Path(os.environ.get("GEOMAP_CHARTJS") or CHARTJS)
 
 
 @cache
@@ -49,6 +62,8 @@ def static_file(name: str) -> bytes:
         return (_map_assets()[0] + "\n" + own).encode()
     if name == "serve.js":
         return resources.files("geomap.serve.web").joinpath("serve.js").read_bytes()
+    if name == "chart.js":
+        return chartjs_path().read_bytes()  # OSError when it is not installed
     if name == "basemap.json":
         from geomap.outputs.basemap import load_basemap
 
@@ -78,7 +93,7 @@ def _legend(places: bool) -> str:
     return f'<div class="geomap-legend gm-legend" id="legend">{"".join(rows)}</div>'
 
 
-def _page(page: str, title: str, body: str) -> str:
+def _page(page: str, title: str, body: str, scripts: tuple[str, ...] = ()) -> str:
     here = ' aria-current="page"'
     store, article = (here, "") if page == "store" else ("", here)
     nav = (
@@ -95,6 +110,7 @@ def _page(page: str, title: str, body: str) -> str:
 {body}
 {_settings(page)}
 <script src="/static/geomap.js"></script>
+{"".join(f'<script src="/static/{name}"></script>' for name in scripts)}
 <script src="/static/serve.js"></script>
 </body></html>
 """
@@ -124,9 +140,23 @@ def store_page() -> str:
 <a id="dl-kml" href="/api/incidents?format=kml" download="incidents.kml">KML</a></span>
 <output id="status" class="gm-status" role="status"></output>
 </form>
-<div id="map" class="gm-map"></div>
+<div class="gm-split"><div id="map" class="gm-map"></div>
+<aside id="summary" class="gm-summary" aria-label="Summary of the incidents in view">
+<h2>Over time <select name="period" aria-label="period">
+<option value="day">by day</option><option value="week" selected>by week</option>
+<option value="month">by month</option></select></h2>
+<div class="gm-chart"><canvas id="chart" role="img" aria-label="incidents and deaths over time">
+</canvas></div>
+<p id="chart-note" class="gm-note" hidden></p>
+<h2>By <select name="group" aria-label="group">
+<option value="place" selected>place</option><option value="country">country</option>
+<option value="type">type</option></select></h2>
+<table id="by-place" class="gm-table"><thead><tr><th>Place</th><th>Incidents</th><th>Deaths</th></tr>
+</thead><tbody></tbody></table>
+</aside></div>
 {_legend(places=False)}"""
-    return _page("store", "Incident store", body)
+    # without the library the page loads no script for it, and says what is missing
+    return _page("store", "Incident store", body, scripts=("chart.js",) if chartjs_path().is_file() else ())
 
 
 def parse_page() -> str:
@@ -172,7 +202,12 @@ def page_routes() -> list[Route]:
         name = request.path_params["name"]
         if name not in STATIC:  # a fixed set of names: no path from the request reaches the disk
             return Response(b'{"error":"Not Found"}', 404, media_type="application/json")
-        return Response(static_file(name), media_type=STATIC[name], headers={"cache-control": "no-cache"})
+        try:
+            body = static_file(name)
+        except OSError:
+            missing = {"error": f"{chartjs_path()} is missing: install Debian's libjs-chart.js for the chart"}
+            return Response(json.dumps(missing).encode(), 404, media_type="application/json")
+        return Response(body, media_type=STATIC[name], headers={"cache-control": "no-cache"})
 
     return [
         Route("/", store, methods=["GET"]),

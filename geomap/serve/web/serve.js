@@ -198,8 +198,124 @@
 
   // ------------------------------------------------------------------ the store map
 
+  /* The summary beside the store map: incidents and deaths over time (a Chart.js chart) and a
+     table by place, country or type, both for the filters and the box the map shows. */
+  function summaryPanel() {
+    var box = document.getElementById('summary');
+    var periodChoice = box.querySelector('select[name=period]');
+    var groupChoice = box.querySelector('select[name=group]');
+    var note = document.getElementById('chart-note');
+    var body = document.querySelector('#by-place tbody');
+    var chart = null, sequence = 0, last = null;
+
+    function getJSON(path) {
+      return fetch(path).then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) { throw new Error(data.error || ('HTTP ' + r.status)); }
+          return data;
+        });
+      });
+    }
+
+    // incidents and deaths summed by one key of the rows, in the order keys first appear
+    function totals(rows, key) {
+      var byKey = {}, keys = [];
+      rows.forEach(function (r) {
+        var k = r[key] === null ? '' : r[key];
+        if (!(k in byKey)) { byKey[k] = {key: r[key], incidents: 0, deaths: 0}; keys.push(k); }
+        byKey[k].incidents += r.incidents;
+        byKey[k].deaths += r.deaths;
+      });
+      return keys.map(function (k) { return byKey[k]; });
+    }
+
+    // every period from the first to the last (ISO days, or YYYY-MM), so that a quiet week shows as 0
+    function periods(first, lastPeriod, period) {
+      var out = [], guard = 0;
+      var d = new Date(first + (period === 'month' ? '-01' : '') + 'T00:00:00Z');
+      var end = new Date(lastPeriod + (period === 'month' ? '-01' : '') + 'T00:00:00Z');
+      while (d <= end && guard++ < 5000) {
+        out.push(period === 'month' ? d.toISOString().slice(0, 7) : d.toISOString().slice(0, 10));
+        if (period === 'month') { d.setUTCMonth(d.getUTCMonth() + 1); } else {
+          d.setUTCDate(d.getUTCDate() + (period === 'week' ? 7 : 1));
+        }
+      }
+      return out;
+    }
+
+    function drawChart(rows, period) {
+      var dated = rows.filter(function (r) { return r.key !== null; });
+      dated.sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; });
+      var labels = dated.length ? periods(dated[0].key, dated[dated.length - 1].key, period) : [];
+      var at = {};
+      dated.forEach(function (r) { at[r.key] = r; });
+      var incidents = labels.map(function (l) { return at[l] ? at[l].incidents : 0; });
+      var deaths = labels.map(function (l) { return at[l] ? at[l].deaths : 0; });
+      var undated = rows.filter(function (r) { return r.key === null; });
+      note.hidden = !undated.length && !!window.Chart;
+      note.textContent = (window.Chart ? '' : 'The chart needs Chart.js (Debian package libjs-chart.js); ' +
+        'the table has the figures. ') + (undated.length ? undated[0].incidents + ' undated incident' +
+        (undated[0].incidents === 1 ? ' is' : 's are') + ' not in the chart.' : '');
+      if (!window.Chart) { return; }
+      if (!chart) {
+        chart = new window.Chart(document.getElementById('chart'), {
+          type: 'bar',
+          data: {labels: [], datasets: [
+            {label: 'Incidents', data: [], backgroundColor: '#5b7f95', yAxisID: 'y', order: 2},
+            {label: 'Deaths', type: 'line', data: [], borderColor: '#b00020', backgroundColor: '#b00020',
+              pointRadius: 2, borderWidth: 1.5, yAxisID: 'deaths', order: 1}]},
+          options: {animation: false, maintainAspectRatio: false, interaction: {mode: 'index', intersect: false},
+            plugins: {legend: {labels: {boxWidth: 12}}},
+            scales: {y: {beginAtZero: true, ticks: {precision: 0}, title: {display: true, text: 'incidents'}},
+              deaths: {beginAtZero: true, position: 'right', ticks: {precision: 0},
+                grid: {drawOnChartArea: false}, title: {display: true, text: 'deaths'}}}}
+        });
+      }
+      chart.data.labels = labels;
+      chart.data.datasets[0].data = incidents;
+      chart.data.datasets[1].data = deaths;
+      chart.update();
+    }
+
+    function drawTable(rows, group) {
+      rows.sort(function (a, b) { return b.incidents - a.incidents || b.deaths - a.deaths; });
+      body.textContent = '';
+      var head = document.querySelector('#by-place thead th');
+      head.textContent = {place: 'Place', country: 'Country', type: 'Type'}[group];
+      rows.slice(0, 25).forEach(function (r) {
+        var tr = el('tr', '', null, body);
+        var name = r.key === null ? (group === 'type' ? 'other' : 'no location') :
+          group === 'type' ? (typeLabels[r.key] || r.key) : r.key;
+        el('td', '', name, tr);
+        el('td', 'gm-num', r.incidents.toLocaleString('en'), tr);
+        el('td', 'gm-num', r.deaths.toLocaleString('en'), tr);
+      });
+      if (rows.length > 25) { el('td', '', '\u2026 and ' + (rows.length - 25) + ' more', el('tr', '', null, body)); }
+      if (!rows.length) { el('td', '', 'No incidents in view.', el('tr', '', null, body)); }
+    }
+
+    function show(q) {
+      last = new URLSearchParams(q);
+      var mine = ++sequence, period = periodChoice.value, group = groupChoice.value;
+      var overTime = new URLSearchParams(last), byGroup = new URLSearchParams(last);
+      overTime.set('group', 'type'); overTime.set('period', period);
+      byGroup.set('group', group); byGroup.set('period', 'month');
+      Promise.all([getJSON('/api/summary?' + overTime), getJSON('/api/summary?' + byGroup)]).then(function (res) {
+        if (mine !== sequence) { return; }  // a newer view or filter is on its way
+        drawChart(totals(res[0].rows, 'period'), period);
+        drawTable(totals(res[1].rows, 'group'), group);
+      }).catch(function (err) {
+        if (mine === sequence) { note.hidden = false; note.textContent = 'Summary: ' + err.message; }
+      });
+    }
+
+    periodChoice.addEventListener('change', function () { if (last) { show(last); } });
+    groupChoice.addEventListener('change', function () { if (last) { show(last); } });
+    return {show: show, chart: function () { return chart; }};
+  }
+
   function storePage() {
-    var map = newMap(), layer = incidentLayer(map);
+    var map = newMap(), layer = incidentLayer(map), summary = summaryPanel();
     var form = document.getElementById('filters');
     var sequence = 0, timer = null, first = true;
 
@@ -256,6 +372,7 @@
       var box = first ? givenBox : viewBox();
       if (box) { q.set('bbox', box); }
       window.history.replaceState(null, '', q.toString() ? '?' + q.toString() : window.location.pathname);
+      summary.show(q);
       q.set('limit', String(PAGE_LIMIT));
       var mine = ++sequence;
       setStatus('Loading\u2026');
@@ -332,7 +449,7 @@
     form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
     form.elements.type.addEventListener('change', load);
     load();
-    window.geomapStore = {map: map, layer: layer};
+    window.geomapStore = {map: map, layer: layer, summary: summary};
   }
 
   // ------------------------------------------------------------------ the article page
