@@ -5,6 +5,7 @@ undo it. In the store (SQLite and PostGIS) and through the API. Incidents are ha
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import pytest
 from store_helpers import CHUHUIV, KHARKIV, ODESA, TBILISI, article, report
@@ -243,10 +244,13 @@ def test_summary_by_period_and_group(store_location):
         s.add(article("e", report("e", place=None, date=None)))
         s.add(article("f", report("f", place=ODESA, date="2024-03-12", incident_type="protest_unrest")))
         s.dismiss("f-e1", "not an event", by="local")
+        # a war's toll to date is background, not deaths of that week
+        to_date = replace(report("g", place=TBILISI, fatalities=900, date="2024-03-18"), cumulative=True)
+        s.add(article("g", replace(to_date, incident_type="casualties")))
         weeks = s.summary(None, "country", "week")
         assert weeks == [
             {"period": "2024-03-11", "group": "UA", "incidents": 2, "deaths": 4},
-            {"period": "2024-03-18", "group": "GE", "incidents": 1, "deaths": 0},
+            {"period": "2024-03-18", "group": "GE", "incidents": 2, "deaths": 0},
             {"period": "2024-04-01", "group": "UA", "incidents": 1, "deaths": 2},
             {"period": None, "group": None, "incidents": 1, "deaths": 0},
         ]
@@ -256,6 +260,7 @@ def test_summary_by_period_and_group(store_location):
         ]  # fmt: skip
         days = s.summary(IncidentQuery.parse(since="2024-03-18"), "type", "day")
         assert days == [
+            {"period": "2024-03-18", "group": "casualties", "incidents": 1, "deaths": 0},
             {"period": "2024-03-18", "group": "protest_unrest", "incidents": 1, "deaths": 0},
             {"period": "2024-04-02", "group": "airstrike_shelling", "incidents": 1, "deaths": 2},
         ]

@@ -734,7 +734,8 @@ class Store:
     def summary(self, query: IncidentQuery | None, group: str, period: str) -> list[dict[str, Any]]:
         """Incidents and deaths by ``period`` (day, week from its Monday, month) and ``group`` (country,
         type or place), oldest period first, then most incidents first. Undated incidents have no
-        period (null), and unlocated ones no country or place (null)."""
+        period (null), and unlocated ones no country or place (null). A cumulative toll is counted
+        as an incident but not in the deaths."""
         column = {"country": "i.country_code", "type": "i.incident_type", "place": "i.place_id"}[group]
         counts: dict[tuple[str | None, str | None], list[int]] = {}
         names: dict[str, str] = {}
@@ -744,7 +745,8 @@ class Store:
                 names[key] = json.loads(data).get("location_name") or key
             row = counts.setdefault((when, key), [0, 0])
             row[0] += 1
-            row[1] += fatalities or 0
+            if '"cumulative":true' not in data:  # a toll to date ("the war has killed …") is not that day's
+                row[1] += fatalities or 0
         rows = [(when, names.get(key, key) if key else None, n, d) for (when, key), (n, d) in counts.items()]
         rows.sort(key=lambda r: (r[0] is None, r[0] or "", -r[2], r[1] is None, r[1] or ""))
         return [{"period": w, "group": g, "incidents": n, "deaths": d} for w, g, n, d in rows]
