@@ -177,6 +177,12 @@ def test_panel_click_opens_the_incident_popup(example, open_offline, tmp_path):
     assert page.locator(".leaflet-popup-content").count() == 1
     assert "airstrike shelling" in popup.text_content()
     assert popup.locator("mark.geomap-loc").text_content() == "Hodeidah"
+    # Rafah's strike lies 10 km from Khan Younis: the map stops at a regional zoom, where the
+    # two still share a cluster, and opens it as a spider rather than diving to street level
+    page.locator(".geomap-panel-row", has_text="Rafah").first.click()
+    page.locator(".leaflet-popup-content", has_text="Rafah").wait_for(state="visible", timeout=5000)
+    zoom = page.evaluate("() => window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))].getZoom()")
+    assert zoom == 8
     assert not opened.errors
 
 

@@ -165,6 +165,8 @@ def _colour_css() -> str:
 #: and the incident panel. Article text arrives as escaped HTML (popups, tooltips) or is set
 #: with textContent (panel rows, country labels).
 _GEOMAP_JS = """
+// The zoom a panel row takes the map to: a region with its towns, not one street.
+var FOCUS_ZOOM = 8;
 var geomap = {
   data: function (id) {
     // Data blocks are JSON (<script type="application/json">): parsed as data, never run.
@@ -254,7 +256,34 @@ var geomap = {
       }
       where.textContent = text;
       L.DomEvent.on(button, 'click', function () {
-        function show() { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+        // To a regional zoom (towns and borders around still show), never closer than the view
+        // already is; a cluster still holding the marker there opens like a spider, and only a big
+        // one is zoomed into.
+        function open() {
+          var parent = cluster.getVisibleParent(m);
+          if (!parent || parent === m) { m.openPopup(); return; }
+          var done = false;
+          function closer() {  // the fallback: markercluster zooms in until the marker shows
+            if (!done) { done = true; cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+          }
+          if (parent.getChildCount() > 40) { closer(); return; }
+          cluster.once('spiderfied', function () { if (!done) { done = true; m.openPopup(); } });
+          parent.spiderfy();
+          setTimeout(closer, 500);  // a cluster that would not open as a spider
+        }
+        function show() {
+          var zoom = Math.max(map.getZoom(), Math.min(FOCUS_ZOOM, map.getMaxZoom()));
+          if (zoom === map.getZoom() && map.getBounds().pad(-0.1).contains(m.getLatLng())) { open(); return; }
+          // after the move, once the clusters have regrouped for the new zoom (they animate,
+          // and a cluster cannot open as a spider meanwhile)
+          map.once('moveend', function () {
+            var done = false;
+            function go() { if (!done) { done = true; open(); } }
+            cluster.once('animationend', go);
+            setTimeout(go, 400);
+          });
+          map.setView(m.getLatLng(), zoom, {animate: false});
+        }
         // A zoom still animating would swallow the move: show it once that one ends.
         if (map._animatingZoom) { map.once('zoomend', show); } else { show(); }
       });
