@@ -149,6 +149,12 @@ def test_real_shapes(example):
     assert label["geometry"]["type"] == "Point" and "popup" not in label["properties"]  # a label, no marker
     cities = [f for f in features if f["properties"].get("group") == "settlement"]
     assert cities and all(f["geometry"]["type"] == "Point" for f in cities)
+    # the United States and Britain only strike and speak here: no incident is in them, so they
+    # are plain markers, not outlines that would draw the eye across the Atlantic
+    for actor in ("United States", "United Kingdom", "Israel"):
+        (drawn,) = [f for f in features if f["properties"].get("tooltip") == actor]
+        assert drawn["geometry"]["type"] == "Point" and drawn["properties"]["group"] == "country"
+        assert not [f for f in features if f["properties"].get("label") == actor]
 
 
 def test_geojson_export_keeps_points(example):

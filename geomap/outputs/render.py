@@ -1,8 +1,9 @@
 """Folium maps of parsed articles, built from small functions that each add one layer.
 
 - A map reads as a map offline: the bundled Natural Earth basemap (``geomap.outputs.basemap``) is its
-  bottom layer, under any tiles; countries the article names are drawn as their outlines and
-  labelled, seas as their Natural Earth polygons. A side panel lists the incidents by date.
+  bottom layer, under any tiles; the countries where the article's incidents are (all it names,
+  when none is located) are drawn as their outlines and labelled, seas as their Natural Earth
+  polygons. A side panel lists the incidents by date.
 - Offline: Leaflet and its marker-cluster plugin are inlined (``geomap.outputs.map_style``); only tiles,
   when asked for, use the network.
 - Safe: every string from an article is HTML-escaped in Python before it reaches the page, or
@@ -217,14 +218,28 @@ def _feature(geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-def place_features(rp: ResolvedPlace, article: ParsedArticle, basemap: Basemap) -> list[dict[str, Any]]:
+def incident_countries(article: ParsedArticle) -> frozenset[str] | None:
+    """The countries the article's located incidents are in, or None when none is located."""
+    places = [i.place for i in article.incidents if i.place]
+    return frozenset(c for p in places for c in (p.country_code, *p.country_codes) if c) if places else None
+
+
+def place_features(
+    rp: ResolvedPlace, article: ParsedArticle, basemap: Basemap, outlined: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
     """A place as drawn: a named country as its lightly filled outline with a label, a sea as
-    its Natural Earth polygon, another area as its extent, anything else as a marker."""
+    its Natural Earth polygon, another area as its extent, anything else as a marker.
+
+    ``outlined``: the countries to outline (``incident_countries``), None for every one named. A
+    country named only as an actor ("the United States said") is then a plain marker, so that
+    the map's eye goes to where things happened.
+    """
     p = rp.place
     group = place_group(p.feature_type)
     props = {"group": group, "colour": PLACE_COLOURS[group], "tooltip": esc(p.name),
              "popup": place_popup(rp, article)}  # fmt: skip
-    if p.feature_type == "country":
+    codes = {p.country_code, *p.country_codes} - {None}
+    if p.feature_type == "country" and (outlined is None or codes & outlined):
         outline = basemap.country_shape(p.country_code or next(iter(p.country_codes), None))
         if outline is not None:
             return [
@@ -254,7 +269,8 @@ def add_article_layer(
     ``taken`` holds the names already given: a second article of the same title gets its id
     in the hover text, so that the layer control keeps both.
     """
-    features = [f for rp in article.places for f in place_features(rp, article, basemap)]
+    outlined = incident_countries(article)
+    features = [f for rp in article.places for f in place_features(rp, article, basemap, outlined)]
     name = layer_name(article)
     if taken is not None:
         if name in taken:
