@@ -63,3 +63,16 @@ def test_cached_file_is_what_a_fresh_build_gives(bm, tmp_path, monkeypatch):
     finally:
         load_basemap.cache_clear()
     assert basemap.fingerprint() in cache_path().name
+
+
+def test_labels_are_capitals_and_large_cities_most_important_first(bm):
+    labels = json.loads(bm.labels_json)
+    by_name = {name: (lat, lon, zoom) for name, lat, lon, zoom in labels}
+    assert by_name["Kyiv"][2] == by_name["Sanaa"][2] == basemap.CAPITAL_ZOOM  # capitals from the start
+    assert by_name["Aden"][2] == 5 and abs(by_name["Aden"][0] - 12.78) < 0.05  # a city of about a million
+    assert "Zintan" not in by_name  # a town of 40,000 is the gazetteer's, not the basemap's
+    zooms = [zoom for *_, zoom in labels]
+    assert zooms == sorted(zooms) and zooms[0] == basemap.CAPITAL_ZOOM  # the order a page places them in
+    assert 2000 < len(labels) < 5000 and len(bm.labels_json) < 150_000  # small enough for every map
+    # names go into a data block of the page: nothing in them can end it
+    assert "<" not in bm.labels_json and ">" not in bm.labels_json and "&" not in bm.labels_json

@@ -141,6 +141,26 @@ def test_basemap_draws_without_tiles(example, open_offline, tmp_path):
     assert shot["at"] == [LAND.lower(), LAND.lower(), SEA.lower(), SEA.lower()]
 
 
+def test_the_basemap_labels_capitals_first_and_more_towns_as_one_zooms_in(example, open_offline, tmp_path):
+    opened = open_offline(write(tmp_path, "labels.html", [example], tiles=None))
+    page = opened.page
+    names = "() => [...document.querySelectorAll('.geomap-city-label')].map(e => e.textContent)"
+    labels = "document.querySelectorAll('.geomap-city-label span')"
+    boxes = f"() => [...{labels}].map(e => e.getBoundingClientRect())"
+    wide = page.evaluate(names)
+    assert {"Cairo", "Sanaa", "Riyadh"} <= set(wide), wide  # capitals in the Red Sea view
+    placed = page.evaluate(f"() => ({boxes})().map(r => r.toJSON())")
+    for k, a in enumerate(placed):  # no label over another
+        for b in placed[k + 1 :]:
+            apart = a["right"] <= b["left"] or b["right"] <= a["left"]
+            assert apart or a["bottom"] <= b["top"] or b["bottom"] <= a["top"], (a, b)
+    page.evaluate(f"() => {{ ({FIND_MAP})().setView([15.3, 44.2], 8, {{animate: false}}); }}")  # near Sanaa
+    close = page.evaluate(names)
+    assert "Sanaa" in close and len(set(close) - set(wide)) >= 1  # more towns as one zooms in
+    assert "Cairo" not in close  # out of view: no longer drawn
+    assert not opened.errors
+
+
 def test_basemap_shows_where_tiles_fail(example, open_offline, tmp_path):
     opened = open_offline(write(tmp_path, "tiles.html", [example]))  # OpenStreetMap tiles, all blocked
     assert any("tile.openstreetmap.org" in url for url in opened.blocked)

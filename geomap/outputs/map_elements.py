@@ -70,25 +70,28 @@ class BasemapLayer(PlainMacro):
     """The Natural Earth land layer, in a pane under the tiles (see ``geomap.outputs.basemap``).
 
     ``shapes_json`` is the basemap's own serialised geometry (numbers only, no strings), so it
-    goes into the script as it is.
+    goes into the script as it is; ``labels_json`` the place labels, escaped for a data block.
     """
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
         <script type="application/json" id="{{ this.get_name() }}_data">{{ this.shapes_json }}</script>
+        <script type="application/json" id="{{ this.get_name() }}_labels">{{ this.labels_json }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = geomap.basemap({{ this._parent.get_name() }},
-            geomap.data({{ (this.get_name() ~ '_data')|tojson }}), {{ this.style|tojson }});
+            geomap.data({{ (this.get_name() ~ '_data')|tojson }}), {{ this.style|tojson }},
+            geomap.data({{ (this.get_name() ~ '_labels')|tojson }}));
         {% endmacro %}
         """
     )
 
-    def __init__(self, shapes_json: str):
+    def __init__(self, shapes_json: str, labels_json: str = "[]"):
         super().__init__()
         self._name = "BasemapLayer"
         self.shapes_json = shapes_json
+        self.labels_json = labels_json  # escaped for a data block (basemap.json_for_script)
         self.style = {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1, "opacity": 1}
 
 

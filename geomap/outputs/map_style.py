@@ -132,6 +132,11 @@ _GEOMAP_CSS = f"""
 .geomap-country-label{{font:600 12px/1.2 sans-serif;color:#3d3a33;white-space:nowrap;
  text-shadow:0 0 3px #fff,0 0 3px #fff;text-transform:uppercase;letter-spacing:.06em}}
 .geomap-country-label span{{display:block;transform:translate(-50%,-50%)}}
+.geomap-city-label{{font:11px/1.1 sans-serif;color:#4a4a44;white-space:nowrap;
+ text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}}
+.geomap-city-label span{{display:block;transform:translate(-3px,-3px)}}
+.geomap-city-label span::before{{content:"";display:inline-block;width:5px;height:5px;border-radius:50%;
+ background:#6b6b63;margin-right:3px;vertical-align:1px}}
 .geomap-legend,.geomap-slider,.geomap-panel{{background:#fff;padding:6px 9px;border-radius:4px;
  font:12px/1.5 sans-serif;box-shadow:0 1px 5px rgba(0,0,0,.4)}}
 .geomap-legend b,.geomap-slider b{{display:block;margin-bottom:2px}}
@@ -172,15 +177,52 @@ var geomap = {
     // Data blocks are JSON (<script type="application/json">): parsed as data, never run.
     return JSON.parse(document.getElementById(id).textContent);
   },
-  basemap: function (map, shapes, style) {
+  basemap: function (map, shapes, style, labels) {
     // Below the tiles (tilePane is 200): where a tile fails, or with no tiles, the land shows.
     var pane = map.createPane('geomap-basemap');
     pane.style.zIndex = 150;
     pane.style.pointerEvents = 'none';
     map.createPane('geomap-labels').style.zIndex = 450;
     map.getPane('geomap-labels').style.pointerEvents = 'none';
+    if (labels) { geomap.cityLabels(map, labels); }
     return L.geoJSON(shapes, {pane: 'geomap-basemap', interactive: false, style: style,
       renderer: L.canvas({pane: 'geomap-basemap', padding: 0.5})}).addTo(map);
+  },
+  cityLabels: function (map, rows) {
+    // rows: [name, lat, lon, zoom], from the least zoom on, the most important first. At each view
+    // the labels of the zoom reached are placed in that order, each only where it overlaps none
+    // placed before it: capitals and large cities at low zoom, more as one zooms in.
+    var layer = L.layerGroup().addTo(map), shown = {};
+    function update() {
+      var zoom = map.getZoom(), view = map.getBounds().pad(0.1), size = map.getSize(), boxes = [], keep = {};
+      for (var i = 0; i < rows.length && rows[i][3] <= zoom; i++) {
+        var r = rows[i];
+        if (!view.contains([r[1], r[2]])) { continue; }
+        var p = map.latLngToContainerPoint([r[1], r[2]]);
+        var b = [p.x - 6, p.y - 9, p.x + 10 + 6.2 * r[0].length, p.y + 7];
+        if (b[2] < 0 || b[0] > size.x || b[3] < 0 || b[1] > size.y) { continue; }
+        var free = true;
+        for (var j = 0; j < boxes.length && free; j++) {
+          var o = boxes[j];
+          free = b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3];
+        }
+        if (!free) { continue; }
+        boxes.push(b);
+        keep[i] = true;
+        if (!shown[i]) {
+          var span = document.createElement('span');
+          span.textContent = r[0];
+          shown[i] = L.marker([r[1], r[2]], {pane: 'geomap-labels', interactive: false, keyboard: false,
+            icon: L.divIcon({className: 'geomap-city-label', html: span, iconSize: null})}).addTo(layer);
+        }
+      }
+      Object.keys(shown).forEach(function (k) {
+        if (!keep[k]) { layer.removeLayer(shown[k]); delete shown[k]; }
+      });
+    }
+    map.on('zoomend moveend', update);
+    update();
+    return layer;
   },
   bind: function (feature, layer) {
     if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 420}); }

@@ -455,7 +455,7 @@ def render_map(
     # maxZoom on the map itself: marker clustering needs it when there is no tile layer to say it.
     fmap = OfflineMap(location=(20, 0), zoom_start=2, control_scale=True, maxZoom=18, **_tiles(tiles))
     add_offline_assets(fmap)
-    BasemapLayer(basemap.land_json).add_to(fmap)
+    BasemapLayer(basemap.land_json, basemap.labels_json).add_to(fmap)
     taken: set[str] = set()
     article_layers = [add_article_layer(fmap, a, basemap, taken) for a in articles]
     types = sorted({map_type(i.incident_type) for a in articles for i in a.incidents if i.place is not None})

@@ -67,7 +67,8 @@ def static_file(name: str) -> bytes:
     if name == "basemap.json":
         from geomap.outputs.basemap import load_basemap
 
-        return load_basemap().land_json.encode()
+        basemap = load_basemap()
+        return ('{"land":' + basemap.land_json + ',"labels":' + basemap.labels_json + "}").encode()
     raise KeyError(name)
 
 

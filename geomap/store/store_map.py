@@ -112,7 +112,8 @@ def render_store_map(
     located = [s for s in incidents if s.incident.place is not None]
     fmap = OfflineMap(location=(20, 0), zoom_start=2, control_scale=True, maxZoom=18, **_tiles(tiles))
     add_offline_assets(fmap)
-    BasemapLayer(load_basemap().land_json).add_to(fmap)
+    basemap = load_basemap()
+    BasemapLayer(basemap.land_json, basemap.labels_json).add_to(fmap)
     places = _places_layer(fmap, located)
     types = sorted({map_type(s.incident.incident_type) for s in located})
     type_layers = add_incident_type_layers(fmap, types)

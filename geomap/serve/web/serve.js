@@ -25,7 +25,7 @@
   function newMap() {
     var map = L.map('map', {worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: 14}).setView([25, 20], 2);
     fetch('/static/basemap.json').then(function (r) { return r.json(); }).then(function (shapes) {
-      geomap.basemap(map, shapes, settings.basemapStyle);
+      geomap.basemap(map, shapes.land, settings.basemapStyle, shapes.labels);
     });
     var legend = L.control({position: 'bottomright'});
     legend.onAdd = function () { return document.getElementById('legend'); };
