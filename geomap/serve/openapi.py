@@ -221,6 +221,19 @@ def openapi_spec() -> dict[str, Any]:
                             "geojson (default), or csv / kml as a download",
                             {"type": "string", "enum": ["geojson", "csv", "kml"]},
                         ),
+                        _param(
+                            "cell",
+                            "degrees: when more than `cluster_over` incidents match, answer their clusters "
+                            "by cells this size instead (points with `count` and `deaths`, and "
+                            '`"clustered": true`)',
+                            {"type": "number", "minimum": 0.001, "maximum": 180},
+                        ),
+                        _param(
+                            "cluster_over",
+                            "with `cell`: how many incidents may match before clusters are answered "
+                            "(default 2000)",
+                            {"type": "integer", "minimum": 0, "maximum": 100_000},
+                        ),
                     ],
                     "responses": {
                         "200": {

@@ -72,10 +72,11 @@ def static_file(name: str) -> bytes:
     raise KeyError(name)
 
 
-def _settings(page: str) -> str:
+def _settings(page: str, cluster_over: int) -> str:
     """The page's settings as a JSON data block (``<`` escaped, so no text can close it)."""
     data = {
         "page": page,
+        "clusterOver": cluster_over,
         "types": {t: type_label(t) for t in INCIDENT_STYLE},
         "placeGroups": PLACE_GROUPS,
         "basemapStyle": {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1, "opacity": 1},
@@ -94,7 +95,7 @@ def _legend(places: bool) -> str:
     return f'<div class="geomap-legend gm-legend" id="legend">{"".join(rows)}</div>'
 
 
-def _page(page: str, title: str, body: str, scripts: tuple[str, ...] = ()) -> str:
+def _page(page: str, title: str, body: str, scripts: tuple[str, ...] = (), cluster_over: int = 2_000) -> str:
     here = ' aria-current="page"'
     store, article = (here, "") if page == "store" else ("", here)
     nav = (
@@ -109,7 +110,7 @@ def _page(page: str, title: str, body: str, scripts: tuple[str, ...] = ()) -> st
 </head><body class="gm-{page}">
 <header class="gm-bar"><b class="gm-brand">geomap</b>{nav}</header>
 {body}
-{_settings(page)}
+{_settings(page, cluster_over)}
 <script src="/static/geomap.js"></script>
 {"".join(f'<script src="/static/{name}"></script>' for name in scripts)}
 <script src="/static/serve.js"></script>
@@ -121,7 +122,8 @@ def _type_options() -> str:
     return "".join(f'<option value="{t}">{esc(type_label(t))}</option>' for t in INCIDENT_STYLE)
 
 
-def store_page() -> str:
+def store_page(cluster_over: int = 2_000) -> str:
+    """The store map; beyond ``cluster_over`` incidents in view it asks the API for clusters."""
     body = f"""<form id="filters" class="gm-tools" autocomplete="off">
 <label>From <input name="since" size="10" placeholder="YYYY-MM-DD" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?"
  title="a day, a month or a year: 2024-06-03, 2024-06 or 2024"></label>
@@ -157,7 +159,8 @@ def store_page() -> str:
 </aside></div>
 {_legend(places=False)}"""
     # without the library the page loads no script for it, and says what is missing
-    return _page("store", "Incident store", body, scripts=("chart.js",) if chartjs_path().is_file() else ())
+    scripts = ("chart.js",) if chartjs_path().is_file() else ()
+    return _page("store", "Incident store", body, scripts=scripts, cluster_over=cluster_over)
 
 
 def parse_page() -> str:
@@ -185,11 +188,11 @@ def parse_page() -> str:
     return _page("parse", "Parse an article", body)
 
 
-def page_routes() -> list[Route]:
+def page_routes(cluster_over: int = 2_000) -> list[Route]:
     """The pages and their static files."""
 
     async def store(request: Request) -> Response:
-        return HTMLResponse(store_page())
+        return HTMLResponse(store_page(cluster_over))
 
     async def parse(request: Request) -> Response:
         return HTMLResponse(parse_page())

@@ -59,6 +59,10 @@ class Backend(Protocol):
         """The incidents ``i`` inside any of ``boxes`` (W, S, E, N; none crossing 180°), through the index."""
         ...
 
+    def floor_sql(self, expr: str) -> str:
+        """SQL for the whole number at or below ``expr`` (a non-negative number here)."""
+        ...
+
     def schema_version(self) -> int: ...
 
     def located(self) -> int:

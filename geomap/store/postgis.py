@@ -143,9 +143,10 @@ CREATE TABLE corrections (
 CREATE INDEX corrections_incident ON corrections(incident_uid, id);
 """
 
-#: Text search, as in ``geomap.store.schema`` version 6.
+#: Text search and cumulative tolls, as in ``geomap.store.schema`` version 6.
 _V6 = """
 ALTER TABLE incidents ADD COLUMN search TEXT;
+ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
@@ -358,6 +359,9 @@ class PostgisBackend:
 
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
         return gist_bbox_sql(boxes)
+
+    def floor_sql(self, expr: str) -> str:
+        return f"floor({expr})::integer"  # a CAST would round
 
     def schema_version(self) -> int:
         return int(self.execute("SELECT version FROM geomap_schema").fetchone()[0])

@@ -14,7 +14,8 @@ item seen (by guid, link or file), so that a feed item is fetched once.
 Version 5: review: what an analyst set on an incident (its overrides, laid over every later merge),
 whether it is reviewed, dismissed (with the reason) or merged into another, and the log of
 corrections.
-Version 6: each incident's words for a text search (``store_merge.search_text``).
+Version 6: each incident's words for a text search (``store_merge.search_text``), and whether its
+toll is cumulative (summaries and clusters leave those deaths out).
 """
 
 from __future__ import annotations
@@ -137,9 +138,11 @@ CREATE INDEX corrections_incident ON corrections(incident_uid, id);
 """
 
 #: Text search: the words ``geomap.store.merge.search_text`` makes, which every write of an incident
-#: sets; ``Store`` fills in the incidents stored before (it takes Python's Unicode case folding).
+#: sets; ``Store`` fills in the incidents stored before (it takes Python's Unicode case folding), and
+#: their ``cumulative`` flag with them.
 _V6 = """
 ALTER TABLE incidents ADD COLUMN search TEXT;
+ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;  -- a toll to date, not the day's
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.

@@ -80,6 +80,9 @@ class SqliteBackend:
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
         return rtree_bbox_sql(boxes)
 
+    def floor_sql(self, expr: str) -> str:
+        return f"CAST({expr} AS INTEGER)"  # truncates, which is the floor of a non-negative number
+
     def schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 

@@ -316,6 +316,19 @@
 
   function storePage() {
     var map = newMap(), layer = incidentLayer(map), summary = summaryPanel();
+    var groups = L.layerGroup().addTo(map);  // the server's clusters, when the view holds too many
+
+    function groupMarker(f) {
+      var p = f.properties, size = p.count < 100 ? 30 : p.count < 10000 ? 38 : 46;
+      var label = document.createElement('span');
+      label.textContent = p.count >= 10000 ? Math.round(p.count / 1000) + 'k' : String(p.count);
+      var at = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+      var m = L.marker(at, {icon: L.divIcon({className: 'gm-group', html: label, iconSize: [size, size]})});
+      m.bindTooltip(document.createTextNode(p.count.toLocaleString('en') + ' incidents \u00b7 ' +
+        p.deaths.toLocaleString('en') + ' deaths'));
+      m.on('click', function () { map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom())); });
+      return m;
+    }
     var form = document.getElementById('filters');
     var sequence = 0, timer = null, first = true;
 
@@ -333,6 +346,12 @@
       } else { form.elements[name].value = value; }
     });
     var givenBox = given.get('bbox');
+    var givenBounds = givenBox && givenBox.split(',').map(Number);
+    if (givenBounds && givenBounds.length === 4 && givenBounds.every(isFinite)) {
+      // at once, so that the first answer's clusters (if any) are cut for the zoom shown
+      var b0 = givenBounds;
+      map.fitBounds([[b0[1], b0[0]], [b0[3], b0[2] < b0[0] ? b0[2] + 360 : b0[2]]], {animate: false});
+    }
 
     function filters() {
       var q = new URLSearchParams();
@@ -374,6 +393,10 @@
       window.history.replaceState(null, '', q.toString() ? '?' + q.toString() : window.location.pathname);
       summary.show(q);
       q.set('limit', String(PAGE_LIMIT));
+      // beyond settings.clusterOver incidents in view the server answers clusters: a count and
+      // deaths per cell of about 60 pixels, so a world view of a large store stays small and fast
+      q.set('cell', String(+(60 * 360 / (256 * Math.pow(2, map.getZoom()))).toPrecision(3)));
+      q.set('cluster_over', String(settings.clusterOver));
       var mine = ++sequence;
       setStatus('Loading\u2026');
       fetch('/api/incidents?' + q.toString()).then(function (r) {
@@ -381,12 +404,29 @@
       }).then(function (res) {
         if (mine !== sequence) { return; }  // a newer view or filter is on its way
         if (!res.ok) { setStatus(res.body.error || 'error', true); return; }
+        var n = function (x) { return x.toLocaleString('en'); };
+        groups.clearLayers();
+        if (res.body.clustered) {
+          layer.set([]);
+          res.body.features.forEach(function (f) { groupMarker(f).addTo(groups); });
+          setStatus(n(res.body.matched) + ' incidents ' + (first ? 'in the store' : 'in view') + ', in ' +
+            n(res.body.features.length) + ' groups \u2014 zoom in or filter to see each');
+          if (first) {
+            first = false;
+            if (res.body.features.length) {
+              map.fitBounds(L.latLngBounds(res.body.features.map(function (f) {
+                return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+              })), {padding: [30, 30], maxZoom: 9, animate: false});
+            }
+            map.on('moveend', schedule);
+          }
+          return;
+        }
         var located = res.body.features.filter(function (f) { return f.geometry; });
         var markers = located.map(function (f) {
           return marker(incidentData(f.properties, f.geometry.coordinates[1], f.geometry.coordinates[0]));
         });
         layer.set(markers);
-        var n = function (x) { return x.toLocaleString('en'); };
         var text = n(markers.length) + ' incidents ' + (first ? 'in the store' : 'in view');
         var unlocated = res.body.features.length - located.length;
         if (res.body.matched > res.body.features.length) {
@@ -449,7 +489,7 @@
     form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
     form.elements.type.addEventListener('change', load);
     load();
-    window.geomapStore = {map: map, layer: layer, summary: summary};
+    window.geomapStore = {map: map, layer: layer, groups: groups, summary: summary};
   }
 
   // ------------------------------------------------------------------ the article page
