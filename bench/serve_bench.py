@@ -2,7 +2,7 @@
 100,000-incident store.
 
 Usage: .venv/bin/python bench/serve_bench.py [--store PATH] [--box 0.5] [--requests 1000] [--clients 2]
-       [--runs 3]
+       [--runs 3] [--as-page] [--world]
 
 - The store is ``bench/store_bench.py``'s synthetic one (5 incidents per article at 2,000 random
   places in a 20° × 12° box, over a year); it is built once at ``--store`` and reused (building
@@ -10,6 +10,9 @@ Usage: .venv/bin/python bench/serve_bench.py [--store PATH] [--box 0.5] [--reque
 - The server is the real command, ``geomap serve --db STORE --port 0``, pinned to one core; the
   client runs on the other core: ``--clients`` threads, each with its own keep-alive connection,
   each asking for random ``--box``° × ``--box``° boxes (the default page limit, 5,000, applies).
+- ``--as-page`` asks as the store page does: with ``cell`` (60 pixels of a 1,000-pixel-wide map
+  showing the box) and ``cluster_over=2000``, so a box of more incidents is answered as clusters;
+  ``--world`` asks for the whole world (-180,-85,180,85) instead of random boxes.
 - Reported per run: requests/s, median and p99 latency (as the client measures it, so it
   includes the client's own reading of the answer), mean incidents per answer; then the
   medians of the runs.
@@ -73,12 +76,20 @@ def start_server(store: Path, core: int) -> tuple[subprocess.Popen[str], str, in
     return proc, match.group(1), int(match.group(2))
 
 
-def client(host: str, port: int, box: float, count: int, seed: int, out: list[tuple[float, int]]) -> None:
+def client(
+    host: str, port: int, args: argparse.Namespace, count: int, seed: int, out: list[tuple[float, int]]
+) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(host, port, timeout=30)
+    box = args.box
     for _ in range(count):
-        w, s = rng.uniform(WEST, EAST - box), rng.uniform(SOUTH, NORTH - box)
-        path = f"/api/incidents?bbox={w:.4f},{s:.4f},{w + box:.4f},{s + box:.4f}"
+        if args.world:
+            path, width = "/api/incidents?bbox=-180,-85,180,85", 360.0
+        else:
+            w, s = rng.uniform(WEST, EAST - box), rng.uniform(SOUTH, NORTH - box)
+            path, width = f"/api/incidents?bbox={w:.4f},{s:.4f},{w + box:.4f},{s + box:.4f}", box
+        if args.as_page:
+            path += f"&cell={60 * width / 1000:.4g}&cluster_over=2000"
         t0 = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()
@@ -94,7 +105,7 @@ def run(host: str, port: int, args: argparse.Namespace, seed: int) -> tuple[floa
     results: list[list[tuple[float, int]]] = [[] for _ in range(args.clients)]
     per_client = args.requests // args.clients
     threads = [
-        threading.Thread(target=client, args=(host, port, args.box, per_client, seed * 100 + i, results[i]))
+        threading.Thread(target=client, args=(host, port, args, per_client, seed * 100 + i, results[i]))
         for i in range(args.clients)
     ]
     t0 = time.perf_counter()
@@ -117,6 +128,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=1000, help="per run")
     ap.add_argument("--clients", type=int, default=2, help="concurrent connections")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--as-page", action="store_true", help="ask with cell and cluster_over, as the page does")
+    ap.add_argument("--world", action="store_true", help="ask for the whole world, not random boxes")
     args = ap.parse_args()
     build_store(args.store, args.incidents)
     with Store(args.store, create=False) as store:
