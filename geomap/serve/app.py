@@ -17,7 +17,6 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Collection
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -337,10 +336,11 @@ def _clusters_or_collection(store: Store, query: IncidentQuery, cell: float, ove
     """The incidents, or, when the query selects more than ``over``, their clusters by cells of
     ``cell`` degrees: a FeatureCollection of points with ``count`` and ``deaths``, marked
     ``"clustered": true``, so that a zoomed-out view of a large store stays a small answer."""
-    matched = store.count(replace(query, limit=None))
-    if matched <= over:
+    if store.count(query, at_most=over + 1) <= over:
         return _collection(store, query)
-    features = [c.__geo_interface__ for c in store.clusters(query, cell)]
+    clusters = store.clusters(query, cell)
+    features = [c.__geo_interface__ for c in clusters]
+    matched = sum(c.count for c in clusters) if query.bbox is not None else store.count(query)
     body = {"type": "FeatureCollection", "features": features, "matched": matched}
     body |= {"clustered": True, "cell": cell}
     return json.dumps(body, separators=(",", ":")).encode("utf-8")

@@ -147,6 +147,7 @@ CREATE INDEX corrections_incident ON corrections(incident_uid, id);
 _V6 = """
 ALTER TABLE incidents ADD COLUMN search TEXT;
 ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX incidents_cells ON incidents(lon, lat, fatalities, cumulative, merged_into, dismissed);
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.

@@ -104,6 +104,17 @@ class IncidentQuery:
         return source, " WHERE " + " AND ".join(clauses), params
 
 
+def range_bbox_sql(boxes: Sequence[Box]) -> BboxSQL:
+    """The incidents ``i`` inside any of ``boxes`` by plain ranges on their coordinates, without
+    the spatial index: what a query over a large part of the store should use, through the
+    ``incidents_cells`` index (a scan of the index beats one R*Tree look-up per incident)."""
+    ranges = " OR ".join("(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?)" for _ in boxes)
+    params: list[Any] = []
+    for w, s, e, n in boxes:
+        params += [w, e, s, n]
+    return "incidents i", f"({ranges})", params
+
+
 def parse_bbox(text: str) -> Box:
     """``W,S,E,N`` in degrees; InputError unless four numbers in range with S ≤ N."""
     parts = [p.strip() for p in str(text).split(",")]

@@ -46,7 +46,7 @@ from geomap.store.merge import (
     search_text,
     widen,
 )
-from geomap.store.query import IncidentQuery
+from geomap.store.query import IncidentQuery, range_bbox_sql
 from geomap.store.review import Correction, apply_overrides, check_changes, value_of
 from geomap.store.schema import SCHEMA_VERSION
 
@@ -737,11 +737,15 @@ class Store:
         """A GeoJSON FeatureCollection (RFC 7946) of the selected incidents."""
         return {"type": "FeatureCollection", "features": list(self.features(query))}
 
-    def count(self, query: IncidentQuery | None = None) -> int:
-        """How many incidents ``query`` selects (ignoring its limit)."""
+    def count(self, query: IncidentQuery | None = None, *, at_most: int | None = None) -> int:
+        """How many incidents ``query`` selects (ignoring its limit); with ``at_most``, counting
+        stops there, so that "more than 2,000?" costs 2,001 rows and not the whole store."""
         source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
+        sql = f"SELECT count(*) FROM {source}{where}"
+        if at_most is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{where} LIMIT {int(at_most)}) AS q"
         with self._reading():
-            return int(self._backend.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
+            return int(self._backend.execute(sql, params).fetchone()[0])
 
     def clusters(self, query: IncidentQuery | None, cell: float) -> list[Cluster]:
         """The located incidents ``query`` selects, grouped by cells of ``cell`` degrees: each cell's
@@ -749,7 +753,7 @@ class Store:
         the database, so a view of 100,000 incidents costs one pass and a few hundred rows."""
         if not cell > 0:
             raise ValueError(f"cell must be positive, not {cell}")
-        source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
+        source, where, params = (query or IncidentQuery()).where(range_bbox_sql)
         floor = self._backend.floor_sql
         deaths = "sum(CASE WHEN i.cumulative = 1 THEN 0 ELSE coalesce(i.fatalities, 0) END)"
         sql = (
