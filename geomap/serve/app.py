@@ -30,7 +30,7 @@ from geomap.errors import FieldError, InputError, NoSuchIncident, StoreError
 from geomap.inputs.article import check_date
 from geomap.inputs.json_text import unusable
 from geomap.serve.openapi import openapi_spec
-from geomap.serve.pages import page_routes
+from geomap.serve.pages import CLUSTER_OVER, page_routes
 from geomap.serve.parsing import InlineParsing, ParseBusy, ParseTimeout, Parsing, WorkerParsing
 from geomap.serve.security import LOCAL_HOSTS, MAX_BODY_BYTES, SECURITY_HEADERS, BodyTooLarge, Guard
 from geomap.store.query import IncidentQuery
@@ -45,9 +45,6 @@ log = logging.getLogger("geomap.serve")
 #: ``GET /api/incidents`` returns at most this many incidents unless ``limit`` says otherwise.
 DEFAULT_LIMIT = 5_000
 MAX_LIMIT = 100_000
-#: With ``cell``, a view selecting more incidents than this is answered as clusters (the page's
-#: default; ``cluster_over`` sets it per request).
-CLUSTER_OVER = 2_000
 DOWNLOAD_FORMATS = {"geojson", "csv", "kml"}
 _FLAG = re.compile(r"--(bbox|since|until|type|country|q|limit)\b")
 _FIELDS = ("text", "title", "date", "url", "filename")

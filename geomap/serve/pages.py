@@ -36,6 +36,8 @@ STATIC = {
 #: ``scripts/setup.sh``), or the file ``$GEOMAP_CHARTJS`` names. Without it the page shows the
 #: summary's table and says what is missing.
 CHARTJS = Path("/usr/share/javascript/chart.js/chart.min.js")
+#: The store page asks for clusters (``/api/incidents?cell=…``) beyond this many incidents in view.
+CLUSTER_OVER = 2_000
 
 
 def chartjs_path() -> Path:
@@ -95,7 +97,9 @@ def _legend(places: bool) -> str:
     return f'<div class="geomap-legend gm-legend" id="legend">{"".join(rows)}</div>'
 
 
-def _page(page: str, title: str, body: str, scripts: tuple[str, ...] = (), cluster_over: int = 2_000) -> str:
+def _page(
+    page: str, title: str, body: str, scripts: tuple[str, ...] = (), cluster_over: int = CLUSTER_OVER
+) -> str:
     here = ' aria-current="page"'
     store, article = (here, "") if page == "store" else ("", here)
     nav = (
@@ -122,7 +126,7 @@ def _type_options() -> str:
     return "".join(f'<option value="{t}">{esc(type_label(t))}</option>' for t in INCIDENT_STYLE)
 
 
-def store_page(cluster_over: int = 2_000) -> str:
+def store_page(cluster_over: int = CLUSTER_OVER) -> str:
     """The store map; beyond ``cluster_over`` incidents in view it asks the API for clusters."""
     body = f"""<form id="filters" class="gm-tools" autocomplete="off">
 <label>From <input name="since" size="10" placeholder="YYYY-MM-DD" pattern="\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?"
@@ -188,7 +192,7 @@ def parse_page() -> str:
     return _page("parse", "Parse an article", body)
 
 
-def page_routes(cluster_over: int = 2_000) -> list[Route]:
+def page_routes(cluster_over: int = CLUSTER_OVER) -> list[Route]:
     """The pages and their static files."""
 
     async def store(request: Request) -> Response:
