@@ -193,6 +193,8 @@ def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Conne
         raise StoreError(f"cannot use the incident store {path}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         db.close()
+        if "malformed" in str(exc):  # a store whose pages are damaged, not some other file
+            raise StoreError(f"cannot read {path}: {exc}") from None
         raise StoreError(f"{path} is not a geomap incident store ({exc})") from None
     except BaseException:
         db.close()
