@@ -139,6 +139,30 @@ def test_a_view_of_more_than_cluster_over_incidents_is_answered_as_clusters(fill
     assert filled.get("/api/incidents?cell=10&cluster_over=0&bbox=0,0,1,1").json()["features"] == []
 
 
+def test_clustered_answers_are_kept_only_until_the_store_changes(filled):
+    def counts():
+        body = filled.get("/api/incidents?cell=10&cluster_over=1").json()
+        assert body["clustered"] is True
+        return sorted((f["properties"]["count"], f["properties"]["deaths"]) for f in body["features"])
+
+    assert counts() == [(1, 0), (1, 4)] == counts()  # the second read is the kept answer
+    add(filled, "A drone strike hit Odesa on Tuesday, killing two people.", date="2024-06-04")
+    assert counts() == [(1, 0), (2, 6)]  # a new article is seen at once
+    strike = next(
+        f
+        for f in filled.get("/api/incidents").json()["features"]
+        if f["properties"]["location_name"] == "Odesa"
+    )
+    patched = filled.patch(f"/api/incidents/{strike['properties']['id']}", json={"fatalities": 5})
+    assert patched.status_code == 200, patched.text
+    assert counts() == [(1, 0), (2, 9)]  # and a correction
+    dismissed = filled.post(
+        f"/api/incidents/{strike['properties']['id']}/dismiss", json={"reason": "a duplicate"}
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    assert counts() == [(1, 0), (1, 4)]  # and a dismissal
+
+
 def test_limit_says_how_many_matched(filled):
     body = filled.get("/api/incidents?limit=1").json()
     assert body["type"] == "FeatureCollection"

@@ -248,7 +248,9 @@ def test_clusters_count_and_sum_by_cell(filled):
     assert sorted((c.count, c.deaths) for c in cells) == [(1, 0), (2, 0), (2, 2)]  # not the unlocated one
     ukraine = next(c for c in cells if c.lon < 40 and c.lat > 40)
     assert abs(ukraine.lat - (KHARKIV.lat + ODESA.lat) / 2) < 1e-3  # the mean point of its incidents
+    before = filled.version()
     filled.add(article("k", report("k", place=SALTIVKA, date="2024-09-01", fatalities=3)))
+    assert filled.version() != before  # what a cache of clustered answers checks
     # 1° cells are cut at whole degrees: Kharkiv (49.98° N) and Saltivka (50.03° N) fall either side
     near = [c for c in filled.clusters(IncidentQuery.parse(bbox="35,49,37,51"), 1.0)]
     assert sorted((c.count, c.deaths) for c in near) == [(1, 2), (1, 3)]

@@ -16,6 +16,8 @@ import contextlib
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +80,7 @@ def create_app(
     such as the worker processes of ``geomap serve`` (:mod:`geomap.serve.parsing`). The store page
     asks for clusters beyond ``cluster_over`` incidents in view."""
     parsing: Parsing = parser if isinstance(parser, (InlineParsing, WorkerParsing)) else InlineParsing(parser)
+    clustered = ClusterCache(store)
 
     async def summary(request: Request) -> Response:
         from geomap.store.store import GROUPS, PERIODS
@@ -130,7 +133,7 @@ def create_app(
             return Response(body, media_type=media_type, headers={"content-disposition": disposition})
         if cell is not None:
             threshold = int(over) if over is not None else CLUSTER_OVER
-            body = await run_in_threadpool(_clusters_or_collection, store, query, float(cell), threshold)
+            body = await run_in_threadpool(clustered.answer, query, float(cell), threshold)
         else:
             body = await run_in_threadpool(_collection, store, query)
         return Response(body, media_type="application/json")
@@ -329,18 +332,46 @@ def _number(params: Any, name: str, kind: type[int] | type[float], least: float,
     return value
 
 
-def _clusters_or_collection(store: Store, query: IncidentQuery, cell: float, over: int) -> bytes:
-    """The incidents, or, when the query selects more than ``over``, their clusters by cells of
-    ``cell`` degrees: a FeatureCollection of points with ``count`` and ``deaths``, marked
-    ``"clustered": true``, so that a zoomed-out view of a large store stays a small answer."""
-    if store.count(query, at_most=over + 1) <= over:
-        return _collection(store, query)
-    clusters = store.clusters(query, cell)
-    features = [c.__geo_interface__ for c in clusters]
-    matched = sum(c.count for c in clusters) if query.bbox is not None else store.count(query)
-    body = {"type": "FeatureCollection", "features": features, "matched": matched}
-    body |= {"clustered": True, "cell": cell}
-    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+class ClusterCache:
+    """``/api/incidents?cell=…`` answers: the incidents, or, when the query selects more than
+    ``over``, their clusters by cells of ``cell`` degrees (a FeatureCollection of points with
+    ``count`` and ``deaths``, marked ``"clustered": true``), so that a zoomed-out view of a large
+    store stays a small answer.
+
+    Clustered answers are kept until the store changes (``Store.version``): the whole-world view
+    every analyst's page opens on is then read from the store once, not once per page.
+    """
+
+    SIZE = 256
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], bytes]] = OrderedDict()
+
+    def answer(self, query: IncidentQuery, cell: float, over: int) -> bytes:
+        store = self._store
+        key = (query, cell, over)
+        version = store.version()
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == version:
+                self._kept.move_to_end(key)
+                return kept[1]
+        if store.count(query, at_most=over + 1) <= over:
+            return _collection(store, query)
+        clusters = store.clusters(query, cell)
+        features = [c.__geo_interface__ for c in clusters]
+        matched = sum(c.count for c in clusters) if query.bbox is not None else store.count(query)
+        body = {"type": "FeatureCollection", "features": features, "matched": matched}
+        body |= {"clustered": True, "cell": cell}
+        text = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        with self._lock:
+            self._kept[key] = (version, text)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.SIZE:
+                self._kept.popitem(last=False)
+        return text
 
 
 def _collection(store: Store, query: IncidentQuery) -> bytes:

@@ -36,8 +36,9 @@ STATIC = {
 #: ``scripts/setup.sh``), or the file ``$GEOMAP_CHARTJS`` names. Without it the page shows the
 #: summary's table and says what is missing.
 CHARTJS = Path("/usr/share/javascript/chart.js/chart.min.js")
-#: The store page asks for clusters (``/api/incidents?cell=…``) beyond this many incidents in view.
-CLUSTER_OVER = 2_000
+#: The store page asks for clusters (``/api/incidents?cell=…``) beyond this many incidents in view:
+#: an answer of 500 incidents takes the server about 25 ms, so eight analysts' views stay quick.
+CLUSTER_OVER = 500
 
 
 def chartjs_path() -> Path:

@@ -829,6 +829,15 @@ class Store:
             row = self._backend.execute("SELECT parsed FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else article_from_dict(json.loads(row[0]), f"{self.path}:{article_id}")
 
+    def version(self) -> tuple[int, int]:
+        """A token that changes with every write that can change an answer: the articles added and
+        the last correction (every review action logs one). Two index look-ups, so a cache of
+        answers can ask it on every request."""
+        with self._reading():
+            articles = self._backend.execute("SELECT count(*) FROM articles").fetchone()[0]
+            last = self._backend.execute("SELECT max(id) FROM corrections").fetchone()[0]
+        return int(articles), int(last or 0)
+
     def status(self) -> dict[str, Any]:
         """How many articles and incidents the store holds and when the last article came in: cheap
         enough to ask every few seconds, so that a page can tell that there is something new."""
