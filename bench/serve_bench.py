@@ -11,7 +11,7 @@ Usage: .venv/bin/python bench/serve_bench.py [--store PATH] [--box 0.5] [--reque
   client runs on the other core: ``--clients`` threads, each with its own keep-alive connection,
   each asking for random ``--box``° × ``--box``° boxes (the default page limit, 5,000, applies).
 - ``--as-page`` asks as the store page does: with ``cell`` (60 pixels of a 1,000-pixel-wide map
-  showing the box) and ``cluster_over=2000``, so a box of more incidents is answered as clusters;
+  showing the box) and the page's ``cluster_over``, so a box of more incidents is answered as clusters;
   ``--world`` asks for the whole world (-180,-85,180,85) instead of random boxes.
 - Reported per run: requests/s, median and p99 latency (as the client measures it, so it
   includes the client's own reading of the answer), mean incidents per answer; then the
@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store_bench import EAST, NORTH, SOUTH, WEST, synthetic_articles  # noqa: E402
 
+from geomap.serve.pages import CLUSTER_OVER  # noqa: E402
 from geomap.store.store import Store  # noqa: E402
 
 
@@ -89,7 +90,7 @@ def client(
             w, s = rng.uniform(WEST, EAST - box), rng.uniform(SOUTH, NORTH - box)
             path, width = f"/api/incidents?bbox={w:.4f},{s:.4f},{w + box:.4f},{s + box:.4f}", box
         if args.as_page:
-            path += f"&cell={60 * width / 1000:.4g}&cluster_over=2000"
+            path += f"&cell={60 * width / 1000:.4g}&cluster_over={CLUSTER_OVER}"
         t0 = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()

@@ -59,6 +59,10 @@ class Backend(Protocol):
         """The incidents ``i`` inside any of ``boxes`` (W, S, E, N; none crossing 180°), through the index."""
         ...
 
+    def week_sql(self, day: str) -> str:
+        """SQL for the Monday (``YYYY-MM-DD``) of the week that holds the ISO day ``day``."""
+        ...
+
     def floor_sql(self, expr: str) -> str:
         """SQL for the whole number at or below ``expr`` (a non-negative number here)."""
         ...

@@ -148,6 +148,7 @@ _V6 = """
 ALTER TABLE incidents ADD COLUMN search TEXT;
 ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX incidents_cells ON incidents(lon, lat, fatalities, cumulative, merged_into, dismissed);
+CREATE INDEX incidents_place ON incidents(place_id);
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
@@ -360,6 +361,9 @@ class PostgisBackend:
 
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
         return gist_bbox_sql(boxes)
+
+    def week_sql(self, day: str) -> str:
+        return f"to_char(date_trunc('week', ({day})::date), 'YYYY-MM-DD')"
 
     def floor_sql(self, expr: str) -> str:
         return f"floor({expr})::integer"  # a CAST would round

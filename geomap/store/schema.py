@@ -145,6 +145,7 @@ _V6 = """
 ALTER TABLE incidents ADD COLUMN search TEXT;
 ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;  -- a toll to date, not the day's
 CREATE INDEX incidents_cells ON incidents(lon, lat, fatalities, cumulative, merged_into, dismissed);
+CREATE INDEX incidents_place ON incidents(place_id);
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to version n.

@@ -80,6 +80,9 @@ class SqliteBackend:
     def bbox_sql(self, boxes: Sequence[Box]) -> BboxSQL:
         return rtree_bbox_sql(boxes)
 
+    def week_sql(self, day: str) -> str:
+        return f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7) || ' days')"
+
     def floor_sql(self, expr: str) -> str:
         return f"CAST({expr} AS INTEGER)"  # truncates, which is the floor of a non-negative number
 

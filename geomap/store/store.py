@@ -782,20 +782,39 @@ class Store:
         period (null), and unlocated ones no country or place (null). A cumulative toll is counted
         as an incident but not in the deaths."""
         column = {"country": "i.country_code", "type": "i.incident_type", "place": "i.place_id"}[group]
-        counts: dict[tuple[str | None, str | None], list[int]] = {}
-        names: dict[str, str] = {}
-        columns = f"i.date_lo, {column}, i.fatalities, i.cumulative, i.data"
-        for day, key, fatalities, cumulative, data in self._rows(query, columns):
-            when = _period_start(day, period)
-            if group == "place" and key is not None and key not in names:
-                names[key] = json.loads(data).get("location_name") or key
-            row = counts.setdefault((when, key), [0, 0])
-            row[0] += 1
-            if not cumulative:  # a toll to date ("the war has killed …") is not that period's deaths
-                row[1] += fatalities or 0
+        source, where, params = (query or IncidentQuery()).where(self._backend.bbox_sql)
+        week = self._backend.week_sql("i.date_lo")
+        when = {"day": "i.date_lo", "week": week, "month": "substr(i.date_lo, 1, 7)"}
+        # counted in the database, not by reading every incident; a toll to date ("the war has
+        # killed …") counts as an incident but is no period's deaths
+        sql = (
+            f"SELECT {when[period]}, {column}, count(*), sum(CASE WHEN i.cumulative = 1 THEN 0 "
+            f"ELSE coalesce(i.fatalities, 0) END) FROM {source}{where} GROUP BY 1, 2"
+        )
+        with self._reading():
+            grouped = self._backend.execute(sql, params).fetchall()
+        counts = {(w, key): (int(n), int(d or 0)) for w, key, n, d in grouped}
+        names = self._place_names({key for _, key in counts if key is not None}) if group == "place" else {}
         rows = [(when, names.get(key, key) if key else None, n, d) for (when, key), (n, d) in counts.items()]
         rows.sort(key=lambda r: (r[0] is None, r[0] or "", -r[2], r[1] is None, r[1] or ""))
         return [{"period": w, "group": g, "incidents": n, "deaths": d} for w, g, n, d in rows]
+
+    def _place_names(self, place_ids: set[str]) -> dict[str, str]:
+        """Each place's name as its first stored incident writes it (the text's "Hodeidah", not
+        the gazetteer's "Al Ḩudaydah")."""
+        names: dict[str, str] = {}
+        ids = sorted(place_ids)
+        with self._reading():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows = self._backend.execute(
+                    f"SELECT place_id, data FROM incidents WHERE id IN (SELECT min(id) FROM incidents "
+                    f"WHERE place_id IN ({marks}) GROUP BY place_id)",
+                    chunk,
+                ).fetchall()
+                names.update((pid, json.loads(data).get("location_name") or pid) for pid, data in rows)
+        return names
 
     def reports(self, uid: str) -> list[Report]:
         """Every article's report of the incident with public id ``uid``, oldest first."""
@@ -905,20 +924,6 @@ def _feature_text(row: tuple[Any, ...]) -> str:
 PERIODS = ("day", "week", "month")
 #: ``Store.summary``'s groups.
 GROUPS = ("country", "type", "place")
-
-
-def _period_start(day: str | None, period: str) -> str | None:
-    """The first day (a month: ``YYYY-MM``) of the period that holds ``day`` (an ISO day)."""
-    if day is None:
-        return None
-    if period == "month":
-        return day[:7]
-    if period == "week":
-        from datetime import date, timedelta
-
-        start = date.fromisoformat(day)
-        return (start - timedelta(days=start.weekday())).isoformat()
-    return day
 
 
 def _same_parse(stored: dict[str, Any], article: ParsedArticle) -> bool:
