@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from geomap import __version__
+from geomap.serve.pages import CLUSTER_OVER
 
 _INCIDENT_TYPES = [
     "armed_attack", "airstrike_shelling", "maritime_attack", "ground_operation", "military_plan",
@@ -231,7 +232,7 @@ def openapi_spec() -> dict[str, Any]:
                         _param(
                             "cluster_over",
                             "with `cell`: how many incidents may match before clusters are answered "
-                            "(default 2000)",
+                            f"(default {CLUSTER_OVER})",
                             {"type": "integer", "minimum": 0, "maximum": 100_000},
                         ),
                     ],
