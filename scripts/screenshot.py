@@ -19,6 +19,15 @@ README's third picture:
         examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
         --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 \\
         --served "since=2024-03-10&until=2024-03-31&type=maritime_attack" -o docs/served-map.png
+
+With ``--review TEXT`` as well, the page is driven by Playwright: the first incident in the panel
+whose row holds TEXT is clicked, and its popup's review form opened (sources, type, toll, date,
+dismiss, merge), as an analyst sees it:
+
+    .venv/bin/python scripts/screenshot.py examples/red-sea-shipping.txt \\
+        examples/gulf-of-aden-piracy.txt examples/port-sudan-drones.txt \\
+        --date 2024-03-12 --date 2024-03-18 --date 2024-03-25 \\
+        --served "since=2024-03-10&until=2024-03-31" --review Rafah -o docs/review-panel.png
 """
 
 from __future__ import annotations
@@ -57,7 +66,14 @@ def main() -> int:
         metavar="QUERY",
         help="add the articles to a store and take the served store map with these filters",
     )
+    ap.add_argument(
+        "--review",
+        metavar="TEXT",
+        help="with --served: open the review form of the first panel incident whose row holds TEXT",
+    )
     args = ap.parse_args()
+    if args.review is not None and args.served is None:
+        ap.error("--review needs --served")
 
     from geomap.inputs.article import read_articles
     from geomap.outputs.render import render_html
@@ -76,7 +92,7 @@ def main() -> int:
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.served is not None:
-        return served_screenshot(parsed, args.served, out, args.size)
+        return served_screenshot(parsed, args.served, out, args.size, args.review)
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "map.html"
         page.write_text(render_html(parsed, tiles=None), encoding="utf-8")
@@ -96,8 +112,9 @@ def main() -> int:
     return 0
 
 
-def served_screenshot(parsed: list, query: str, out: Path, size: str) -> int:
-    """The store map of ``geomap serve`` over a store of ``parsed``, opened as ``/?query``.
+def served_screenshot(parsed: list, query: str, out: Path, size: str, review: str | None = None) -> int:
+    """The store map of ``geomap serve`` over a store of ``parsed``, opened as ``/?query``; with
+    ``review``, that incident's review form open.
 
     Chromium reaches only the server: 127.0.0.1 bypasses the dead proxy, nothing else does.
     """
@@ -121,6 +138,8 @@ def served_screenshot(parsed: list, query: str, out: Path, size: str) -> int:
             if not match:
                 print("geomap serve did not start", file=sys.stderr)
                 return 1
+            if review is not None:
+                return review_screenshot(f"{match.group(1)}?{query}", review, out, size)
             flags = [f for f in CHROMIUM_FLAGS if not f.startswith(("--proxy-bypass-list", "--virtual-time"))]
             cmd = [
                 "/usr/bin/chromium",
@@ -139,6 +158,35 @@ def served_screenshot(parsed: list, query: str, out: Path, size: str) -> int:
     if proc.returncode != 0 or not out.exists():
         print(f"screenshot failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
         return 1
+    print(f"screenshot: {out} ({out.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+def review_screenshot(url: str, row_text: str, out: Path, size: str) -> int:
+    """The page at ``url`` with the review form of the first panel row holding ``row_text`` open."""
+    from playwright.sync_api import Error, sync_playwright
+
+    width, height = (int(v) for v in size.split(","))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            own = url.split("?")[0]
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(own) else r.abort())
+            page.goto(url)
+            page.wait_for_selector(".geomap-panel-row")
+            page.locator(".geomap-panel-row", has_text=row_text).first.click()
+            page.locator(".leaflet-popup-content", has_text=row_text).wait_for()
+            page.wait_for_timeout(800)  # the view's reload after the move has come back
+            page.locator(".leaflet-popup-content button", has_text="Review").click()
+            page.wait_for_selector(".gm-review-form")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(out))
+        except Error as exc:
+            print(f"screenshot failed: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            browser.close()
     print(f"screenshot: {out} ({out.stat().st_size / 1024:.0f} KB)")
     return 0
 

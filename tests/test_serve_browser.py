@@ -476,3 +476,19 @@ def test_the_page_shows_the_servers_groups_beyond_cluster_over(tmp_path, geopars
             assert not opened.errors and not opened.blocked
         finally:
             server.stop()
+
+
+def test_a_panel_row_opens_its_incident_on_the_store_map_and_the_reload_keeps_it_open(filled, open_served):
+    """The row takes the map to a regional zoom, the page loads that view anew, and the popup of
+    the same incident (now a new marker) opens and stays open."""
+    server, _ = filled
+    opened = open_served(server, "/")
+    page = opened.page
+    page.wait_for_function(f"() => ({PANEL_HEAD})() === 'Incidents by date: 2'")
+    page.locator(".geomap-panel-row", has_text="Tbilisi").click()
+    popup = page.locator(".leaflet-popup-content", has_text="Tbilisi")
+    popup.wait_for(state="visible", timeout=5000)
+    assert page.evaluate("() => window.geomapStore.map.getZoom()") == 8
+    page.wait_for_timeout(1200)  # the view's reload has come back by now
+    assert popup.is_visible() and "Review" in popup.inner_text()
+    assert not opened.errors and not opened.blocked

@@ -302,6 +302,14 @@ var geomap = {
         // already is; a cluster still holding the marker there opens like a spider, and only a big
         // one is zoomed into.
         function open() {
+          // a page that reloads its view after the move (the store map) has drawn a new marker
+          // of the same incident: open that one
+          var id = m.geomap && m.geomap.props && m.geomap.props.id;
+          if (!cluster.hasLayer(m) && id) {
+            m = state.markers.filter(function (x) {
+              return x.geomap && x.geomap.props && x.geomap.props.id === id;
+            })[0] || m;
+          }
           var parent = cluster.getVisibleParent(m);
           if (!parent || parent === m) { m.openPopup(); return; }
           var done = false;

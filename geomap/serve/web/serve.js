@@ -69,6 +69,7 @@
 
   // The store page sets this: it adds the review part of an incident's popup.
   var review = null;
+  var lastPopup = null;  // the incident popup opened last
 
   function send(method, path, payload) {
     return fetch(path, {method: method, headers: {'Content-Type': 'application/json'},
@@ -161,6 +162,9 @@
             });
           }
           part.appendChild(msg);
+          // the popup grew: set it as the content (not the function that first made it), which
+          // also moves the map so that all of it shows
+          if (lastPopup && lastPopup.isOpen()) { lastPopup.setContent(box); }
         });
       });
     };
@@ -169,7 +173,10 @@
   function marker(d) {
     var m = L.marker([d.lat, d.lon], {icon: L.divIcon({
       className: 'geomap-incident geomap-i-' + d.t, iconSize: [16, 16]})});
-    m.bindPopup(function () { return popup(d); }, {maxWidth: 420});
+    // kept clear of the incident panel in the map's top right corner when the map moves to show it
+    m.bindPopup(function () { return popup(d); }, {maxWidth: 420, autoPanPaddingTopLeft: [20, 20],
+      autoPanPaddingBottomRight: [290, 20]});
+    m.on('popupopen', function (e) { lastPopup = e.popup; });
     // a node, not a string: Leaflet sets a string tooltip as HTML
     m.bindTooltip(el('span', '', typeLabels[d.t] + (d.place ? ' \u00b7 ' + d.place : '')));
     m.geomap = d;
@@ -403,6 +410,9 @@
         return r.json().then(function (body) { return {ok: r.ok, body: body}; });
       }).then(function (res) {
         if (mine !== sequence) { return; }  // a newer view or filter is on its way
+        // a popup opened meanwhile (a panel row flies to its incident, then opens it) stays open:
+        // this view is loaded again when it closes
+        if (popupOpen && !first) { pending = true; return; }
         if (!res.ok) { setStatus(res.body.error || 'error', true); return; }
         var n = function (x) { return x.toLocaleString('en'); };
         groups.clearLayers();
@@ -484,7 +494,8 @@
     }
     setInterval(watchStore, REFRESH_MS);
     watchStore();
-    review = reviewer(function () { load(); });
+    // after a correction, dismissal or merge the view is loaded again: the popup of what changed closes
+    review = reviewer(function () { map.closePopup(); load(); });
 
     form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
     form.elements.type.addEventListener('change', load);
