@@ -277,3 +277,37 @@ def test_summary_through_the_api(api):
     ]:
         response = api.get(f"/api/summary?{query}")
         assert response.status_code == status and "error" in response.json()
+
+
+def test_place_corrections_become_labelled_events_for_training(tmp_path, capsys):
+    """`geomap corrections --format training`: the corrected place's span in the article, in the
+    training file's format that `geomap train --data` reads; a place the text never names is left
+    out and said so."""
+    import json
+
+    from geomap.cli.exit_codes import EXIT_OK
+    from geomap.cli.main import main
+    from geomap.incidents.training import read_labelled
+    from geomap.scoring import gold_location_spans
+
+    db = tmp_path / "cli.db"
+    text = "Report 1 of a: an attack hit Kharkiv. Residents of Saltivka said the attack hit them."
+    with Store(db) as s:
+        s.add(article("a", report("a", place=KHARKIV), text=text))
+        s.add(article("b", report("b", place=ODESA, date="2024-05-01")))
+        s.add(article("c", report("c", place=TBILISI, date="2024-06-01")))
+        s.correct("a-e1", {"location": {"name": "Saltivka", "lat": 50.03, "lon": 36.32}}, by="local")
+        s.correct("b-e1", {"location": None}, by="local")  # the text gives no place
+        s.correct("c-e1", {"location": {"name": "Batumi", "lat": 41.64, "lon": 41.63}}, by="local")
+    capsys.readouterr()
+    out = tmp_path / "corrections.jsonl"
+    assert main(["corrections", "--db", str(db), "--format", "training", "-o", str(out)]) == EXIT_OK
+    assert "1 place correction(s) left out" in capsys.readouterr().err  # Batumi: not in the text
+    docs = {d["id"]: d for d in read_labelled(out)}
+    assert set(docs) == {"correction-a", "correction-b"}
+    (event,) = docs["correction-a"]["events"]
+    assert [text[s:e] for s, e in gold_location_spans(event)] == ["Saltivka"]
+    assert text[event["trigger_start"] : event["trigger_end"]] == "attack"
+    (none,) = docs["correction-b"]["events"]
+    assert gold_location_spans(none) == [] and none["label_source"] == "analyst"
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"] == text

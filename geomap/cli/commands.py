@@ -290,9 +290,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     from geomap.incidents.training import build_dataset, read_labelled, train, write_model
     from geomap.resolution.gazetteer import Gazetteer
 
-    data_path = Path(args.data) if args.data else eval_dir() / "event_location_train.jsonl"
+    paths = [Path(p) for p in args.data] if args.data else [eval_dir() / "event_location_train.jsonl"]
     out = Path(args.output) if args.output else Path(__file__).resolve().parents[1] / MODEL_PATH
-    docs = read_labelled(data_path)
+    docs = [doc for path in paths for doc in read_labelled(path)]
     started = time.perf_counter()
     from tqdm import tqdm
 

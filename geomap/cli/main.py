@@ -144,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--data",
         metavar="JSONL",
-        help="labelled events (default: the eval folder's event_location_train.jsonl)",
+        action="append",
+        help="labelled events (default: the eval folder's event_location_train.jsonl); repeat to add "
+        "files, e.g. `geomap corrections --format training` of a store",
     )
     tr.add_argument("-o", "--output", metavar="OUT", help="model file (default: the one geomap ships)")
     tr.add_argument("--force", action="store_true", help="replace OUT even if it is not a linker model")

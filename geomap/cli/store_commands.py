@@ -166,11 +166,18 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     from geomap.store.store import Store
 
     fmt = args.format or ("csv" if args.output and args.output.lower().endswith(".csv") else "jsonl")
+    unused = 0
     with Store(resolve_db(args.db), create=False) as store:
-        rows = [c.to_dict() for c in store.corrections()]
+        if fmt == "training":
+            from geomap.store.examples import location_examples
+
+            examples = location_examples(store)
+            rows, unused = examples.docs, examples.unused
+        else:
+            rows = [c.to_dict() for c in store.corrections()]
 
     def write(f: TextIO) -> None:
-        if fmt == "jsonl":
+        if fmt in ("jsonl", "training"):
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
@@ -183,9 +190,16 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     if args.output:
         with atomic_writer(args.output, force=args.force, newline="" if fmt == "csv" else None) as f:
             write(f)
-        print(f"{len(rows)} correction(s) written as {fmt}: {args.output}", file=sys.stderr)
+        what = "article(s) of place corrections" if fmt == "training" else "correction(s)"
+        print(f"{len(rows)} {what} written as {fmt}: {args.output}", file=sys.stderr)
     else:
         write(sys.stdout)
+    if unused:
+        print(
+            f"geomap: {unused} place correction(s) left out: the article's text does not name the place, "
+            "or was not stored",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -231,7 +245,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     db_option(cor)
     cor.add_argument(
-        "--format", choices=("jsonl", "csv"), default=None, help="default: from the -o suffix, else jsonl"
+        "--format",
+        choices=("jsonl", "csv", "training"),
+        default=None,
+        help="default: from the -o suffix, else jsonl; training: place corrections as labelled events "
+        "for geomap train --data",
     )
     cor.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
     cor.add_argument("--force", action="store_true", help="replace OUT even if geomap did not write it")
