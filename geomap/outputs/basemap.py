@@ -31,6 +31,7 @@ from typing import Any
 
 from geomap.normalize import normalize_name
 from geomap.outputs.files import write_text_atomic
+from geomap.outputs.map_style import json_for_script
 from geomap.place import Place
 
 #: Douglas–Peucker tolerance in degrees (about 5 km at the equator): coastlines keep their
@@ -123,12 +124,6 @@ def load_basemap() -> Basemap:
         land_json=json.dumps(land, separators=(",", ":")),
         labels_json=json_for_script(data["labels"]),
     )
-
-
-def json_for_script(value: Any) -> str:
-    """JSON that a ``<script type="application/json">`` block holds safely: no ``<``, ``>`` or ``&``."""
-    text = json.dumps(value, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --------------------------------------------------------------------------- building

@@ -91,7 +91,7 @@ class BasemapLayer(PlainMacro):
         super().__init__()
         self._name = "BasemapLayer"
         self.shapes_json = shapes_json
-        self.labels_json = labels_json  # escaped for a data block (basemap.json_for_script)
+        self.labels_json = labels_json  # escaped for a data block (map_style.json_for_script)
         self.style = {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1, "opacity": 1}
 
 

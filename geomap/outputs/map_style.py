@@ -13,9 +13,18 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that a ``<script type="application/json">`` block holds safely: no ``<``, ``>`` or ``&``."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
 
 #: The Okabe–Ito palette (Okabe & Ito 2008).
 OKABE_ITO: dict[str, str] = {

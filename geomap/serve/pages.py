@@ -20,7 +20,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from geomap.outputs.map_style import BORDER, INCIDENT_STYLE, LAND, PLACE_COLOURS, PLACE_GROUPS, offline_assets
+from geomap.outputs.map_style import (
+    BORDER,
+    INCIDENT_STYLE,
+    LAND,
+    PLACE_COLOURS,
+    PLACE_GROUPS,
+    json_for_script,
+    offline_assets,
+)
 from geomap.outputs.render import esc, incident_icon, type_label
 
 #: The map pages' static files: name -> media type.
@@ -84,8 +92,7 @@ def _settings(page: str, cluster_over: int) -> str:
         "placeGroups": PLACE_GROUPS,
         "basemapStyle": {"color": BORDER, "weight": 0.7, "fillColor": LAND, "fillOpacity": 1, "opacity": 1},
     }
-    text = json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/json" id="geomap-settings">{text}</script>'
+    return f'<script type="application/json" id="geomap-settings">{json_for_script(data)}</script>'
 
 
 def _legend(places: bool) -> str:

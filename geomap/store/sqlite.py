@@ -16,6 +16,7 @@ from typing import Any
 from geomap.errors import StoreError
 from geomap.store.backend import BboxSQL
 from geomap.store.merge import Box
+from geomap.store.query import range_bbox_sql
 from geomap.store.schema import connect
 
 
@@ -25,13 +26,15 @@ def rtree_bbox_sql(boxes: Sequence[Box]) -> BboxSQL:
     rtree = " OR ".join(
         "(r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?)" for _ in boxes
     )
-    exact = " OR ".join("(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?)" for _ in boxes)
     params: list[Any] = []
     for w, s, e, n in boxes:
         params += [e, w, n, s]
-    for w, s, e, n in boxes:
-        params += [w, e, s, n]
-    return "incident_points r CROSS JOIN incidents i ON i.id = r.id", f"({rtree}) AND ({exact})", params
+    _, exact, exact_params = range_bbox_sql(boxes)
+    return (
+        "incident_points r CROSS JOIN incidents i ON i.id = r.id",
+        f"({rtree}) AND {exact}",
+        params + exact_params,
+    )
 
 
 class SqliteBackend:
