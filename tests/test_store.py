@@ -258,6 +258,15 @@ def test_clusters_count_and_sum_by_cell(filled):
     assert filled.clusters(IncidentQuery.parse(bbox="0,0,1,1"), 10.0) == []
 
 
+def test_opening_a_store_asks_for_incidents_without_search_words_through_an_index(tmp_path):
+    # asked on every open (a store from before schema 6 fills them in): never a scan of the incidents
+    with Store(tmp_path / "s.db") as store:
+        store.add(article("a", report("a", place=KHARKIV)))
+        sql = "EXPLAIN QUERY PLAN SELECT 1 FROM incidents WHERE search IS NULL LIMIT 1"
+        plan = [row[3] for row in store._backend.execute(sql).fetchall()]
+    assert plan == ["SCAN incidents USING INDEX incidents_unsearched"], plan
+
+
 def test_bbox_query_goes_through_the_rtree(tmp_path):
     query = IncidentQuery.parse(bbox="22,44,41,53", types="casualties")
     source, where_sql, params = query.where(rtree_bbox_sql)

@@ -149,6 +149,7 @@ ALTER TABLE incidents ADD COLUMN search TEXT;
 ALTER TABLE incidents ADD COLUMN cumulative INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX incidents_cells ON incidents(lon, lat, fatalities, cumulative, merged_into, dismissed);
 CREATE INDEX incidents_place ON incidents(place_id);
+CREATE INDEX incidents_unsearched ON incidents(id) WHERE search IS NULL;
 """
 
 #: MIGRATIONS[n - 1] takes a store from version n - 1 to n, as ``store_schema.MIGRATIONS`` does.
